@@ -1,0 +1,1 @@
+"""Build-time and test-time helpers for Backprop, Checked (not shown to readers)."""

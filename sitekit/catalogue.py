@@ -1,0 +1,97 @@
+"""Discover the snippet files and measure them against the oracle.
+
+`python -m sitekit.catalogue [NAME ...]` prints the max ULP error of each
+elementwise activation (forward and derivative, float32 and float64).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from sitekit.definitions import DEFINITIONS
+from sitekit.oracle import Oracle, is_normal, ulp_error
+from sitekit.points import accuracy_points
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIVATIONS = ROOT / "snippets" / "activations"
+
+# Functions of a vector, not elementwise: tested by their own tests.
+VECTOR_FUNCTIONS = ("softmax",)
+
+
+def load_snippet(path: Path) -> ModuleType:
+    """Import a snippet file by path, as a reader would run it: standalone."""
+    spec = importlib.util.spec_from_file_location(f"snippet_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def snippet_names() -> list[str]:
+    return sorted(p.stem for p in ACTIVATIONS.glob("*.py") if not p.stem.startswith("_"))
+
+
+def elementwise_names() -> list[str]:
+    return [n for n in snippet_names() if n not in VECTOR_FUNCTIONS]
+
+
+def snippet(name: str) -> ModuleType:
+    return load_snippet(ACTIVATIONS / f"{name}.py")
+
+
+@dataclass
+class Accuracy:
+    name: str
+    which: str  # "f", "grad" or "grad_<param>"
+    dtype: str
+    max_ulp: float  # where the exact value is a normal number
+    max_ulp_all: float  # including subnormal results (absolute, in subnormal units)
+    worst_x: float
+    points: int
+
+
+def function_for(module: ModuleType, name: str, which: str):
+    return getattr(module, name if which == "f" else f"{name}_{which}")
+
+
+def measure(name: str, which: str, dtype, module: ModuleType | None = None, **params) -> Accuracy:
+    """Max ULP error of one function of one snippet over the accuracy points,
+    away from its kinks (kinks follow a convention, tested on their own)."""
+    module = module or snippet(name)
+    oracle = Oracle(name, **params)
+    kinks = [k.at for k in DEFINITIONS[name].kinks]
+    xs = accuracy_points(dtype, kinks)
+    xs = xs[~np.isin(xs, np.array(kinks, dtype=dtype))] if kinks else xs
+    exact = oracle.many(which, xs)
+    computed = function_for(module, name, which)(xs, **params)
+    if computed.dtype != np.dtype(dtype):
+        raise AssertionError(f"{name} {which}: dtype {computed.dtype}, expected {np.dtype(dtype)}")
+    errors = ulp_error(computed, exact, dtype)
+    normal = is_normal(exact, dtype)
+    worst = int(np.argmax(np.where(normal, errors, -1.0)))
+    return Accuracy(
+        name, which, np.dtype(dtype).name,
+        float(errors[normal].max()) if normal.any() else 0.0,
+        float(errors.max()), float(xs[worst]), int(xs.size),
+    )
+
+
+def main(names: list[str]) -> None:
+    for name in names or elementwise_names():
+        module = snippet(name)
+        whichs = ["f", "grad"] + [f"grad_{p}" for p in DEFINITIONS[name].params if hasattr(module, f"{name}_grad_{p}")]
+        for which in whichs:
+            for dtype in (np.float32, np.float64):
+                a = measure(name, which, dtype, module)
+                print(f"{name:12s} {which:10s} {a.dtype:8s} max {a.max_ulp:6.2f} ULP "
+                      f"(all {a.max_ulp_all:6.2f}) worst at x = {a.worst_x!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,89 @@
+"""MkDocs hooks for Backprop, Checked.
+
+Each job here is one that no Markdown extension does:
+- put the repository root on sys.path, so executed blocks can import sitekit;
+- name the page in every warning logged while that page is rendered
+  (markdown-exec names only the block);
+- serve MathJax from its pinned PyPI package (no CDN, no copied files);
+- typeset every formula of the site with that same MathJax at build time, so
+  a malformed formula fails `mkdocs build --strict` with page and line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sitekit import mathcheck  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.sitekit")
+
+_state: dict = {"page": None, "formulas": []}
+
+
+class _NamePage(logging.Filter):
+    """Prefix each warning logged during a page's rendering with the page."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        page = _state["page"]
+        if page is not None and record.levelno >= logging.WARNING:
+            prefix = f"docs/{page.file.src_uri}: "
+            message = record.getMessage()
+            if not message.startswith(prefix):
+                record.msg, record.args = prefix + message, None
+        return True
+
+
+_filter = _NamePage()
+
+
+def on_config(config, **kwargs):
+    # MkDocs restores sys.path after loading a hook; executed blocks need ROOT.
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    # The logger's handlers exist once the CLI has started; attach to each.
+    for handler in logging.getLogger("mkdocs").handlers:
+        if _filter not in handler.filters:
+            handler.addFilter(_filter)
+    _state["formulas"] = []
+    return config
+
+
+def on_files(files, config, **kwargs):
+    for rel in mathcheck.mathjax_files():
+        files.append(
+            File.generated(
+                config,
+                f"assets/mathjax/{rel}",
+                abs_src_path=os.path.join(mathcheck.MATHJAX_ES5, rel),
+            )
+        )
+    return files
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    _state["page"] = page
+    return markdown
+
+
+def on_page_content(html, page, **kwargs):
+    source = page.file.content_string if page.file.src_uri.endswith(".md") else ""
+    for tex, display in mathcheck.formulas_in_html(html):
+        _state["formulas"].append((page.file.src_uri, mathcheck.line_of(tex, source), tex, display))
+    _state["page"] = None
+    return html
+
+
+def on_post_build(config, **kwargs):
+    errors = mathcheck.check(_state["formulas"])
+    for src_uri, line, tex, message in errors:
+        where = f"docs/{src_uri}:{line}" if line else f"docs/{src_uri}"
+        log.warning(f"{where}: MathJax cannot typeset formula: {message}\n    {tex.strip()[:200]}")

@@ -1,0 +1,99 @@
+"""High-precision reference values, built from the SymPy definitions.
+
+f' comes from `sympy.diff` of the definition, evaluated with mpmath at 50
+digits: nothing here shares a formula with the snippets.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from sitekit.definitions import DEFINITIONS, x
+
+DIGITS = 50
+
+
+def _mp(value: float) -> mpmath.mpf:
+    return mpmath.mpf(float(value))
+
+
+class Oracle:
+    """f and its derivatives for one activation at fixed parameters."""
+
+    def __init__(self, name: str, **params: float):
+        self.definition = DEFINITIONS[name]
+        self.expr = self.definition.with_params(**params)
+        self.exprs = {"f": self.expr, "grad": sp.diff(self.expr, x)}
+        for pname in self.definition.params:
+            full = self.definition.expr
+            sym = sp.Symbol(pname, real=True)
+            rest = {k: v for k, v in {**self.definition.params, **params}.items() if k != pname}
+            value = {**self.definition.params, **params}[pname]
+            d = sp.diff(full, sym)
+            subs = {sp.Symbol(k, real=True): sp.nsimplify(v, rational=True) for k, v in rest.items()}
+            subs[sym] = sp.nsimplify(value, rational=True)
+            self.exprs[f"grad_{pname}"] = d.subs(subs)
+        self._funcs = {k: sp.lambdify(x, e, modules="mpmath") for k, e in self.exprs.items()}
+
+    @lru_cache(maxsize=None)
+    def _limit(self, which: str, sign: int) -> mpmath.mpf:
+        lim = sp.limit(self.exprs[which], x, sign * sp.oo)
+        if lim in (sp.oo, -sp.oo):
+            return mpmath.inf if lim == sp.oo else -mpmath.inf
+        return mpmath.mpf(sp.N(lim, DIGITS))
+
+    def __call__(self, which: str, value: float) -> mpmath.mpf:
+        """The exact value (to 50 digits) of f, grad or grad_<param> at a float."""
+        if math.isnan(value):
+            return mpmath.nan
+        if math.isinf(value):
+            return self._limit(which, 1 if value > 0 else -1)
+        with mpmath.workdps(DIGITS):
+            return +self._funcs[which](_mp(value))
+
+    def many(self, which: str, values: np.ndarray) -> list[mpmath.mpf]:
+        return [self(which, float(v)) for v in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def ulp_error(computed: np.ndarray, exact: list, dtype) -> np.ndarray:
+    """|computed - exact| in units in the last place of `exact` in `dtype`.
+
+    The unit is the spacing of `dtype` at the exact value (the smallest
+    subnormal spacing below the normal range), so the error of a result that
+    rounds to a subnormal counts in absolute units of that spacing.
+    Matching infinities and NaNs count as 0; any other mismatch as inf.
+    """
+    info = np.finfo(dtype)
+    computed = np.asarray(computed).ravel()
+    out = np.empty(computed.size)
+    with mpmath.workdps(DIGITS):
+        for i, (c, t) in enumerate(zip(computed, exact)):
+            c = float(c)
+            if mpmath.isnan(t) or math.isnan(c):
+                out[i] = 0.0 if (mpmath.isnan(t) and math.isnan(c)) else math.inf
+                continue
+            if mpmath.isinf(t) or math.isinf(c):
+                out[i] = 0.0 if c == t else math.inf
+                continue
+            if t == 0:
+                out[i] = 0.0 if c == 0 else math.inf
+                continue
+            exponent = max(int(mpmath.floor(mpmath.log(abs(t), 2))), info.minexp)
+            unit = mpmath.ldexp(1, exponent - info.nmant)
+            out[i] = float(abs(mpmath.mpf(c) - t) / unit)
+    return out
+
+
+def is_normal(exact: list, dtype) -> np.ndarray:
+    """True where the exact value is a normal, finite number of `dtype`."""
+    info = np.finfo(dtype)
+    tiny, big = mpmath.mpf(float(info.smallest_normal)), mpmath.mpf(float(info.max))
+    return np.array(
+        [bool(mpmath.isfinite(t) and tiny <= abs(t) <= big) for t in exact],
+        dtype=bool,
+    )

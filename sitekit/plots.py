@@ -1,0 +1,72 @@
+"""Plots drawn at build time from the snippet functions themselves.
+
+Output is inline SVG, byte-for-byte deterministic, drawn in `currentColor`
+so that axes and labels follow the light or dark palette.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+_INK = "#010203"  # a colour no plot uses, swapped for currentColor afterwards
+_STYLE = {
+    "svg.hashsalt": "backprop-checked",
+    "svg.fonttype": "none",
+    "font.size": 11,
+    "text.color": _INK,
+    "axes.edgecolor": _INK,
+    "axes.labelcolor": _INK,
+    "xtick.color": _INK,
+    "ytick.color": _INK,
+    "axes.facecolor": "none",
+    "figure.facecolor": "none",
+    "savefig.facecolor": "none",
+    "legend.frameon": False,
+}
+COLORS = ("#1f77b4", "#e8590c", "#2f9e44", "#ae3ec9")
+
+
+def to_svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inline
+    return svg.replace(_INK, "currentColor")
+
+
+def plot_function(curves, lo=-6.0, hi=6.0, title="", n=1201, ylim=None) -> str:
+    """curves: (label, function) pairs, each evaluated on one grid.
+
+    Returns `<div class="bc-plot">` with an inline SVG. Raises if a curve
+    yields NaN or inf on the finite grid: a plot of bad data must not pass.
+    """
+    x = np.linspace(lo, hi, n)
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 3.6))
+        ax.axhline(0, color=_INK, lw=0.6, alpha=0.4)
+        ax.axvline(0, color=_INK, lw=0.6, alpha=0.4)
+        for (label, fn), color in zip(curves, COLORS):
+            y = np.asarray(fn(x), dtype=np.float64)
+            if not np.all(np.isfinite(y)):
+                raise ValueError(f"plot {title!r}: curve {label!r} is not finite on [{lo}, {hi}]")
+            ax.plot(x, y, label=label, color=color, lw=2)
+        ax.set_xlabel("$x$")
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.grid(True, color="#888888", alpha=0.3, lw=0.5)
+        ax.legend(loc="best")
+        if title:
+            ax.set_title(title)
+        return f'<div class="bc-plot">{to_svg(fig)}</div>'
+
+
+def plot_activation(name, f, grad, lo=-6.0, hi=6.0, ylim=None) -> str:
+    """f and f' of one activation, the standard plot of every page."""
+    return plot_function([(f"{name}(x)", f), (f"{name}'(x)", grad)], lo=lo, hi=hi, ylim=ylim)

@@ -24,7 +24,7 @@ class Kink:
 
     at: float
     value: float | None  # f(at) returned by the snippet, when f jumps there
-    grad: float  # f'(at) returned by the snippet
+    grad: float | str  # f'(at) returned by the snippet, or the parameter it equals
     why: str
     pytorch: str
     jax: str
@@ -35,6 +35,8 @@ class Definition:
     name: str
     expr: sp.Expr  # in the symbol `x`, parameters as symbols
     params: dict[str, float] = field(default_factory=dict)  # name -> default
+    # Other parameter values the tests try, besides the defaults.
+    samples: dict[str, tuple[float, ...]] = field(default_factory=dict)
     kinks: tuple[Kink, ...] = ()
     latex: str = ""  # the definition as shown on the page
 
@@ -44,8 +46,12 @@ class Definition:
     def with_params(self, **values: float) -> sp.Expr:
         """The expression with parameters replaced by exact rationals."""
         merged = {**self.params, **values}
-        subs = {sp.Symbol(k, real=True): sp.nsimplify(v, rational=True) for k, v in merged.items()}
-        return self.expr.subs(subs)
+        return self.expr.subs(exact_values(merged))
+
+
+def exact_values(values: dict[str, float]) -> dict[sp.Symbol, sp.Rational]:
+    """Parameter symbols -> the exact binary value of each float (0.2 is not 1/5)."""
+    return {sp.Symbol(k, real=True): sp.Rational(float(v)) for k, v in values.items()}
 
 
 _c, _a, _beta = (sp.Symbol(n, real=True) for n in ("c", "negative_slope", "beta"))
@@ -53,7 +59,7 @@ _c, _a, _beta = (sp.Symbol(n, real=True) for n in ("c", "negative_slope", "beta"
 DEFINITIONS: dict[str, Definition] = {
     d.name: d
     for d in [
-        Definition("linear", _c * x, {"c": 1.0}, latex=r"f(x) = c\,x"),
+        Definition("linear", _c * x, {"c": 1.0}, {"c": (-2.5, 0.0, 3.0)}, latex=r"f(x) = c\,x"),
         Definition(
             "binary_step",
             sp.Piecewise((0, x < 0), (1, True)),
@@ -92,11 +98,12 @@ DEFINITIONS: dict[str, Definition] = {
             "leaky_relu",
             sp.Piecewise((_a * x, x < 0), (x, True)),
             {"negative_slope": 0.01},
+            {"negative_slope": (0.2, 0.0)},
             kinks=(
                 Kink(
                     0.0,
                     value=None,
-                    grad=0.01,
+                    grad="negative_slope",
                     why="any value between the two slopes is a subgradient; we take the left slope, "
                     "as PyTorch does",
                     pytorch="torch.nn.functional.leaky_relu: negative_slope at x = 0",
@@ -106,7 +113,8 @@ DEFINITIONS: dict[str, Definition] = {
             latex=r"f(x) = \max(a x, x)\ \text{for}\ 0 \le a \le 1",
         ),
         Definition("softplus", sp.log(1 + sp.exp(x)), latex=r"\operatorname{softplus}(x) = \ln(1+e^{x})"),
-        Definition("swish", x / (1 + sp.exp(-_beta * x)), {"beta": 1.0}, latex=r"f(x) = x\,\sigma(\beta x)"),
+        Definition("swish", x / (1 + sp.exp(-_beta * x)), {"beta": 1.0}, {"beta": (0.5, 2.0)},
+                   latex=r"f(x) = x\,\sigma(\beta x)"),
     ]
 }
 

@@ -13,7 +13,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from sitekit.definitions import DEFINITIONS, x
+from sitekit.definitions import DEFINITIONS, exact_values, x
 
 DIGITS = 50
 
@@ -29,15 +29,10 @@ class Oracle:
         self.definition = DEFINITIONS[name]
         self.expr = self.definition.with_params(**params)
         self.exprs = {"f": self.expr, "grad": sp.diff(self.expr, x)}
+        values = exact_values({**self.definition.params, **params})
         for pname in self.definition.params:
-            full = self.definition.expr
-            sym = sp.Symbol(pname, real=True)
-            rest = {k: v for k, v in {**self.definition.params, **params}.items() if k != pname}
-            value = {**self.definition.params, **params}[pname]
-            d = sp.diff(full, sym)
-            subs = {sp.Symbol(k, real=True): sp.nsimplify(v, rational=True) for k, v in rest.items()}
-            subs[sym] = sp.nsimplify(value, rational=True)
-            self.exprs[f"grad_{pname}"] = d.subs(subs)
+            d = sp.diff(self.definition.expr, sp.Symbol(pname, real=True))
+            self.exprs[f"grad_{pname}"] = d.subs(values)
         self._funcs = {k: sp.lambdify(x, e, modules="mpmath") for k, e in self.exprs.items()}
 
     @lru_cache(maxsize=None)

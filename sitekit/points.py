@@ -23,9 +23,12 @@ def hard_points(dtype, kinks=()) -> np.ndarray:
         float(info.eps),
     ]
     values = [s * m for m in mags for s in (1.0, -1.0)] + list(kinks)
-    values += [np.inf, -np.inf, np.nan]
     with np.errstate(over="ignore", under="ignore"):
-        return np.unique(np.array(values, dtype=np.float64).astype(dtype))
+        finite = np.unique(np.array(values, dtype=np.float64).astype(dtype))
+    # NaN is appended after np.unique, which can turn a quiet NaN into a
+    # signalling one in float16; a quiet NaN is what arithmetic produces.
+    special = np.array([-np.inf, np.inf, np.nan], dtype=dtype)
+    return np.concatenate([finite[np.isfinite(finite)], special])
 
 
 def log_grid(dtype, per_decade: int = 6, seed: int = 0) -> np.ndarray:

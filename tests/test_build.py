@@ -1,0 +1,191 @@
+"""`mkdocs build --strict` is the build: it passes on the real site, and it
+fails, naming the page, when a block raises, an include is missing or a
+formula is malformed."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitekit import mathcheck
+
+ROOT = Path(__file__).resolve().parent.parent
+SKELETON = [
+    "definition", "plot", "derivative", "implementation",
+    "numerics-naive-vs-stable", "convention-at-kinks", "common-mistakes", "verified-by",
+]
+
+
+def build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=project, capture_output=True, text=True, timeout=900,
+        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def nav_pages() -> list[str]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+
+    def walk(items):
+        for item in items:
+            for value in item.values():
+                yield from walk(value) if isinstance(value, list) else [value]
+
+    return list(walk(config["nav"]))
+
+
+def html_of(site: Path, page: str) -> str:
+    rel = "index.html" if page == "index.md" else page.removesuffix(".md").removesuffix("/index") + "/index.html"
+    return (site / rel).read_text()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    run = build(ROOT, out)
+    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stdout}\n{run.stderr}"
+    assert "WARNING" not in run.stderr, run.stderr
+    return out
+
+
+def test_every_page_built_and_every_block_ran(site):
+    for page in nav_pages():
+        text = html_of(site, page)
+        assert "Traceback (most recent call last)" not in text, page
+        assert "markdown-exec" not in text.lower() or "error" not in text.lower(), page
+
+
+@pytest.mark.parametrize("page", [p for p in nav_pages() if re.match(r"activations/(?!index)", p)])
+def test_activation_page_skeleton_and_plot(site, page):
+    text = html_of(site, page)
+    ids = re.findall(r'<h2 id="([^"]+)"', text)
+    expected = [s for s in SKELETON]
+    present = [i for i in ids if i in expected]
+    assert present == expected, f"{page}: headings {ids}"
+    assert re.search(r'<div class="bc-plot"><svg', text), f"{page}: no plot"
+
+
+@pytest.mark.parametrize("page", nav_pages())
+def test_included_code_is_shown_verbatim(site, page):
+    """Each `--8<-- "file:section"` of a page appears, character for character,
+    in the built page: the code shown is the code in snippets/."""
+    source = (ROOT / "docs" / page).read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", "", html_of(site, page)))
+    for path, section in re.findall(r'--8<-- "([^":]+):([^"]+)"', source):
+        lines = (ROOT / "snippets" / path).read_text().splitlines()
+        start = lines.index(f"# --8<-- [start:{section}]")
+        end = lines.index(f"# --8<-- [end:{section}]")
+        for line in lines[start + 1 : end]:
+            if line.strip():
+                assert line.strip() in text, f"{page}: {path}:{section}: {line!r} not shown"
+
+
+def test_no_request_to_another_host(site):
+    """No script, stylesheet, font, image or frame comes from another host."""
+    offenders = []
+    for path in site.rglob("*.html"):
+        text = path.read_text()
+        for tag, url in re.findall(r"<(script|link|img|iframe|source)\b[^>]*?(?:src|href)=\"([^\"]+)\"", text):
+            if re.match(r"(https?:)?//", url):
+                offenders.append(f"{path.relative_to(site)}: <{tag}> {url}")
+    for path in site.rglob("*.css"):
+        offenders += [f"{path.relative_to(site)}: {u}" for u in re.findall(r"url\((?:['\"])?(https?://[^)'\"]+)", path.read_text())]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_mathjax_is_served_from_its_package(site):
+    served = site / "assets" / "mathjax" / "tex-svg.js"
+    assert served.read_bytes() == (Path(mathcheck.MATHJAX_ES5) / "tex-svg.js").read_bytes()
+    for page in nav_pages():
+        assert 'src="' in html_of(site, page) and "assets/mathjax/tex-svg.js" in html_of(site, page)
+
+
+def test_plots_are_deterministic(site):
+    """The same snippet gives byte-identical SVG (no dates, no random ids)."""
+    from sitekit.catalogue import snippet
+    from sitekit.plots import plot_activation
+
+    s = snippet("sigmoid")
+    first = plot_activation("σ", s.sigmoid, s.sigmoid_grad)
+    assert first == plot_activation("σ", s.sigmoid, s.sigmoid_grad)
+    assert "currentColor" in first and "<dc:date>" not in first
+
+
+def test_plot_of_bad_data_fails():
+    from sitekit.plots import plot_function
+
+    with pytest.raises(ValueError, match="not finite"):
+        plot_function([("bad", lambda x: x / 0.0 * 0.0)])
+
+
+# Faults injected into a copy of the project: each must fail the build and
+# name the page (and line or block).
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    copy = tmp_path / "project"
+    copy.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for item in ("docs", "snippets", "sitekit"):
+        shutil.copytree(ROOT / item, copy / item, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    return copy
+
+
+def inject(project: Path, page: str, text: str) -> None:
+    path = project / "docs" / page
+    path.write_text(path.read_text() + "\n" + text + "\n")
+
+
+def test_fault_malformed_formula(project, tmp_path):
+    inject(project, "activations/sigmoid.md", "A broken formula: \\(\\frac{1}{2\\).")
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    lines = (project / "docs/activations/sigmoid.md").read_text().count("\n")
+    assert re.search(rf"docs/activations/sigmoid\.md:{lines}: MathJax cannot typeset", run.stderr), run.stderr
+
+
+def test_fault_undefined_macro(project, tmp_path):
+    inject(project, "notation.md", "A typo: \\(\\sigmaa(x)\\).")
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert "docs/notation.md:" in run.stderr and "sigmaa" in run.stderr, run.stderr
+
+
+def test_fault_snippet_raises(project, tmp_path):
+    inject(project, "activations/sigmoid.md", '```python exec="on" session="sigmoid"\nsigmoid("x")\n```')
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert re.search(r"docs/activations/sigmoid\.md: .*Execution of python code block", run.stderr), run.stderr
+    # The block is named too: its session and number on the page, and its code.
+    assert "<code block: session sigmoid; n" in run.stderr and "TypeError" in run.stderr
+
+
+def test_fault_missing_snippet_section(project, tmp_path):
+    inject(project, "activations/sigmoid.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```')
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert "activations/sigmoid.md" in run.stderr and "no_such_section" in run.stderr, run.stderr
+
+
+def test_fault_missing_snippet_file(project, tmp_path):
+    inject(project, "notation.md", '```python\n--8<-- "activations/nothing.py"\n```')
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert "notation.md" in run.stderr and "nothing.py" in run.stderr, run.stderr
+
+
+def test_fault_broken_link(project, tmp_path):
+    inject(project, "notation.md", "See [nowhere](activations/nowhere.md) and [here](#no-such-anchor).")
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert "notation.md" in run.stderr and "nowhere.md" in run.stderr, run.stderr

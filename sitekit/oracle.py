@@ -37,7 +37,9 @@ class Oracle:
 
     @lru_cache(maxsize=None)
     def _limit(self, which: str, sign: int) -> mpmath.mpf:
-        lim = sp.limit(self.exprs[which], x, sign * sp.oo)
+        # x = ±1/t with t -> 0+: sympy.limit at ±oo fails on Piecewise.
+        t = sp.Symbol("t", positive=True)
+        lim = sp.limit(self.exprs[which].subs(x, sign / t), t, 0, "+")
         if lim in (sp.oo, -sp.oo):
             return mpmath.inf if lim == sp.oo else -mpmath.inf
         return mpmath.mpf(sp.N(lim, DIGITS))
@@ -67,13 +69,17 @@ def ulp_error(computed: np.ndarray, exact: list, dtype) -> np.ndarray:
     computed = np.asarray(computed).ravel()
     out = np.empty(computed.size)
     with mpmath.workdps(DIGITS):
+        overflow_at = mpmath.mpf(float(info.max)) + mpmath.ldexp(1, info.maxexp - 1 - info.nmant - 1)
         for i, (c, t) in enumerate(zip(computed, exact)):
             c = float(c)
             if mpmath.isnan(t) or math.isnan(c):
                 out[i] = 0.0 if (mpmath.isnan(t) and math.isnan(c)) else math.inf
                 continue
             if mpmath.isinf(t) or math.isinf(c):
-                out[i] = 0.0 if c == t else math.inf
+                # inf is also the correctly rounded result of an exact value
+                # past the overflow threshold (max + half an ULP at max).
+                overflows = mpmath.isinf(t) or abs(t) >= overflow_at
+                out[i] = 0.0 if (overflows and math.isinf(c) and (c > 0) == (t > 0)) else math.inf
                 continue
             if t == 0:
                 out[i] = 0.0 if c == 0 else math.inf

@@ -14,7 +14,8 @@ def call(fn, value, dtype=np.float64):
     """fn at one point; returns (result, warning messages raised on the way)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with np.errstate(all="warn"):
+        # NumPy's defaults: underflow to 0 or a subnormal is not an error.
+        with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
             result = fn(np.asarray(value, dtype=dtype))
     messages = sorted({str(w.message) for w in caught})
     return result, messages
@@ -81,3 +82,21 @@ def derivative_check_table(f, candidates, xs, rtol: float = 1e-6) -> str:
             row.append(f"{fmt(got)} {'✓' if ok else '✗'}")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def first_x_where(predicate, lo: float, hi: float) -> float:
+    """The smallest float64 x in [lo, hi] with predicate(x) true, for a
+    predicate that is false at lo and stays true once true (bisection on
+    the floats themselves, so the answer is exact)."""
+    if predicate(np.float64(lo)) or not predicate(np.float64(hi)):
+        raise ValueError("predicate must be false at lo and true at hi")
+    lo, hi = np.float64(lo), np.float64(hi)
+    while np.nextafter(lo, hi) < hi:
+        mid = lo / 2 + hi / 2
+        if mid in (lo, hi):
+            mid = np.nextafter(lo, hi)
+        if predicate(mid):
+            hi = mid
+        else:
+            lo = mid
+    return float(hi)

@@ -1,0 +1,47 @@
+# Binary (Heaviside) step and its derivative, 0 wherever it is a number.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def binary_step(x):
+    """H(x) = 1 for x >= 0 (so H(0) = H(-0.0) = 1), 0 for x < 0; NaN stays NaN."""
+    x = _as_float(x)
+    # np.heaviside takes H(0) from its second argument and propagates NaN,
+    # which a comparison such as x >= 0 would turn into 0.
+    return np.heaviside(x, 1)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def binary_step_grad(x):
+    """dH/dx = 0 for every x != 0, and 0 by convention at x = 0."""
+    x = _as_float(x)
+    # Not x * 0: that is NaN at ±inf. NaN in still gives NaN out.
+    return np.where(np.isnan(x), x, 0)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def binary_step_grad_from_output(y):
+    """dH/dx from the output y = H(x): 0 again, since the slope is 0 everywhere."""
+    y = _as_float(y)
+    return np.where(np.isnan(y), y, 0)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def binary_step_naive(x):
+    """The one-line formula, kept to show where it fails."""
+    x = _as_float(x)
+    return np.where(x >= 0, 1.0, 0.0)
+# --8<-- [end:naive]

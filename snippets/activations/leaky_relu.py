@@ -1,0 +1,66 @@
+# Leaky ReLU: x for x >= 0, negative_slope * x for x < 0, and its derivative.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x for x >= 0, negative_slope * x for x < 0; NaN stays NaN."""
+    x = _as_float(x)
+    # The product is formed in float64 and rounded once to x's dtype,
+    # so the slope is not rounded to float16 or float32 first.
+    a = np.asarray(negative_slope, dtype=np.float64)
+    # x * a is formed for every x but kept only where x < 0. Kept or not,
+    # an overflow (possible only for |a| > 1) has ±inf as its correctly
+    # rounded value. 0 * (-inf) is the one invalid product; it is replaced
+    # below by its limit, 0.
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = np.where(x < 0, x * a, x).astype(x.dtype)
+    return np.where(np.isneginf(x) & (a == 0), 0, y)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def leaky_relu_grad(x, negative_slope=0.01):
+    """d/dx: 1 for x > 0, negative_slope for x < 0, and negative_slope at x = 0."""
+    x = _as_float(x)
+    a = np.asarray(negative_slope, dtype=np.float64)
+    # At the kink we take the left slope, as PyTorch does (JAX returns 1).
+    # A slope beyond the range of x's dtype rounds to ±inf, its correctly
+    # rounded value.
+    with np.errstate(over="ignore"):
+        return np.where(x > 0, 1, np.where(np.isnan(x), x, a)).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def leaky_relu_grad_from_output(y, negative_slope=0.01):
+    """d/dx from the output y = leaky_relu(x); needs negative_slope >= 0."""
+    y = _as_float(y)
+    a = np.asarray(negative_slope, dtype=np.float64)
+    # With a >= 0 the sign of y gives the branch: y > 0 exactly when x > 0.
+    # With a < 0 a positive y also comes from x < 0, and y cannot tell which.
+    if np.any(a < 0):
+        raise ValueError("negative_slope < 0: y does not determine the slope; "
+                         "use leaky_relu_grad(x)")
+    with np.errstate(over="ignore"):
+        return np.where(y > 0, 1, np.where(np.isnan(y), y, a)).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def leaky_relu_naive(x, negative_slope=0.01):
+    """The branch-free textbook form, kept to show where it fails."""
+    x = _as_float(x)
+    a = negative_slope
+    return ((1 + a) * x + (1 - a) * np.abs(x)) / 2
+# --8<-- [end:naive]

@@ -1,0 +1,57 @@
+# Linear (identity) activation f(x) = c * x and its derivative.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def linear(x, c=1.0):
+    """f(x) = c * x, returned in the dtype of x."""
+    x = _as_float(x)
+    # The product is formed in float64 and rounded once to x's dtype:
+    # c itself is not rounded to float16 first (1e5 would become inf there).
+    c = np.asarray(c, dtype=np.float64)
+    # Where |c * x| exceeds the largest float, the exact value has no finite
+    # representation and ±inf is its correctly rounded value, so the overflow
+    # warning carries no news. 0 * (±inf) is the one invalid product; it is
+    # replaced below by its limit, 0.
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = (x * c).astype(x.dtype)
+    return np.where(np.isinf(x) & (c == 0), 0, y)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def linear_grad(x, c=1.0):
+    """df/dx = c for every x: an array shaped like x, in its dtype (NaN stays NaN)."""
+    x = _as_float(x)
+    # A slope c beyond the range of x's dtype (float16 tops out at 65504)
+    # rounds to ±inf, its correctly rounded value.
+    with np.errstate(over="ignore"):
+        return np.where(np.isnan(x), x, np.asarray(c, dtype=np.float64)).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def linear_grad_from_output(y, c=1.0):
+    """df/dx from the output y = c * x: still c; y only passes on its NaNs."""
+    y = _as_float(y)
+    with np.errstate(over="ignore"):
+        return np.where(np.isnan(y), y, np.asarray(c, dtype=np.float64)).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def linear_naive(x, c=1.0):
+    """The one-line formula, kept to show where it fails."""
+    x = _as_float(x)
+    return c * x
+# --8<-- [end:naive]

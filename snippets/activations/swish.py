@@ -1,0 +1,120 @@
+# Swish (SiLU when beta = 1) and its derivatives, stable for every float input.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _product_error(a, b, p):
+    """a * b - p exactly, where p is a * b rounded to float64 (Dekker)."""
+    # Veltkamp's split cuts a float64 into two halves of at most 26 bits;
+    # every product of two halves is then exact.
+    def split(v):
+        c = 134217729.0 * v  # 2^27 + 1
+        high = c - (c - v)
+        return high, v - high
+
+    a_high, a_low = split(a)
+    b_high, b_low = split(b)
+    return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _swish_parts(x, beta):
+    """The pieces of swish and of its derivatives, for t = beta * x:
+    x in working precision, x with +-inf clipped, t, its rounding error dt,
+    z = e^-|t| and h = e^(-|t|/2)."""
+    # NumPy's float16/float32 kernels are less accurate than its float64 one:
+    # work in at least float64 and round once at the end.
+    x = x.astype(np.promote_types(x.dtype, np.float64))
+    # +-inf would meet a 0 below (inf * 0 = nan); at +-max every factor has
+    # already reached its limit, so the clipped copy gives the limits.
+    big = np.finfo(x.dtype).max
+    clipped = np.clip(x, -big, big)
+    # With beta > 1, beta * x passes the float max for x near it; t = +-inf
+    # is harmless there, as t is capped right away and only its sign and
+    # e^-|t| = 0 (exact) matter that far out.
+    with np.errstate(over="ignore"):
+        t = beta * clipped
+    # Past |t| = 1500, e^(-|t|/2) is 0 already: the cap changes no result
+    # and keeps t finite, so t * 0 is 0, never nan.
+    near = np.abs(t) < 1e4
+    t = np.clip(t, -1e4, 1e4)
+    # beta * x is rounded (unless beta is a power of 2), and on the left swish
+    # is about x e^t: an error dt in t becomes a relative error dt, up to
+    # |t| / 2 ULP. With the exact dt, e^-|t| is corrected to first order.
+    # dt is skipped where |t| >= 1e4 (nothing to correct) and where
+    # |x| >= 1e300 (the split would overflow; with |t| < 1e4 that takes
+    # |beta| < 1e-296, far outside any use).
+    needed = near & (np.abs(clipped) < 1e300)
+    dt = _product_error(beta, np.where(needed, clipped, 0), np.where(needed, t, 0))
+    # e^-|t + dt| = e^-|t| (1 + c) with c = -sign(t) dt to first order;
+    # e + e c rounds once, e (1 + c) would round twice.
+    c = -np.sign(t) * dt
+    z = np.exp(-np.abs(t))
+    h = np.exp(-np.abs(t) / 2)
+    z, h = z + z * c, h + h * (c / 2)
+    return x, clipped, t, dt, z, h
+
+
+def _times_exp(a, z, h):
+    """a * z for z = e^-|t| = h^2, accurate also where z is subnormal and a * z is not."""
+    # A subnormal z has lost bits; (a h) h goes through normal numbers only.
+    return np.where(z >= np.finfo(z.dtype).tiny, a * z, (a * h) * h)
+
+
+def swish(x, beta=1.0):
+    """swish(x) = x * sigma(beta * x) = x / (1 + e^(-beta x)), for any x."""
+    x = _as_float(x)
+    w, clipped, t, dt, z, h = _swish_parts(x, beta)
+    # With z = e^-|t| in [0, 1]: sigma(t) = 1 / (1 + z) for t >= 0
+    # and z / (1 + z) for t < 0; neither can overflow.
+    return (np.where(t >= 0, w, _times_exp(clipped, z, h)) / (1 + z)).astype(x.dtype)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def swish_grad(x, beta=1.0):
+    """d swish / dx = sigma(t) + t sigma(t) (1 - sigma(t)), t = beta x."""
+    x = _as_float(x)
+    w, clipped, t, dt, z, h = _swish_parts(x, beta)
+    # In terms of z = e^-|t|, the same expression is
+    #   (1 + z + t z) / (1 + z)^2     for t >= 0,
+    #   z (1 + t + z) / (1 + z)^2     for t < 0,
+    # with no 1 - sigma(t) to cancel.
+    # Near the root t = -1.28, 1 + t is exact (Sterbenz): only the errors
+    # of z and of the small dt are left in the difference 1 + t + z.
+    positive = 1 + z + t * z
+    negative = _times_exp((1 + t) + (z + dt), z, h)
+    return (np.where(t >= 0, positive, negative) / ((1 + z) * (1 + z))).astype(x.dtype)
+
+
+def swish_grad_beta(x, beta=1.0):
+    """d swish / d beta = x^2 sigma(t) (1 - sigma(t)), t = beta x."""
+    x = _as_float(x)
+    w, clipped, t, dt, z, h = _swish_parts(x, beta)
+    # sigma(t) (1 - sigma(t)) = z / (1 + z)^2 on both sides of 0.
+    # x (x s) has no x^2 to overflow early and no inf * 0; where z is
+    # subnormal, 1 + z = 1 and (x h)^2 keeps the bits that z has lost.
+    s = z / ((1 + z) * (1 + z))
+    # Overflow happens only in the branch np.where drops, or where the exact
+    # value exceeds the float max (beta near 0, huge x): inf is then exact.
+    with np.errstate(over="ignore"):
+        x2s = np.where(z >= np.finfo(z.dtype).tiny, clipped * (clipped * s), (clipped * h) * (clipped * h))
+        return x2s.astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:naive]
+def swish_naive(x, beta=1.0):
+    """The textbook formula, kept to show where it fails."""
+    x = _as_float(x)
+    return x / (1 + np.exp(-beta * x))
+# --8<-- [end:naive]

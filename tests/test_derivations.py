@@ -1,0 +1,341 @@
+"""The derivation checker: every page's chains pass, and wrong chains fail
+at the line that is wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from sitekit import derivations
+from sitekit.derivations import check_files, check_markdown
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+# Every page with an align block outside code fences: new pages join by themselves.
+PAGES = sorted(p for p in DOCS.rglob("*.md") if derivations.extract_blocks(p.read_text(encoding="utf-8")))
+SIGMOID = DOCS / "activations" / "sigmoid.md"
+
+
+def error_lines(report) -> set[int]:
+    return {int(re.match(r"docs/[^:]+:(\d+):", e).group(1)) for e in report.errors}
+
+
+def block(*rows: str, page: str = "notes/scratch.md") -> derivations.Report:
+    """Check one align block whose rows start at line 4."""
+    markdown = "# Scratch\n\n\\begin{align}\n" + "\n".join(rows) + "\n\\end{align}\n"
+    return check_markdown(markdown, page)
+
+
+# ---------------------------------------------------------------------------
+# The real pages
+
+
+def test_pages_with_derivations_are_found():
+    assert SIGMOID in PAGES
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
+def test_every_derivation_on_the_page_holds(page):
+    report = check_files([page])
+    assert report.equalities > 0 or report.prose_only == report.blocks
+    assert not report.errors, "\n".join(report.errors)
+
+
+def test_sigmoid_chain_is_checked_end_to_end():
+    report = check_files([SIGMOID])
+    assert report.blocks == 1 and report.prose_only == 0
+    assert report.equalities == sum("&=" in text for _, text in _sigmoid_rows())
+    assert "step 1 = d/dx sigmoid" in report.lines[0]
+    assert "last step = sigmoid_grad at" in report.lines[0]
+
+
+# ---------------------------------------------------------------------------
+# Mutations of the real sigmoid derivation: exactly the mutated line fails
+
+
+def _sigmoid_rows() -> list[tuple[int, str]]:
+    """(line number, text) of each row of the sigmoid page's first align block."""
+    lines = SIGMOID.read_text(encoding="utf-8").splitlines()
+    begin = next(i for i, line in enumerate(lines) if "\\begin{align}" in line)
+    end = next(i for i in range(begin, len(lines)) if "\\end{align}" in lines[i])
+    return [(i + 1, lines[i]) for i in range(begin + 1, end)]
+
+
+def _flip_sign(row: str) -> str:
+    left, _, right = row.partition("&=")
+    flipped = re.sub(r"[-+]", lambda m: "+" if m.group(0) == "-" else "-", right, count=1)
+    return f"{left}&={flipped}"
+
+
+def _drop_factor(row: str) -> str:
+    # The factor before the first \cdot: a \frac{..}{..}, a \left(..\right)^{..} or a name(..).
+    factor = r"\\frac\{[^{}]*\}\{[^{}]*\}|\\left\(.*?\\right\)(\^\{[^{}]*\})?|\\?\w+\([^()]*\)"
+    return re.sub(rf"(&=\s*-?)({factor})\s*\\cdot\s*", r"\1", row, count=1)
+
+
+def _change_exponent(row: str) -> str:
+    return re.sub(r"\^\{(-?)(\d+)\}", lambda m: f"^{{{m.group(1)}{int(m.group(2)) + 1}}}", row, count=1)
+
+
+def _one_plus_sigma(row: str) -> str:
+    return row.replace("1-\\sigma(x)", "1+\\sigma(x)", 1)
+
+
+MUTATIONS = {"flip a sign": _flip_sign, "drop a factor": _drop_factor,
+             "change an exponent": _change_exponent, "1-sigma to 1+sigma": _one_plus_sigma}
+CASES = [(name, line) for name, mutate in MUTATIONS.items()
+         for line, text in _sigmoid_rows() if mutate(text) != text]
+
+
+def test_every_mutation_applies_somewhere():
+    assert {name for name, _ in CASES} == set(MUTATIONS)
+
+
+@pytest.mark.parametrize(("mutation", "line"), CASES, ids=[f"{m}@{n}" for m, n in CASES])
+def test_mutated_line_is_the_one_reported(mutation, line):
+    lines = SIGMOID.read_text(encoding="utf-8").splitlines()
+    mutated = MUTATIONS[mutation](lines[line - 1])
+    lines[line - 1] = mutated
+    report = check_markdown("\n".join(lines) + "\n", "activations/sigmoid.md")
+    assert report.errors, f"{mutation} at line {line} went unnoticed: {mutated.strip()}"
+    assert error_lines(report) == {line}, "\n".join(report.errors)
+    wrong_side = mutated.partition("&=")[2].strip().removesuffix("\\\\").strip().rstrip(".,").strip()
+    assert wrong_side in "\n".join(report.errors)  # the wrong side is shown
+
+
+def test_step_error_message_names_page_line_steps_and_point():
+    lines = SIGMOID.read_text(encoding="utf-8").splitlines()
+    rows = _sigmoid_rows()
+    line = rows[2][0]
+    lines[line - 1] = _flip_sign(lines[line - 1])
+    report = check_markdown("\n".join(lines), "activations/sigmoid.md")
+    message = report.errors[0]
+    pattern = rf"docs/activations/sigmoid\.md:{line}: step 4 ≠ step 3 \(differs at x=-?\d+(/\d+)?: \S+ vs \S+\)"
+    assert re.match(pattern, message), message
+    assert rows[1][1].strip().removeprefix("&=").strip().rstrip("\\").strip() in message
+
+
+# ---------------------------------------------------------------------------
+# Endpoints: the definition and the snippet
+
+
+def test_first_line_must_be_the_definition():
+    report = block(
+        r"\frac{d}{dx} \frac{1}{1+e^{x}} &= -\frac{e^{x}}{\left(1+e^{x}\right)^{2}}.",
+        page="activations/sigmoid.md",
+    )
+    assert error_lines(report) == {4}
+    assert "step 1 is not d/dx sigmoid" in report.errors[0]
+
+
+def test_a_chain_without_d_dx_starts_from_the_function_itself():
+    report = block(r"\sigma(x) &= \frac{e^{x}}{e^{x}+1}.", page="activations/sigmoid.md")
+    assert not report.errors, report.errors
+    assert "last step = sigmoid at" in report.lines[0]
+
+
+def test_last_line_must_agree_with_the_snippet(monkeypatch):
+    real = derivations._snippet("sigmoid")
+    wrong = SimpleNamespace(sigmoid_grad=lambda x: real.sigmoid_grad(x) * (1 + 1e-3 * np.sign(x)))
+    monkeypatch.setattr(derivations, "_snippet", lambda name: wrong)
+    report = block(r"\frac{d}{dx}\sigma(x) &= \sigma(x) \cdot \left(1-\sigma(x)\right).",
+                   page="activations/sigmoid.md")
+    assert error_lines(report) == {4}
+    assert "≠ sigmoid_grad(x) of snippets/activations/sigmoid.py" in report.errors[0]
+
+
+def test_page_function_names_map_to_definitions():
+    report = block(
+        r"\frac{d}{dx} f(x) &= \frac{d}{dx}\operatorname{softplus}(x) \\",
+        r"&= \frac{e^{x}}{1+e^{x}} \\",
+        r"&= \sigma(x).",
+        page="activations/softplus.md",
+    )
+    assert not report.errors, report.errors
+
+
+# ---------------------------------------------------------------------------
+# Domains, prose-only blocks, unparseable lines
+
+
+def test_a_step_true_only_for_positive_x_is_caught():
+    report = block(r"\frac{d}{dx} \sqrt{x^2} &= \frac{d}{dx} x \\", r"&= 1.")
+    assert error_lines(report) == {4}
+    assert "it holds for x > 0" in report.errors[0]
+    report = block(r"|x| \cdot x &= x^2.")
+    assert error_lines(report) == {4}
+
+
+def test_the_same_step_passes_inside_its_declared_domain():
+    report = block(r"% domain: x > 0", r"\frac{d}{dx} \sqrt{x^2} &= \frac{d}{dx} x \\", r"&= 1.")
+    assert not report.errors, report.errors
+    assert "domain x > 0" in report.lines[0]
+
+
+def test_piecewise_branches_with_domains(tmp_path):
+    branches = (
+        "For \\(x > 0\\):\n\n\\begin{align}\n% domain: x > 0\n"
+        "\\frac{d}{dx}\\max(0, x) &= \\frac{d}{dx} x \\\\\n&= 1.\n\\end{align}\n\n"
+        "For \\(x < 0\\):\n\n\\begin{align}\n% domain: x < 0\n"
+        "\\frac{d}{dx}\\max(0, x) &= \\frac{d}{dx} 0 \\\\\n&= 0.\n\\end{align}\n"
+    )
+    report = check_markdown(branches, "activations/relu.md")
+    assert not report.errors, report.errors
+    assert report.blocks == 2 and report.equalities == 4
+    swapped = branches.replace("% domain: x > 0", "% domain: x < 0", 1)
+    assert check_markdown(swapped, "activations/relu.md").errors
+
+
+def test_domain_with_a_parameter():
+    rows = (r"\frac{d}{dx}\max(a \cdot x, x) &= \frac{d}{dx} x \\", r"&= 1.")
+    assert not block("% domain: x > 0, 0 < a < 1", *rows, page="activations/leaky_relu.md").errors
+    # Without the bound on a, max(a x, x) = x fails for a > 1.
+    assert error_lines(block("% domain: x > 0", *rows, page="activations/leaky_relu.md")) == {5}
+
+
+def test_unparseable_line_fails():
+    report = block(r"\frac{d}{dx}\sigma(x) &= \sigma(x) \cdot \left(1-\sigma(x) \\", r"&= \sigma(x) - \sigma(x)^{2}.")
+    assert error_lines(report) == {4}
+    assert "cannot be checked" in report.errors[0]
+
+
+def test_line_the_parser_rejects_fails():
+    report = block(r"x \cdot x &= x^{2} \\", r"&= x \cdot \cdot x.")
+    assert error_lines(report) == {5}
+    assert "SymPy cannot parse it" in report.errors[0]
+
+
+def test_unknown_function_name_fails():
+    report = block(r"\operatorname{gelu}(x) &= x \cdot \Phi(x).")
+    assert error_lines(report) == {4}
+    assert "unknown function `gelu`" in report.errors[0]
+
+
+def test_prose_only_marker_is_counted_and_skips_the_block():
+    report = block(r"% prose-only: a limit argument, not a chain of equalities",
+                   r"\lim_{h \to 0^+} \frac{\max(0, h)}{h} &\ne \lim_{h \to 0^-} \frac{\max(0, h)}{h}.")
+    assert not report.errors
+    assert (report.blocks, report.prose_only, report.equalities) == (1, 1, 0)
+    assert "prose-only (a limit argument" in report.lines[0]
+
+
+def test_prose_only_needs_a_reason_and_typos_are_errors():
+    assert error_lines(block("% prose-only:", r"a &= b.")) == {4}
+    assert error_lines(block("% domian: x > 0", r"x &= x.")) == {4}
+
+
+# ---------------------------------------------------------------------------
+# The parser's pitfalls, handled
+
+
+def test_e_is_eulers_number_and_one_letter_calls_are_products():
+    assert not block(r"x(1+e^{-x}) &= x + x \cdot e^{-x} \\", r"&= x + \frac{x}{\exp(x)}.").errors
+
+
+def test_operatorname_and_sizing_commands():
+    assert not block(r"\operatorname{sech}^2(x) &= 1 - \tanh^{2}(x) \\",
+                     r"&= \bigl(1-\tanh(x)\bigr) \cdot \Bigl(1+\tanh(x)\Bigr).").errors
+
+
+def test_ambiguous_derivative_scope_is_refused():
+    report = block(r"\frac{d}{dx} x \cdot \sigma(x) &= \sigma(x) + x \cdot \sigma(x) \cdot \left(1-\sigma(x)\right).")
+    assert error_lines(report) == {4}
+    assert "ambiguous scope of d/dx" in report.errors[0]
+
+
+def test_function_without_parentheses_is_refused():
+    report = block(r"\tanh x \cdot 2 &= 2 \cdot \tanh(x).")
+    assert "with parentheses" in report.errors[0]
+
+
+def test_trailing_punctuation_only_on_the_last_line():
+    assert not block(r"x &= x \cdot 1 \\", r"&= x,").errors
+    assert error_lines(block(r"x &= x \cdot 1. \\", r"&= x.")) == {4}
+
+
+def test_blocks_in_admonitions_code_fences_and_inline_math():
+    markdown = (
+        "Inline \\(x = 2\\) and display \\[x = x + 1\\] are not chains.\n\n"
+        "```latex\n\\begin{align}\nx &= 2\n\\end{align}\n```\n\n"
+        '??? success "Derivation, step by step"\n\n'
+        "    Text.\n\n"
+        "    \\begin{align}\n"
+        "    x \\cdot x &= x^{2} \\\\\n"
+        "    &= x^{3}.\n"
+        "    \\end{align}\n"
+    )
+    report = check_markdown(markdown, "notes/scratch.md")
+    assert report.blocks == 1
+    assert error_lines(report) == {15}
+
+
+# ---------------------------------------------------------------------------
+# Indices: the softmax Jacobian
+
+
+SOFTMAX_CHAIN = (
+    r"\frac{\partial y_i}{\partial z_j} &= \frac{\partial}{\partial z_j} \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}} \\",
+    r"&= \frac{\delta_{ij} \cdot e^{z_i} \cdot \sum_{k=1}^{K} e^{z_k} - e^{z_i} \cdot e^{z_j}}"
+    r"{\left(\sum_{k=1}^{K} e^{z_k}\right)^{2}} \\",
+    r"&= y_i \cdot \left(\delta_{ij} - y_j\right).",
+)
+
+
+def test_softmax_jacobian_with_indices_and_sums():
+    report = block(*SOFTMAX_CHAIN, page="activations/softmax.md")
+    assert not report.errors, report.errors
+    assert report.equalities == 3
+
+
+def test_softmax_wrong_step_is_caught():
+    wrong = SOFTMAX_CHAIN[:2] + (SOFTMAX_CHAIN[2].replace("- y_j", "+ y_j"),)
+    report = block(*wrong, page="activations/softmax.md")
+    assert error_lines(report) == {6}
+    assert re.search(r"differs at K=\d, i=\d, j=\d, z_1\.\.\d=", report.errors[0]), report.errors[0]
+
+
+def test_index_domain():
+    rows = (r"\frac{\partial y_i}{\partial z_j} &= y_i \cdot \left(1 - y_i\right).",)
+    assert not block("% domain: i = j", *rows, page="activations/softmax.md").errors
+    assert block(*rows, page="activations/softmax.md").errors
+
+
+QUOTIENT_RULE = (
+    r"\frac{\partial}{\partial x} \frac{e^{x}}{e^{x} + R} &= \frac{e^{x} \cdot R}{\left(e^{x} + R\right)^{2}} \\",
+    r"&= p_i \cdot \left(1 - p_i\right).",
+)
+
+
+def test_where_binds_names_from_the_prose_after_differentiating():
+    where = r"% where: x = z_i, R = \sum_{k=1}^{K} e^{z_k} - e^{z_i}"
+    report = block(where, *QUOTIENT_RULE, page="activations/softmax.md")
+    assert not report.errors, report.errors
+    assert "where x = z_i" in report.lines[0]
+    # Without the bindings the last step is about other symbols; with a wrong one it is false.
+    assert error_lines(block(*QUOTIENT_RULE, page="activations/softmax.md")) == {5}
+    wrong = where.replace(" - e^{z_i}", "")
+    assert error_lines(block(wrong, *QUOTIENT_RULE, page="activations/softmax.md")) == {6}
+    assert error_lines(block("% where: x", *QUOTIENT_RULE, page="activations/softmax.md")) == {4}
+
+
+def test_softmax_alias_is_the_definition():
+    from sitekit.definitions import softmax_expr
+
+    context = derivations.Context("softmax")
+    zs, outputs = softmax_expr(3)
+    z = sp.IndexedBase("z", real=True)
+    for name in ("y", "p"):
+        alias = context.indexed(name, "i")
+        for i, output in enumerate(outputs, start=1):
+            value = derivations._expand_sums(alias.xreplace({context.integer("i"): i, context.integer("K"): 3}))
+            assert sp.simplify(value.xreplace({z[n + 1]: zs[n] for n in range(3)}) - output) == 0
+
+
+def test_cli_summary(capsys):
+    assert derivations.main([str(SIGMOID)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^1 blocks, \d+ equalities checked, 0 prose-only", out, re.M), out

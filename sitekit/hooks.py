@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitekit import mathcheck  # noqa: E402
+from sitekit import derivations, mathcheck  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 
@@ -37,7 +37,7 @@ class _NamePage(logging.Filter):
         if page is not None and record.levelno >= logging.WARNING:
             prefix = f"docs/{page.file.src_uri}: "
             message = record.getMessage()
-            if not message.startswith(prefix):
+            if not message.startswith(prefix.rstrip(" ")):
                 record.msg, record.args = prefix + message, None
         return True
 
@@ -71,6 +71,12 @@ def on_files(files, config, **kwargs):
 
 def on_page_markdown(markdown, page, **kwargs):
     _state["page"] = page
+    # Every align chain, each step checked equal to the one before it; line
+    # numbers refer to the file, so check its full text (front matter included).
+    report = derivations.check_markdown(page.file.content_string, page.file.src_uri)
+    for error in report.errors:
+        log.warning(error)
+    _state["derivations"] = _state.get("derivations", 0) + report.equalities
     return markdown
 
 

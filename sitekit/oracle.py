@@ -50,8 +50,21 @@ class Oracle:
             return mpmath.nan
         if math.isinf(value):
             return self._limit(which, 1 if value > 0 else -1)
-        with mpmath.workdps(DIGITS):
-            return +self._funcs[which](_mp(value))
+        # Raise the working precision until two evaluations agree: formulas
+        # such as 1 - tanh(x)**2 or log(1 + exp(x)) cancel at fixed precision.
+        digits, previous = DIGITS, None
+        while True:
+            with mpmath.workdps(digits):
+                current = self._funcs[which](_mp(value))
+            if previous is not None and (
+                current == previous
+                or abs(current - previous) <= abs(current) * mpmath.mpf(10) ** (-DIGITS + 5)
+            ) and (current != 0 or digits >= 800):
+                with mpmath.workdps(DIGITS):
+                    return +current
+            if digits > 3000:
+                raise ArithmeticError(f"{which}({value!r}) does not settle at {digits} digits")
+            previous, digits = current, digits * 2
 
     def many(self, which: str, values: np.ndarray) -> list[mpmath.mpf]:
         return [self(which, float(v)) for v in np.asarray(values, dtype=np.float64).ravel()]

@@ -189,3 +189,16 @@ def test_fault_broken_link(project, tmp_path):
     run = build(project, tmp_path / "site")
     assert run.returncode != 0
     assert "notation.md" in run.stderr and "nowhere.md" in run.stderr, run.stderr
+
+
+def test_fault_wrong_derivation_step(project, tmp_path):
+    page = project / "docs/activations/sigmoid.md"
+    text = page.read_text()
+    wrong = text.replace(r"-\left(1+e^{-x}\right)^{-2} \cdot \left(-e^{-x}\right)",
+                         r"-\left(1+e^{-x}\right)^{-3} \cdot \left(-e^{-x}\right)", 1)
+    assert wrong != text
+    page.write_text(wrong)
+    line = wrong[: wrong.index("^{-3}")].count("\n") + 1
+    run = build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert f"docs/activations/sigmoid.md:{line}: step" in run.stderr, run.stderr

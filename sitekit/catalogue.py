@@ -72,7 +72,7 @@ def measure(name: str, which: str, dtype, module: ModuleType | None = None, **pa
     # (the error stays a fraction of eps in absolute terms): skip |t - r| < 0.05.
     scale = {**DEFINITIONS[name].params, **params}.get("beta", 1.0)
     for root in DEFINITIONS[name].grad_roots if which == "grad" else ():
-        xs = xs[~(np.abs(scale * xs.astype(np.float64) - root) < 0.05)]
+        xs = xs[~(np.abs(xs.astype(np.float64) - root / scale) < 0.05 / abs(scale))]
     exact = oracle.many(which, xs)
     computed = function_for(module, name, which)(xs, **params)
     if computed.dtype != np.dtype(dtype):

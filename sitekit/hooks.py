@@ -76,7 +76,6 @@ def on_page_markdown(markdown, page, **kwargs):
     report = derivations.check_markdown(page.file.content_string, page.file.src_uri)
     for error in report.errors:
         log.warning(error)
-    _state["derivations"] = _state.get("derivations", 0) + report.equalities
     return markdown
 
 

@@ -172,6 +172,9 @@ class Report:
     prose_only: int = 0
     symbolic: int = 0  # of those, proved by simplify
     lines: list[str] = field(default_factory=list)  # one per block, for the CLI
+    # One per block, in page order: (equalities checked, None if it passed
+    # else "failed", or the prose-only reason); the hook marks each block.
+    outcomes: list[tuple[int, str | None]] = field(default_factory=list)
     seconds: float = 0.0
 
     def __iadd__(self, other: Report) -> Report:
@@ -181,6 +184,7 @@ class Report:
         self.prose_only += other.prose_only
         self.symbolic += other.symbolic
         self.lines += other.lines
+        self.outcomes += other.outcomes
         self.seconds += other.seconds
         return self
 
@@ -1181,6 +1185,7 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
     if block.prose_only is not None:
         report.prose_only = 1
         report.lines.append(f"{where}: prose-only ({block.prose_only})")
+        report.outcomes.append((0, f"prose-only: {block.prose_only}"))
         return report
     try:
         steps = split_steps(block)
@@ -1189,6 +1194,7 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
     except DerivationError as error:
         fail(error.line, str(error))
         report.lines.append(f"{where}: FAILED, cannot read the block")
+        report.outcomes.append((0, "failed"))
         return report
 
     values: list[sp.Expr | None] = []
@@ -1253,16 +1259,29 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
     how += f", {failed} FAILED" if failed else ""
     domain_text = f", domain {domain.text}" if domain else ""
     domain_text += f", where {'; '.join(t for _, t in block.where)}" if block.where else ""
+    report.outcomes.append((report.equalities, "failed" if report.errors else None))
     report.lines.append(f"{where}: {status}: {len(steps)} steps, {report.equalities} equalities "
                         f"({how}){domain_text}; {'; '.join(ends)}")
     return report
+
+
+_checked: dict[tuple[str, str, str | None], Report] = {}
 
 
 def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Report:
     """Check every align block of one page.
 
     src_uri: the page's path relative to docs/ (MkDocs' `page.file.src_uri`);
-    messages name the file as `docs/<src_uri>:<line>`, or `<label>:<line>`."""
+    messages name the file as `docs/<src_uri>:<line>`, or `<label>:<line>`.
+    A page checked once in this process (same text) is not checked again:
+    the build checks each page, and the site summary checks them all."""
+    key = (markdown, src_uri, label)
+    if key not in _checked:
+        _checked[key] = _check_markdown(markdown, src_uri, label)
+    return _checked[key]
+
+
+def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
     started = time.perf_counter()
     src_uri = src_uri.replace("\\", "/").removeprefix("docs/")
     label, page = label or f"docs/{src_uri}", page_name(src_uri)
@@ -1283,6 +1302,11 @@ def check_files(paths: list[Path]) -> Report:
             src_uri = label = path.as_posix()
         report += check_markdown(path.read_text(encoding="utf-8"), src_uri, label)
     return report
+
+
+def check_site(docs: Path = DOCS) -> Report:
+    """Every page of the site: what the home page's summary reports."""
+    return check_files(sorted(Path(docs).rglob("*.md")))
 
 
 def main(argv: list[str]) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import sys
 from pathlib import Path
 
@@ -76,7 +77,30 @@ def on_page_markdown(markdown, page, **kwargs):
     report = derivations.check_markdown(page.file.content_string, page.file.src_uri)
     for error in report.errors:
         log.warning(error)
-    return markdown
+    return _mark_blocks(markdown, report.outcomes, page.file.src_uri)
+
+
+def _mark_blocks(markdown: str, outcomes, src_uri: str) -> str:
+    """Put the checker's verdict under each derivation block, at its indentation."""
+    blocks = derivations.extract_blocks(markdown)
+    if len(blocks) != len(outcomes):  # front matter cannot hold a block
+        raise RuntimeError(f"docs/{src_uri}: {len(blocks)} align blocks rendered, {len(outcomes)} checked")
+    about = posixpath.relpath("about.md", posixpath.dirname(src_uri) or ".")
+    lines = markdown.split("\n")
+    for block, (equalities, problem) in sorted(zip(blocks, outcomes), key=lambda b: -b[0].line):
+        if problem == "failed":
+            continue  # the build fails on this block already
+        end = block.body[-1][0]
+        indent = lines[end - 1][: len(lines[end - 1]) - len(lines[end - 1].lstrip())]
+        if problem is None:
+            noun = "equality" if equalities == 1 else "equalities"
+            text = (f'<span class="derivation-check">✓ checked</span> '
+                    f"by computer: {equalities} {noun}, each line equal to the one before "
+                    f"([how]({about}#derivations)).")
+        else:
+            text = f'<span class="derivation-check unchecked">not checked</span> {problem}.'
+        lines[end:end] = ["", indent + text, ""]
+    return "\n".join(lines)
 
 
 def on_page_content(html, page, **kwargs):

@@ -203,3 +203,56 @@ def test_fault_wrong_derivation_step(project, tmp_path):
     run = build(project, tmp_path / "site")
     assert run.returncode != 0
     assert f"docs/activations/sigmoid.md:{line}: step" in run.stderr, run.stderr
+
+
+def _sections(page_html: str) -> dict[str, str]:
+    """h2 id -> the HTML up to the next h2."""
+    parts = re.split(r'<h2 id="([^"]+)"', page_html)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def _check_columns(table: str) -> list[list[str]]:
+    """The cells of each column of a table, headers excluded."""
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    rows = [row for row in rows if row]
+    return [list(column) for column in zip(*rows)]
+
+
+def test_errata_page(site):
+    sections = _sections(html_of(site, "errata.md"))
+    numbered = [key for key in sections if re.match(r"\d+-", key)]
+    assert [int(key.split("-")[0]) for key in numbered] == list(range(1, 12)), numbered
+    demonstrated = {"1", "2", "3", "5", "9", "11"}  # a wrong formula against finite differences
+    for key in numbered:
+        body = sections[key]
+        assert "<table>" in body or "<li>" in body or "<p>" in body, key
+        if key.split("-")[0] not in demonstrated:
+            continue
+        tables = re.findall(r"<table>.*?</table>", body, re.S)
+        columns = [c for t in tables for c in _check_columns(t) if all(("✓" in v) or ("✗" in v) for v in c)]
+        assert any(all("✓" in v for v in c) for c in columns), f"{key}: no correct formula passes"
+        assert any(any("✗" in v for v in c) for c in columns), f"{key}: no wrong formula fails"
+    for key in ("3-", "9-"):
+        body = next(v for k, v in sections.items() if k.startswith(key))
+        assert re.search(r"Derivation checker, \d+ equalities: <code>chain:3: step 3 ≠ step 2", body), key
+    seven = next(v for k, v in sections.items() if k.startswith("7-"))
+    assert "<strong>different</strong>" in seven
+    ten = next(v for k, v in sections.items() if k.startswith("10-"))
+    assert "the two differ at 0 of them" in ten
+
+
+def test_checked_marks_and_summary(site):
+    from sitekit.derivations import check_site
+
+    report = check_site()
+    marks = 0
+    for page in nav_pages():
+        text = html_of(site, page)
+        found = len(re.findall(r'<span class="derivation-check">✓ checked</span> by computer', text))
+        blocks = text.count("\\begin{align}")
+        assert found == blocks, f"{page}: {blocks} derivation blocks, {found} marked checked"
+        marks += found
+    assert marks == report.blocks and report.blocks > 0
+    summary = f"This build checked <strong>{report.equalities} equalities</strong> in <strong>{report.blocks} derivations</strong>"
+    assert summary in html_of(site, "index.md")
+    assert f"<strong>{report.prose_only}</strong> blocks marked prose-only" in html_of(site, "about.md")

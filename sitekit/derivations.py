@@ -70,7 +70,13 @@ from sitekit.definitions import x as DEFINITION_X
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
-DIRECTIVES = ("domain", "where", "prose-only")
+DIRECTIVES = ("domain", "where", "generic", "prose-only")
+
+# `% generic: g` makes g(u) an arbitrary differentiable function. A chain that
+# holds for every g holds for this one, and a wrong step almost never does:
+# no symmetry, no fixed slope, every derivative non-zero somewhere.
+_u = sp.Symbol("u", real=True)
+GENERIC_FUNCTION = sp.Lambda(_u, sp.sin(2 * _u + 1) + sp.exp(_u / 3))
 
 # Names a page may use for a function whose definition is in DEFINITIONS.
 # `f` means the page's own function; `y` (the output, see notation.md) is f(x).
@@ -222,6 +228,7 @@ class Block:
     domain: list[tuple[int, str]] = field(default_factory=list)
     where: list[tuple[int, str]] = field(default_factory=list)
     prose_only: str | None = None
+    generic: list[tuple[int, str]] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -287,6 +294,11 @@ def _directive(block: Block, line: int, comment: str) -> None:
         if not value:
             block.errors.append((line, "`% where:` needs bindings, e.g. `% where: x = z_i`"))
         block.where.append((line, value))
+    elif name == "generic":
+        names = [n.strip() for n in value.split(",")]
+        if not value or not all(re.fullmatch(r"[A-Za-z]", n) for n in names):
+            block.errors.append((line, "`% generic:` needs one-letter function names, e.g. `% generic: g, h`"))
+        block.generic += [(line, n) for n in names if n]
     elif name == "prose-only":
         if not value:
             block.errors.append((line, "`% prose-only:` needs a reason after the colon"))
@@ -637,6 +649,7 @@ class Context:
         self.definition = DEFINITIONS.get(page) if page else None
         self.assumptions = assumptions or {}
         self.aliases = PARAMETER_ALIASES.get(page or "", {})
+        self.generics: set[str] = set()  # `% generic:` function names
         self._integers: set[str] = set()
 
     @staticmethod
@@ -650,6 +663,8 @@ class Context:
             raise DerivationError(f"cannot read the subscript in `{base}_{{{index}}}`")
         names = set(re.findall(r"[A-Za-z]+", index))
         value = sp.sympify(index, locals={n: self.integer(n) for n in names})
+        if base == "delta" and isinstance(value, sp.Symbol):
+            return sp.IndexedBase("delta", real=True)[value]  # an error signal, delta_k
         if base == "delta":
             if not isinstance(value, sp.Mul) or len(value.args) != 2:
                 raise DerivationError(f"write the Kronecker delta as \\delta_{{ij}}, not `{base}_{{{index}}}`")
@@ -660,7 +675,8 @@ class Context:
         return sp.IndexedBase(base, real=True)[value]
 
     def key(self) -> tuple:
-        return self.page, tuple(sorted((n, tuple(sorted(a))) for n, a in self.assumptions.items()))
+        return (self.page, tuple(sorted((n, tuple(sorted(a))) for n, a in self.assumptions.items())),
+                tuple(sorted(self.generics)))
 
     def symbol(self, name: str) -> sp.Symbol:
         name = self.aliases.get(name, name)
@@ -682,6 +698,8 @@ class Context:
 
     def function(self, name: str) -> sp.Lambda | None:
         """The definition behind a function name, as a Lambda of one argument."""
+        if name in self.generics:
+            return sp.Lambda(self.x, GENERIC_FUNCTION(self.x))
         if name == "f" and self.definition:
             return sp.Lambda(self.x, self.page_expr())
         if name in FUNCTION_ALIASES:
@@ -1190,6 +1208,7 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
     try:
         steps = split_steps(block)
         context, domain = parse_domain(block.domain, page)
+        context.generics = {name for _, name in block.generic}
         bindings = parse_where(block.where, context)
     except DerivationError as error:
         fail(error.line, str(error))

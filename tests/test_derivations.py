@@ -339,3 +339,25 @@ def test_cli_summary(capsys):
     assert derivations.main([str(SIGMOID)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^1 blocks, \d+ equalities checked, 0 prose-only", out, re.M), out
+
+
+def test_generic_function_chain_rule_holds_and_a_spurious_factor_fails():
+    left = r"\frac{\partial}{\partial w} \frac{1}{2} \left(g(w \cdot x) - t\right)^{2}"
+    right = r"\left(g(w \cdot x) - t\right) \cdot g'(w \cdot x)"
+    good = block("% generic: g", f"{left} &= {right} \\cdot x.")
+    assert good.ok and good.equalities == 1, good.errors
+    bad = block("% generic: g", f"{left} &= {right} \\cdot g'(w \\cdot x) \\cdot x.")
+    assert error_lines(bad) == {5}, bad.errors
+    # Without the directive, g(...) is a product g times (...): the step fails.
+    plain = block(f"{left} &= {right} \\cdot x.")
+    assert not plain.ok
+
+
+def test_generic_needs_one_letter_names():
+    report = block("% generic: gee", r"x &= x.")
+    assert any("one-letter function names" in e for e in report.errors), report.errors
+
+
+def test_delta_with_one_index_is_an_error_signal():
+    report = block(r"\delta_{k} \cdot a_{j} &= a_{j} \cdot \delta_{k}.")
+    assert report.ok and report.equalities == 1, report.errors

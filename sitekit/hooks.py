@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -104,11 +105,39 @@ def _mark_blocks(markdown: str, outcomes, src_uri: str) -> str:
 
 
 def on_page_content(html, page, **kwargs):
+    if page.file.src_uri.endswith(".ipynb"):
+        html = notebook_math(html)
     source = page.file.content_string if page.file.src_uri.endswith(".md") else ""
     for tex, display in mathcheck.formulas_in_html(html):
         _state["formulas"].append((page.file.src_uri, mathcheck.line_of(tex, source), tex, display))
     _state["page"] = None
     return html
+
+
+_NOTEBOOK_MATHJAX = re.compile(
+    r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*'
+    r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">.*?</script>\s*',
+    re.S,
+)
+_MARKDOWN_CELL = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+_DISPLAY = re.compile(r"(?:<p>)?\$\$(.+?)\$\$(?:</p>)?", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+
+
+def notebook_math(html: str) -> str:
+    """A notebook page as the rest of the site: math in arithmatex elements,
+    typeset by the site's own MathJax; no MathJax 2 loader and config from
+    nbconvert's template (its URL would be a CDN or empty)."""
+    html, removed = _NOTEBOOK_MATHJAX.subn("", html)
+    if removed != 1:
+        raise RuntimeError("mkdocs-jupyter's MathJax loader not found: its template changed")
+
+    def cell(match: re.Match) -> str:
+        body = _DISPLAY.sub(lambda m: f'<div class="arithmatex">\\[{m.group(1)}\\]</div>', match.group(2))
+        body = _INLINE.sub(lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>', body)
+        return match.group(1) + body + match.group(3)
+
+    return _MARKDOWN_CELL.sub(cell, html)
 
 
 def on_post_build(config, **kwargs):

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ACTIVATIONS = ROOT / "snippets" / "activations"
 
 # Functions of a vector, not elementwise: tested by their own tests.
-VECTOR_FUNCTIONS = ("softmax",)
+VECTOR_FUNCTIONS = ("softmax", "log_softmax", "softmin", "glu", "swiglu")
 
 
 def load_snippet(path: Path) -> ModuleType:

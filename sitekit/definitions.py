@@ -127,3 +127,19 @@ def softmax_expr(size: int) -> tuple[list[sp.Symbol], list[sp.Expr]]:
     zs = list(sp.symbols(f"z1:{size + 1}", real=True))
     total = sum(sp.exp(z) for z in zs)
     return zs, [sp.exp(z) / total for z in zs]
+
+
+# Families added later live in their own files (same Definition contract);
+# importing them here keeps DEFINITIONS the one table every test reads.
+from sitekit import definitions_exp, definitions_gelu, definitions_hard, definitions_vector  # noqa: E402
+
+FAMILIES = (definitions_exp, definitions_gelu, definitions_hard, definitions_vector)
+EXTRA_FUNCTION_ALIASES: dict[str, str] = {}
+EXTRA_PARAMETER_ALIASES: dict[str, dict[str, str]] = {}
+for _family in FAMILIES:
+    for _entry in _family.ENTRIES:
+        if _entry.name in DEFINITIONS:
+            raise ValueError(f"{_entry.name} is defined twice")
+        DEFINITIONS[_entry.name] = _entry
+    EXTRA_FUNCTION_ALIASES.update(_family.FUNCTION_ALIASES)
+    EXTRA_PARAMETER_ALIASES.update(_family.PARAMETER_ALIASES)

@@ -64,7 +64,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from sitekit.definitions import DEFINITIONS
+from sitekit.definitions import DEFINITIONS, EXTRA_FUNCTION_ALIASES, EXTRA_PARAMETER_ALIASES
 from sitekit.definitions import x as DEFINITION_X
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +99,9 @@ FUNCTION_ALIASES = {
 PARAMETER_ALIASES = {
     "leaky_relu": {"a": "negative_slope", "alpha": "negative_slope"},
 }
+
+FUNCTION_ALIASES.update(EXTRA_FUNCTION_ALIASES)
+PARAMETER_ALIASES.update(EXTRA_PARAMETER_ALIASES)
 
 # Subscripted names that mean a page's vector output: y_i = e^{z_i} / sum_k e^{z_k}.
 INDEXED_ALIASES = {"softmax": ("y", "p")}

@@ -10,11 +10,56 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from sitekit.catalogue import elementwise_names, snippet
+import json
+from pathlib import Path
+
+from sitekit.catalogue import VECTOR_FUNCTIONS, elementwise_names, snippet, snippet_names
 from sitekit.definitions import DEFINITIONS, x
 from sitekit.tables import fmt
 
 GRID = np.linspace(-50, 50, 200001)
+
+# Defined as x times a gate computed from x itself, s(x) rising from 0 to 1:
+# a property of the definition's form, listed rather than measured.
+SELF_GATED = {"swish", "gelu", "gelu_tanh", "mish", "hardswish"}
+
+# Each framework's name for the function. Sources: the PyTorch documentation
+# of torch.nn.functional (2.x), the jax.nn documentation (0.4 and later) and
+# the Keras 3 list of keras.activations; "—" where the library has none.
+FRAMEWORK_NAMES = {
+    "linear": ("—", "—", "linear"),
+    "binary_step": ("torch.heaviside", "jnp.heaviside", "—"),
+    "sigmoid": ("torch.sigmoid", "jax.nn.sigmoid", "sigmoid"),
+    "tanh": ("torch.tanh", "jnp.tanh", "tanh"),
+    "relu": ("F.relu", "jax.nn.relu", "relu"),
+    "leaky_relu": ("F.leaky_relu", "jax.nn.leaky_relu", "leaky_relu"),
+    "softplus": ("F.softplus", "jax.nn.softplus", "softplus"),
+    "swish": ("F.silu", "jax.nn.silu (= swish)", "silu (= swish)"),
+    "softmax": ("F.softmax", "jax.nn.softmax", "softmax"),
+    "elu": ("F.elu", "jax.nn.elu", "elu"),
+    "selu": ("F.selu", "jax.nn.selu", "selu"),
+    "celu": ("F.celu", "jax.nn.celu", "celu"),
+    "gelu": ("F.gelu(approximate='none')", "jax.nn.gelu(approximate=False)", "gelu(approximate=False)"),
+    "gelu_tanh": ("F.gelu(approximate='tanh')", "jax.nn.gelu (default approximate=True)", "gelu(approximate=True)"),
+    "mish": ("F.mish", "jax.nn.mish", "mish"),
+    "prelu": ("F.prelu", "—", "—"),
+    "rrelu": ("F.rrelu", "—", "—"),
+    "hardtanh": ("F.hardtanh", "jax.nn.hard_tanh", "hard_tanh"),
+    "relu6": ("F.relu6", "jax.nn.relu6", "relu6"),
+    "hardsigmoid": ("F.hardsigmoid", "jax.nn.hard_sigmoid", "hard_sigmoid"),
+    "hardswish": ("F.hardswish", "jax.nn.hard_swish (= hard_silu)", "hard_silu (= hard_swish)"),
+    "softsign": ("F.softsign", "jax.nn.soft_sign", "softsign"),
+    "logsigmoid": ("F.logsigmoid", "jax.nn.log_sigmoid", "log_sigmoid"),
+    "log_softmax": ("F.log_softmax", "jax.nn.log_softmax", "log_softmax"),
+    "softmin": ("F.softmin", "—", "—"),
+    "tanhshrink": ("F.tanhshrink", "—", "tanh_shrink"),
+    "softshrink": ("F.softshrink", "—", "soft_shrink"),
+    "hardshrink": ("F.hardshrink", "—", "hard_shrink"),
+    "threshold": ("F.threshold", "—", "threshold"),
+    "glu": ("F.glu", "jax.nn.glu", "glu"),
+    "swiglu": ("—", "—", "—"),
+}
+FRAMEWORK_VALUES = Path(__file__).resolve().parent / "framework_values.json"
 
 
 def _side_limit(expr: sp.Expr, point, side: int):
@@ -60,14 +105,20 @@ def properties(name: str) -> dict[str, str]:
     moderate = y[np.abs(GRID) <= 10]
     lo_closed, hi_closed = bool(np.any(moderate == lo)), bool(np.any(moderate == hi))
     monotonic = bool(np.all(np.diff(y) >= 0))
+    steps = np.diff(slope)
+    slope_monotonic = bool(np.all(steps >= 0) or np.all(steps <= 0))
     odd = bool(np.array_equal(f(-GRID), -y))
+    params = DEFINITIONS[name].params
     return {
         "range": f"{'[' if lo_closed else '('}{fmt(lo)}, {fmt(hi)}{']' if hi_closed else ')'}",
         "monotonic": "yes" if monotonic else "no",
+        "monotonic f′": "yes" if slope_monotonic else "no",
         "smoothness": smoothness(name),
         "zero-centred (odd)": "yes" if odd else "no",
+        "self-gated": "yes" if name in SELF_GATED else "no",
         "max slope": fmt(slope.max(), 4),
         "f′ from output": "yes" if hasattr(module, f"{name}_grad_from_output") else "no",
+        "parameters": ", ".join(f"{k} = {fmt(v, 4)}" for k, v in params.items()) or "—",
     }
 
 
@@ -77,4 +128,62 @@ def overview_table() -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, props in rows.items():
         lines.append(f"| [{name}]({name}.md) | " + " | ".join(props.values()) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def names_table() -> str:
+    """The name of every activation of the site in PyTorch, JAX and Keras."""
+    lines = ["| activation | PyTorch (`F` = `torch.nn.functional`) | JAX | Keras (`keras.activations.`) |",
+             "|---|---|---|---|"]
+    for name in snippet_names():
+        torch_name, jax_name, keras_name = FRAMEWORK_NAMES.get(name, ("?", "?", "?"))
+        cells = [f"`{n}`" if n != "—" else n for n in (torch_name, jax_name, keras_name)]
+        lines.append(f"| [{name}]({name}.md) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def gallery() -> str:
+    """Small multiples of f and f′ for every elementwise activation, one figure."""
+    from sitekit.plots import plot_gallery
+
+    curves = []
+    for name in elementwise_names():
+        module = snippet(name)
+        curves.append((name, getattr(module, name), getattr(module, f"{name}_grad")))
+    return plot_gallery(curves)
+
+
+def conventions_table() -> str:
+    """Each kink: what the snippet returns (called now), why, and what
+    PyTorch and JAX returned when sitekit/framework_values.json was measured."""
+    measured = json.loads(FRAMEWORK_VALUES.read_text(encoding="utf-8"))
+    lines = [
+        f"Framework values measured with PyTorch {measured['torch']} and JAX {measured['jax']} "
+        f"on {measured['measured']} by `python -m sitekit.frameworks`, in float64, default parameters.\n",
+        "| function | at x | this site: f, f′ | PyTorch: f, f′ | JAX: f, f′ | why this site's choice |",
+        "|---|---:|---|---|---|---|",
+    ]
+
+    def pair(entry):
+        if entry is None:
+            return "no such function"
+        grad = entry["grad"]
+        grad = fmt(grad) if isinstance(grad, (int, float)) else f"*{grad}*"
+        value = "nan" if entry["f"] is None else fmt(entry["f"])
+        return f"{value}, {grad}"
+
+    for name in elementwise_names():
+        definition = DEFINITIONS[name]
+        if not definition.kinks:
+            continue
+        module = snippet(name)
+        rows = {row["at"]: row for row in measured["values"].get(name, [])}
+        for kink in definition.kinks:
+            at = np.float64(kink.at)
+            ours = f"{fmt(getattr(module, name)(at))}, {fmt(getattr(module, f'{name}_grad')(at))}"
+            row = rows.get(kink.at)
+            if row is None:
+                raise ValueError(f"{name}: kink at {kink.at} not measured; run python -m sitekit.frameworks")
+            lines.append(f"| [{name}]({name}.md) | {fmt(kink.at)} | {ours} | {pair(row.get('torch'))} "
+                         f"| {pair(row.get('jax'))} | {kink.why} |")
     return "\n".join(lines) + "\n"

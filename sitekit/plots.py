@@ -70,3 +70,27 @@ def plot_function(curves, lo=-6.0, hi=6.0, title="", n=1201, ylim=None) -> str:
 def plot_activation(name, f, grad, lo=-6.0, hi=6.0, ylim=None) -> str:
     """f and f' of one activation, the standard plot of every page."""
     return plot_function([(f"{name}(x)", f), (f"{name}'(x)", grad)], lo=lo, hi=hi, ylim=ylim)
+
+
+def plot_gallery(curves, lo=-5.0, hi=5.0, columns=4, n=401) -> str:
+    """curves: (name, f, f') triples; one small panel per activation, f and f'
+    on the same axes, all panels the same scale of x."""
+    x = np.linspace(lo, hi, n)
+    rows = -(-len(curves) // columns)
+    with plt.rc_context({**_STYLE, "font.size": 9}):
+        fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.0 * rows), squeeze=False)
+        for ax in axes.flat[len(curves):]:
+            ax.set_visible(False)
+        for ax, (name, f, grad) in zip(axes.flat, curves):
+            for fn, color, label in ((f, COLORS[0], "f"), (grad, COLORS[1], "f′")):
+                y = np.asarray(fn(x), dtype=np.float64)
+                if not np.all(np.isfinite(y)):
+                    raise ValueError(f"gallery: {label} of {name} is not finite on [{lo}, {hi}]")
+                ax.plot(x, y, color=color, lw=1.5, label=label)
+            ax.axhline(0, color=_INK, lw=0.5, alpha=0.4)
+            ax.axvline(0, color=_INK, lw=0.5, alpha=0.4)
+            ax.set_title(name)
+            ax.grid(True, color="#888888", alpha=0.3, lw=0.5)
+        axes.flat[0].legend(loc="upper left")
+        fig.tight_layout()
+        return f'<div class="bc-plot">{to_svg(fig)}</div>'

@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -5,11 +6,37 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import pytest  # noqa: E402
+
+from sitebuild import ROOT as _ROOT, build, warnings_in  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site, built with `mkdocs build --strict` once per test run.
+    BC_SITE=<dir> reuses a site built before (for working on the browser tests)."""
+    if os.environ.get("BC_SITE"):
+        return Path(os.environ["BC_SITE"])
+    out = tmp_path_factory.mktemp("site")
+    run = build(_ROOT, out)
+    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stdout}\n{run.stderr}"
+    assert not warnings_in(run.stderr), run.stderr
+    return out
+
+
 # Max ULP errors measured by the accuracy tests, printed after the run.
 ACCURACY_RESULTS: list = []
+# (page, seconds until its math was typeset, formulas) from the browser tests.
+BROWSER_TIMINGS: list = []
 
 
 def pytest_terminal_summary(terminalreporter):
+    if BROWSER_TIMINGS:
+        terminalreporter.section("browser: time from navigation until all math is typeset")
+        rows = sorted(BROWSER_TIMINGS, key=lambda t: -t[1])
+        for page, seconds, count in rows[:8]:
+            terminalreporter.write_line(f"{seconds:6.2f} s  {count:4d} formulas  {page}")
+        terminalreporter.write_line(f"{len(rows)} pages, median {sorted(r[1] for r in rows)[len(rows) // 2]:.2f} s")
     if not ACCURACY_RESULTS:
         return
     write = terminalreporter.write_line

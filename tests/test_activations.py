@@ -7,7 +7,9 @@ Adding an activation adds no code here: a snippet file plus its definition.
 from __future__ import annotations
 
 import inspect
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -224,3 +226,15 @@ def test_wrong_derivative_is_caught():
             module.__dict__[f"{name}_grad"] = lambda x, _g=good, **p: _g(x, **p) + 1e-6
         result = measure(name, "grad", np.float64, module)
         assert max(result.max_ulp, result.max_ulp_all) > BOUND["grad"], name
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if DEFINITIONS[n].kinks])
+def test_every_kink_has_measured_framework_values(name):
+    """The conventions page shows what PyTorch and JAX return at each kink,
+    from sitekit/framework_values.json: a new kink needs a new measurement."""
+    measured = json.loads((Path(__file__).resolve().parent.parent / "sitekit" / "framework_values.json").read_text())
+    rows = measured["values"].get(name, [])
+    for kink in DEFINITIONS[name].kinks:
+        row = next((r for r in rows if r["at"] == kink.at), None)
+        assert row is not None, f"{name}: kink at {kink.at} not measured: run python -m sitekit.frameworks"
+        assert row["params"] == dict(DEFINITIONS[name].params), f"{name}: measured with other parameters"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from sitekit import mathcheck
 
@@ -25,46 +24,7 @@ SKELETON = [
 ]
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project, capture_output=True, text=True, timeout=900,
-        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
-def nav_pages() -> list[str]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-
-    def walk(items):
-        for item in items:
-            for value in item.values():
-                yield from walk(value) if isinstance(value, list) else [value]
-
-    return list(walk(config["nav"]))
-
-
-def html_of(site: Path, page: str) -> str:
-    stem = page.removesuffix(".md").removesuffix(".ipynb")
-    rel = "index.html" if stem == "index" else stem.removesuffix("/index") + "/index.html"
-    return (site / rel).read_text()
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    run = build(ROOT, out)
-    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stdout}\n{run.stderr}"
-    assert not warnings_in(run.stderr), run.stderr
-    return out
-
-
-def warnings_in(stderr: str) -> list[str]:
-    """Lines of the build log that warn. ipykernel warns that the notebook's
-    kernel talks to the build over loopback TCP without encryption: not a
-    problem of the site, and not one a setting of ours can silence."""
-    return [line for line in stderr.splitlines()
-            if "WARNING" in line and "Kernel is running over TCP without encryption" not in line]
+from sitebuild import build, html_of, nav_pages  # noqa: E402
 
 
 def test_every_page_built_and_every_block_ran(site):

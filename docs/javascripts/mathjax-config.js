@@ -20,7 +20,6 @@ window.MathJax = {
 // typeset the new page's math each time.
 document$.subscribe(() => {
   if (!window.MathJax.typesetPromise) return; // first load: MathJax typesets on startup
-  MathJax.startup.output.clearCache();
   MathJax.typesetClear();
   MathJax.texReset();
   MathJax.typesetPromise();

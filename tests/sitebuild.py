@@ -1,0 +1,45 @@
+"""Building the site for the tests: one strict build shared by the test modules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=project, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def nav_pages() -> list[str]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+
+    def walk(items):
+        for item in items:
+            for value in item.values():
+                yield from walk(value) if isinstance(value, list) else [value]
+
+    return list(walk(config["nav"]))
+
+
+def html_of(site: Path, page: str) -> str:
+    stem = page.removesuffix(".md").removesuffix(".ipynb")
+    rel = "index.html" if stem == "index" else stem.removesuffix("/index") + "/index.html"
+    return (site / rel).read_text()
+
+
+def warnings_in(stderr: str) -> list[str]:
+    """Lines of the build log that warn. ipykernel warns that the notebook's
+    kernel talks to the build over loopback TCP without encryption: not a
+    problem of the site, and not one a setting of ours can silence."""
+    return [line for line in stderr.splitlines()
+            if "WARNING" in line and "Kernel is running over TCP without encryption" not in line]

@@ -28,9 +28,15 @@ def site(tmp_path_factory) -> Path:
 ACCURACY_RESULTS: list = []
 # (page, seconds until its math was typeset, formulas) from the browser tests.
 BROWSER_TIMINGS: list = []
+# (fault, detected by, the message) from the fault-injection tests.
+FAULTS: list = []
 
 
 def pytest_terminal_summary(terminalreporter):
+    if FAULTS:
+        terminalreporter.section("injected faults: each fails the build, naming the file and line or block")
+        for fault, detector, message in FAULTS:
+            terminalreporter.write_line(f"{fault:32s} {detector:24s} {message}")
     if BROWSER_TIMINGS:
         terminalreporter.section("browser: time from navigation until all math is typeset")
         rows = sorted(BROWSER_TIMINGS, key=lambda t: -t[1])

@@ -12,12 +12,21 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# A fixed build date: two builds of the same sources must give the same bytes.
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+def build_command(project: Path, site: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+
+
+def build_env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+
+
 def build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project, capture_output=True, text=True, timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return subprocess.run(build_command(project, site), cwd=project, capture_output=True, text=True,
+                          timeout=900, env=build_env())
 
 
 def nav_pages() -> list[str]:

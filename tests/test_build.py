@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -24,7 +26,8 @@ SKELETON = [
 ]
 
 
-from sitebuild import build, html_of, nav_pages  # noqa: E402
+from conftest import FAULTS  # noqa: E402
+from sitebuild import build, build_command, build_env, html_of, nav_pages  # noqa: E402
 
 
 def test_every_page_built_and_every_block_ran(site):
@@ -118,26 +121,33 @@ def inject(project: Path, page: str, text: str) -> None:
     path.write_text(path.read_text() + "\n" + text + "\n")
 
 
+def record(fault: str, run: subprocess.CompletedProcess, pattern: str) -> None:
+    """Assert the build failed with a line matching `pattern`; keep that line
+    for the fault table printed at the end of the test run."""
+    assert run.returncode != 0, f"{fault}: the build passed"
+    log = run.stdout + run.stderr
+    line = next((line for line in log.splitlines() if re.search(pattern, line)), None)
+    assert line is not None, f"{fault}: no line matches {pattern!r} in\n{log[-3000:]}"
+    FAULTS.append((fault, "mkdocs build --strict", line.strip()[:160]))
+
+
 def test_fault_malformed_formula(project, tmp_path):
     inject(project, "activations/sigmoid.md", "A broken formula: \\(\\frac{1}{2\\).")
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
     lines = (project / "docs/activations/sigmoid.md").read_text().count("\n")
-    assert re.search(rf"docs/activations/sigmoid\.md:{lines}: MathJax cannot typeset", run.stderr), run.stderr
+    record("malformed formula", run, rf"docs/activations/sigmoid\.md:{lines}: MathJax cannot typeset")
 
 
 def test_fault_undefined_macro(project, tmp_path):
     inject(project, "notation.md", "A typo: \\(\\sigmaa(x)\\).")
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    assert "docs/notation.md:" in run.stderr and "sigmaa" in run.stderr, run.stderr
+    record("undefined macro", run, r"docs/notation\.md:\d+: .*sigmaa")
 
 
 def test_fault_snippet_raises(project, tmp_path):
     inject(project, "activations/sigmoid.md", '```python exec="on" session="sigmoid"\nsigmoid("x")\n```')
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    assert re.search(r"docs/activations/sigmoid\.md: .*Execution of python code block", run.stderr), run.stderr
+    record("executed block raises", run, r"docs/activations/sigmoid\.md: .*Execution of python code block")
     # The block is named too: its session and number on the page, and its code.
     assert "<code block: session sigmoid; n" in run.stderr and "TypeError" in run.stderr
 
@@ -145,22 +155,20 @@ def test_fault_snippet_raises(project, tmp_path):
 def test_fault_missing_snippet_section(project, tmp_path):
     inject(project, "activations/sigmoid.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```')
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    assert "activations/sigmoid.md" in run.stderr and "no_such_section" in run.stderr, run.stderr
+    record("include of a missing section", run, r"activations/sigmoid\.md.*no_such_section|no_such_section.*activations/sigmoid\.md")
 
 
 def test_fault_missing_snippet_file(project, tmp_path):
     inject(project, "notation.md", '```python\n--8<-- "activations/nothing.py"\n```')
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    assert "notation.md" in run.stderr and "nothing.py" in run.stderr, run.stderr
+    record("include of a missing file", run, r"notation\.md.*nothing\.py|nothing\.py.*notation\.md")
 
 
 def test_fault_broken_link(project, tmp_path):
     inject(project, "notation.md", "See [nowhere](activations/nowhere.md) and [here](#no-such-anchor).")
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    assert "notation.md" in run.stderr and "nowhere.md" in run.stderr, run.stderr
+    record("broken internal link", run, r"notation\.md.*nowhere\.md")
+    assert re.search(r"notation\.md.*no-such-anchor", run.stderr), run.stderr
 
 
 def test_fault_wrong_derivation_step(project, tmp_path):
@@ -172,8 +180,7 @@ def test_fault_wrong_derivation_step(project, tmp_path):
     page.write_text(wrong)
     line = wrong[: wrong.index("^{-3}")].count("\n") + 1
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    assert f"docs/activations/sigmoid.md:{line}: step" in run.stderr, run.stderr
+    record("wrong derivation step", run, rf"docs/activations/sigmoid\.md:{line}: step")
 
 
 def _sections(page_html: str) -> dict[str, str]:
@@ -254,6 +261,46 @@ def test_fault_notebook_cell_raises(project, tmp_path):
     cell["source"] = ["raise RuntimeError('injected failure in a notebook cell')\n"] + cell["source"]
     path.write_text(json.dumps(notebook))
     run = build(project, tmp_path / "site")
-    assert run.returncode != 0
-    log = run.stdout + run.stderr
-    assert "train_mlp.ipynb" in log and "injected failure in a notebook cell" in log, log[-3000:]
+    record("notebook cell raises", run, r"train_mlp\.ipynb")
+    assert "injected failure in a notebook cell" in run.stdout + run.stderr
+
+
+def test_offline_build_is_byte_identical(site, tmp_path):
+    """A second build, in a network namespace with no way out (`unshare -n`,
+    loopback only, which the notebook's kernel needs), gives the same bytes
+    as the first: nothing is downloaded and nothing depends on the clock."""
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"unshare -n is not permitted here: {probe.stderr.strip()}")
+        pytest.skip(f"this machine does not allow network namespaces: {probe.stderr.strip()}")
+    command = " ".join(shlex.quote(part) for part in build_command(ROOT, tmp_path / "site"))
+    run = subprocess.run(["unshare", "-rn", "sh", "-c", f"ip link set lo up && {command}"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=900, env=build_env())
+    assert run.returncode == 0, run.stderr[-3000:]
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "site"): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second), set(first) ^ set(second)
+    different = [str(path) for path in first if first[path] != second[path]]
+    assert not different, f"files that differ between two builds: {different}"
+
+
+def test_fault_wrong_derivative_in_snippet(project, tmp_path):
+    """The page's derivation ends in σ(1 − σ); a snippet whose σ′ is off by
+    1 % no longer agrees with it, and the build says where."""
+    snippet = project / "snippets" / "activations" / "sigmoid.py"
+    text = snippet.read_text()
+    wrong = re.sub(r"(def sigmoid_grad\(x\):.*?return )([^\n]+)", r"\g<1>1.01 * (\g<2>)", text, count=1, flags=re.S)
+    assert wrong != text
+    snippet.write_text(wrong)
+    run = build(project, tmp_path / "site")
+    record("wrong derivative in a snippet", run, r"docs/activations/sigmoid\.md:\d+: step \d+: .*sigmoid_grad")
+
+
+def test_fault_plot_of_nan_data(project, tmp_path):
+    inject(project, "activations/tanh.md",
+           '```python exec="on" html="true" session="tanh"\n'
+           'print(plot_activation("bad", lambda x: tanh(x) * np.nan, tanh_grad))\n```')
+    run = build(project, tmp_path / "site")
+    record("plot of NaN data", run, r"docs/activations/tanh\.md: .*Execution of python code block")
+    assert "is not finite" in run.stderr, run.stderr[-2000:]

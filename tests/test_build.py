@@ -304,3 +304,11 @@ def test_fault_plot_of_nan_data(project, tmp_path):
     run = build(project, tmp_path / "site")
     record("plot of NaN data", run, r"docs/activations/tanh\.md: .*Execution of python code block")
     assert "is not finite" in run.stderr, run.stderr[-2000:]
+
+
+def test_every_page_links_to_its_source_for_editing(site):
+    import yaml
+
+    edit_uri = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)["edit_uri"]
+    for page in nav_pages():
+        assert f'href="{edit_uri}{page}"' in html_of(site, page), page

@@ -33,3 +33,42 @@ def test_requirements_are_pinned():
 def test_no_python_files_in_docs():
     """mkdocs-jupyter would turn them into pages."""
     assert not list((ROOT / "docs").rglob("*.py"))
+
+
+def test_workflow_tests_pull_requests_and_publishes_main():
+    """The GitHub workflow cannot run here: its YAML and the commands it calls are checked instead."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "docs.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    test_job, deploy = workflow["jobs"]["test"], workflow["jobs"]["deploy"]
+    _, readme_test = readme_commands()
+    runs = [step.get("run", "") for step in test_job["steps"]]
+    assert readme_test in runs, "the test job must run the README's test command"
+    pinned = {line.split("==")[0]: line.split("==")[1].strip() for line in
+              (ROOT / "requirements-dev.txt").read_text().splitlines() if "==" in line}
+    browser = next(r for r in runs if "playwright install" in r)
+    assert f"playwright=={pinned['playwright']}" in browser, "the workflow installs the pinned Playwright"
+    assert deploy["needs"] == "test"
+    assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [step.get("uses", "") for step in deploy["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    upload = next(s for s in deploy["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "site"
+    build = next(s["run"] for s in deploy["steps"] if "mkdocs build" in s.get("run", ""))
+    assert build == "pip install -r requirements.txt && mkdocs build --strict"
+    python = {s["with"]["python-version"] for job in (test_job, deploy) for s in job["steps"]
+              if s.get("uses", "").startswith("actions/setup-python@")}
+    assert python == {"3.11"}
+
+
+def test_every_page_has_an_edit_link_target():
+    import yaml
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    assert "repo_url" not in config, "the repository widget would call api.github.com"
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+/edit/main/docs/", config["edit_uri"])
+    assert "content.action.edit" in config["theme"]["features"]

@@ -29,7 +29,13 @@ Two TeX comment lines, which MathJax does not show, may go in a block:
     % where: x = z_i, R = \\sum_{k=1}^{K} e^{z_k} - e^{z_i}
                              names the prose introduces; put in after each
                              step is evaluated, so d/dx holds R fixed
+    % generic: g             g(u) is any differentiable function: the chain
+                             is checked with a concrete g of no special form
     % prose-only: <reason>   not checked, only counted (aim for none)
+
+A `% where:` binding is applied after the step is evaluated, so it can give
+a symbol a value the parser cannot read as one: `% where: i = \\sqrt{-1}`
+makes i the imaginary unit once the limit or derivative is taken.
 
 Names: `e` is Euler's number; \\sigma, \\operatorname{softplus}, \\operatorname{ReLU}, ...
 (FUNCTION_ALIASES), `f` and `y` (= f(x)) mean the page's definition,
@@ -811,7 +817,10 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
     elif isinstance(converted, sp.Derivative) and len(converted.variables) == 1:
         variable = converted.variables[0]
         wrt = variable.name if isinstance(variable, sp.Symbol) else None
-    value = converted.doit()
+    try:
+        value = converted.doit()
+    except (ValueError, NotImplementedError, TypeError) as error:  # e.g. a limit that does not exist
+        raise DerivationError(f"SymPy cannot evaluate it: {type(error).__name__}: {error}") from None
     leftover = value.atoms(sp.Derivative, AppliedUndef)
     if leftover:
         raise DerivationError(f"SymPy cannot evaluate {sorted(map(str, leftover))[0]}")

@@ -67,9 +67,10 @@ def softmax_cross_entropy(Z, T):
     # log softmax(z) = z - logsumexp(z) = (z - max) - log(1 + S). No
     # probability is formed, so an underflowed one cannot become log(0);
     # log1p keeps S where 1 + S would round it away.
-    log_P = shifted - np.log1p(S)
-    # Both terms of log_P are <= 0: the sum has no cancellation.
-    return -np.sum(T * log_P) / Z.shape[0]
+    minus_log_P = np.log1p(S) - shifted
+    # Both terms of -log_P are >= 0: the sum has no cancellation, and a loss
+    # that underflows is +0, not -0.
+    return np.sum(T * minus_log_P) / Z.shape[0]
 # --8<-- [end:forward]
 
 

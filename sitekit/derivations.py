@@ -428,7 +428,9 @@ def normalize(tex: str) -> str:
 
     def indexed_derivative(match: re.Match) -> str:
         numerator, base, index = match.group(1), match.group(2), match.group(3) or match.group(4)
-        operator = f"\\frac{{d}}{{d\\IdxDiff{base}Sub{index}}}"
+        # TeX command names are letters only: a digit d of the index is written Q<letter d>.
+        letters = "".join(c if c.isalpha() else "Q" + "ABCDEFGHIJ"[int(c)] for c in index)
+        operator = f"\\frac{{d}}{{d\\IdxDiff{base}Sub{letters}}}"
         return f"{operator}\\left({numerator}\\right)" if numerator else operator + " "
 
     tex = _INDEXED_DERIVATIVE.sub(indexed_derivative, tex)
@@ -670,6 +672,13 @@ class Context:
         """z_{j} -> z[j]; on the softmax page y_{j} is the j-th output."""
         if not re.fullmatch(r"[A-Za-z0-9+\-* ]+", index):
             raise DerivationError(f"cannot read the subscript in `{base}_{{{index}}}`")
+        # The parser writes the subscript jk as j*k.
+        compact = index.replace("*", "").replace(" ", "")
+        if re.fullmatch(r"[A-Za-z]{2,}", compact) and base != "delta":
+            index = compact
+        if re.fullmatch(r"[A-Za-z]{2,}", index.strip()) and base != "delta":
+            # w_{jk}: one index per letter, the entry in row j and column k.
+            return sp.IndexedBase(base, real=True)[tuple(self.integer(c) for c in index.strip())]
         names = set(re.findall(r"[A-Za-z]+", index))
         value = sp.sympify(index, locals={n: self.integer(n) for n in names})
         if base == "delta" and isinstance(value, sp.Symbol):
@@ -739,7 +748,9 @@ class Context:
             return sp.E
         placeholder = _PLACEHOLDER.fullmatch(name)
         if placeholder:
-            return self.indexed(*placeholder.groups())
+            base, letters = placeholder.groups()
+            index = re.sub(r"Q([A-J])", lambda m: str("ABCDEFGHIJ".index(m.group(1))), letters)
+            return self.indexed(base, index)
         subscripted = re.fullmatch(r"\\?([A-Za-z]+)_\{(.+)\}", name)
         if subscripted:
             return self.indexed(*subscripted.groups())
@@ -952,9 +963,11 @@ def _substitute(expr: sp.Expr, point: dict) -> sp.Expr:
     entries = {}
     for entry in expr.atoms(sp.Indexed):
         values = point.get(entry.base)
-        if values is None or len(entry.indices) != 1 or not entry.indices[0].is_Integer:
+        if values is None or not all(i.is_Integer for i in entry.indices):
             return expr  # left symbolic: N() then fails and the point is skipped
-        entries[entry] = values[int(entry.indices[0]) % len(values)]
+        # One value per index tuple: w_{jk} and w_{kj} are different entries.
+        slot = sum(int(i) * 17**axis for axis, i in enumerate(entry.indices))
+        entries[entry] = values[slot % len(values)]
     reals = {s: v for s, v in point.items() if isinstance(s, sp.Symbol) and not s.is_integer}
     return expr.xreplace(entries).xreplace(reals)
 

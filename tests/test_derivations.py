@@ -361,3 +361,20 @@ def test_generic_needs_one_letter_names():
 def test_delta_with_one_index_is_an_error_signal():
     report = block(r"\delta_{k} \cdot a_{j} &= a_{j} \cdot \delta_{k}.")
     assert report.ok and report.equalities == 1, report.errors
+
+
+def test_two_index_weight_is_one_entry_of_a_matrix():
+    left = r"\frac{\partial}{\partial w_{jk}} \left(\frac{1}{2} \cdot \left(g\left(w_{jk} \cdot x_{j} + c_{k}\right) - t_{k}\right)^{2}\right)"
+    common = r"\left(g\left(w_{jk} \cdot x_{j} + c_{k}\right) - t_{k}\right) \cdot g'\left(w_{jk} \cdot x_{j} + c_{k}\right)"
+    good = block("% generic: g", f"{left} &= {common} \\cdot x_{{j}}.")
+    assert good.ok and good.equalities == 1, good.errors
+    wrong_index = block("% generic: g", f"{left} &= {common} \\cdot x_{{k}}.")
+    assert error_lines(wrong_index) == {5}, wrong_index.errors
+    # w_{jk} and w_{kj} are different entries.
+    swapped = block(r"\frac{\partial}{\partial w_{jk}} \left(w_{jk} \cdot w_{kj}\right) &= w_{jk}.")
+    assert not swapped.ok
+
+
+def test_numbered_entry_as_the_variable():
+    report = block(r"\frac{\partial}{\partial w_{21}} \left(w_{21} \cdot w_{12}\right)^{2} &= 2 \cdot w_{21} \cdot w_{12}^{2}.")
+    assert report.ok and report.equalities == 1, report.errors

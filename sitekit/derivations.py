@@ -829,7 +829,10 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
         variable = converted.variables[0]
         wrt = variable.name if isinstance(variable, sp.Symbol) else None
     try:
-        value = converted.doit()
+        # Derivatives and limits are taken; sums are left as sums: their closed
+        # forms are slow to look for, and sampling writes them out anyway.
+        value = converted.replace(lambda e: isinstance(e, (sp.Derivative, sp.Limit)),
+                                  lambda e: e.doit(sums=False))
     except (ValueError, NotImplementedError, TypeError) as error:  # e.g. a limit that does not exist
         raise DerivationError(f"SymPy cannot evaluate it: {type(error).__name__}: {error}") from None
     leftover = value.atoms(sp.Derivative, AppliedUndef)

@@ -43,6 +43,11 @@ def pytest_terminal_summary(terminalreporter):
         for page, seconds, count in rows[:8]:
             terminalreporter.write_line(f"{seconds:6.2f} s  {count:4d} formulas  {page}")
         terminalreporter.write_line(f"{len(rows)} pages, median {sorted(r[1] for r in rows)[len(rows) // 2]:.2f} s")
+        artifacts = _ROOT / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        lines = [f"{page}\t{count}\t{seconds:.2f}" for page, seconds, count in sorted(BROWSER_TIMINGS)]
+        (artifacts / "browser-pages.tsv").write_text("page\tformulas typeset\tseconds\n" + "\n".join(lines) + "\n")
+        terminalreporter.write_line("every page visited: test-artifacts/browser-pages.tsv")
     if not ACCURACY_RESULTS:
         return
     write = terminalreporter.write_line

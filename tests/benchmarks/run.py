@@ -1,0 +1,195 @@
+"""Time every activation's forward and derivative next to the fastest equivalents.
+
+    python tests/benchmarks/run.py [--write] [--repeats 20] [--size 1000000] [NAME ...]
+
+Each function runs on 10**6 elements in float64 and float32, single-threaded,
+in this one process, and the minimum of the repeats is kept. Beside ours: the
+library equivalent (scipy.special where it has one), a NumPy one-liner, and
+the naive textbook formula; the table gives ours / fastest of those, and a
+plain copy of the array as the memory-bandwidth floor. `--write` writes
+docs/performance.md (timings are never taken inside the deterministic build).
+Not part of the test command: timings need a quiet machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+from scipy import special  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sitekit.catalogue import elementwise_names, snippet  # noqa: E402
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+SQRT_2_OVER_PI = np.sqrt(2 / np.pi)
+
+
+def _sig(x):
+    return special.expit(x)
+
+
+# name -> {"f": [(label, fn)], "grad": [(label, fn)]}; library first, then a
+# NumPy one-liner, then the naive formula. Each is what a reader might use.
+REFERENCES = {
+    "linear": {"f": [("x * 1.0", lambda x: x * 1.0)], "grad": [("ones_like", np.ones_like)]},
+    "binary_step": {"f": [("(x >= 0).astype", lambda x: (x >= 0).astype(x.dtype))],
+                    "grad": [("zeros_like", np.zeros_like)]},
+    "sigmoid": {"f": [("scipy expit", special.expit), ("0.5*(1+tanh(x/2))", lambda x: 0.5 * (1 + np.tanh(x / 2))),
+                      ("naive 1/(1+exp(-x))", lambda x: 1 / (1 + np.exp(-x)))],
+                "grad": [("s*(1-s), s = expit", lambda x: (lambda s: s * (1 - s))(special.expit(x)))]},
+    "tanh": {"f": [("np.tanh", np.tanh)], "grad": [("1 - tanh²", lambda x: 1 - np.tanh(x) ** 2)]},
+    "relu": {"f": [("np.maximum(x, 0)", lambda x: np.maximum(x, 0))],
+             "grad": [("(x > 0).astype", lambda x: (x > 0).astype(x.dtype))]},
+    "leaky_relu": {"f": [("np.maximum(x, 0.01x)", lambda x: np.maximum(x, 0.01 * x))],
+                   "grad": [("np.where(x > 0, 1, 0.01)", lambda x: np.where(x > 0, 1.0, 0.01).astype(x.dtype))]},
+    "softplus": {"f": [("np.logaddexp(0, x)", lambda x: np.logaddexp(0, x)),
+                       ("naive log(1+exp(x))", lambda x: np.log(1 + np.exp(x)))],
+                 "grad": [("scipy expit", special.expit)]},
+    "swish": {"f": [("x * expit(x)", lambda x: x * special.expit(x))],
+              "grad": [("s + x s (1-s)", lambda x: (lambda s: s + x * s * (1 - s))(special.expit(x)))]},
+    "logsigmoid": {"f": [("scipy log_expit", special.log_expit)], "grad": [("expit(-x)", lambda x: special.expit(-x))]},
+    "elu": {"f": [("where(x>0, x, expm1(x))", lambda x: np.where(x > 0, x, np.expm1(x)))],
+            "grad": [("where(x>0, 1, exp(x))", lambda x: np.where(x > 0, 1.0, np.exp(x)))]},
+    "selu": {"f": [("λ where(x>0, x, α expm1(x))",
+                    lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(x)))],
+             "grad": [("λ where(x>0, 1, α exp(x))", lambda x: SELU_SCALE * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(x)))]},
+    "celu": {"f": [("max(0,x)+min(0,expm1(x))", lambda x: np.maximum(0, x) + np.minimum(0, np.expm1(x)))],
+             "grad": [("where(x>0, 1, exp(x))", lambda x: np.where(x > 0, 1.0, np.exp(x)))]},
+    "gelu": {"f": [("x * scipy ndtr(x)", lambda x: x * special.ndtr(x))],
+             "grad": [("ndtr + x φ", lambda x: special.ndtr(x) + x * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi))]},
+    "gelu_tanh": {"f": [("tanh formula", lambda x: 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x**3))))],
+                  "grad": []},
+    "mish": {"f": [("x tanh(logaddexp(0,x))", lambda x: x * np.tanh(np.logaddexp(0, x)))], "grad": []},
+    "softsign": {"f": [("x/(1+|x|)", lambda x: x / (1 + np.abs(x)))],
+                 "grad": [("1/(1+|x|)²", lambda x: 1 / (1 + np.abs(x)) ** 2)]},
+    "hardtanh": {"f": [("np.clip(x, -1, 1)", lambda x: np.clip(x, -1, 1))],
+                 "grad": [("(|x| < 1).astype", lambda x: (np.abs(x) < 1).astype(x.dtype))]},
+    "relu6": {"f": [("np.clip(x, 0, 6)", lambda x: np.clip(x, 0, 6))],
+              "grad": [("((0<x)&(x<6)).astype", lambda x: ((x > 0) & (x < 6)).astype(x.dtype))]},
+    "hardsigmoid": {"f": [("np.clip(x/6+1/2, 0, 1)", lambda x: np.clip(x / 6 + 0.5, 0, 1))],
+                    "grad": [("where(|x|<3, 1/6, 0)", lambda x: np.where(np.abs(x) < 3, 1 / 6, 0.0).astype(x.dtype))]},
+    "hardswish": {"f": [("x*clip(x/6+1/2, 0, 1)", lambda x: x * np.clip(x / 6 + 0.5, 0, 1))], "grad": []},
+    "softshrink": {"f": [("x - clip(x, -λ, λ)", lambda x: x - np.clip(x, -0.5, 0.5))],
+                   "grad": [("(|x| > λ).astype", lambda x: (np.abs(x) > 0.5).astype(x.dtype))]},
+    "hardshrink": {"f": [("where(|x|>λ, x, 0)", lambda x: np.where(np.abs(x) > 0.5, x, 0))],
+                   "grad": [("(|x| > λ).astype", lambda x: (np.abs(x) > 0.5).astype(x.dtype))]},
+    "threshold": {"f": [("where(x>0, x, 0)", lambda x: np.where(x > 0, x, 0))],
+                  "grad": [("(x > 0).astype", lambda x: (x > 0).astype(x.dtype))]},
+    "tanhshrink": {"f": [("x - tanh(x)", lambda x: x - np.tanh(x))], "grad": [("tanh²", lambda x: np.tanh(x) ** 2)]},
+    "prelu": {"f": [("np.maximum(x, 0.25x)", lambda x: np.maximum(x, 0.25 * x))],
+              "grad": [("np.where(x > 0, 1, 0.25)", lambda x: np.where(x > 0, 1.0, 0.25).astype(x.dtype))]},
+    "rrelu": {"f": [("np.maximum(x, ax)", lambda x: np.maximum(x, (1 / 8 + 1 / 3) / 2 * x))], "grad": []},
+}
+
+
+def best_time(fn, x, repeats: int) -> float:
+    times = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            fn(x)  # warm up
+            for _ in range(repeats):
+                started = time.perf_counter()
+                fn(x)
+                times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}; single-threaded")
+
+
+def run(names, size: int, repeats: int) -> tuple[list[dict], dict]:
+    rng = np.random.default_rng(0)
+    base = rng.uniform(-10, 10, size)
+    rows = []
+    floors = {}
+    for dtype in (np.float64, np.float32):
+        x = base.astype(dtype)
+        floors[np.dtype(dtype).name] = best_time(np.copy, x, repeats)
+        for name in names:
+            module = snippet(name)
+            for which in ("f", "grad"):
+                ours = getattr(module, name if which == "f" else f"{name}_grad")
+                references = REFERENCES.get(name, {}).get(which, [])
+                ours_time = best_time(ours, x, repeats)
+                timed = [(label, best_time(fn, x, repeats)) for label, fn in references]
+                fastest = min(timed, key=lambda t: t[1]) if timed else None
+                rows.append({
+                    "name": name if which == "f" else f"{name}_grad", "dtype": np.dtype(dtype).name,
+                    "ours_ms": ours_time * 1e3,
+                    "reference": fastest[0] if fastest else "—",
+                    "reference_ms": fastest[1] * 1e3 if fastest else None,
+                    "ratio": ours_time / fastest[1] if fastest else None,
+                })
+    return rows, floors
+
+
+def table(rows, floors, size) -> str:
+    lines = ["| function | dtype | ours (ms) | fastest reference | reference (ms) | ours / reference |",
+             "|---|---|---:|---|---:|---:|"]
+    for r in rows:
+        reference_ms = f"{r['reference_ms']:.2f}" if r["reference_ms"] is not None else "—"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "—"
+        lines.append(f"| `{r['name']}` | {r['dtype']} | {r['ours_ms']:.2f} | {r['reference']} | {reference_ms} | {ratio} |")
+    floor = ", ".join(f"{dtype}: {seconds * 1e3:.2f} ms" for dtype, seconds in floors.items())
+    return "\n".join(lines) + f"\n\nMemory-bandwidth floor, a plain copy of the {size:,} elements: {floor}.\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--write", action="store_true", help="write docs/performance.md")
+    args = parser.parse_args(argv)
+    names = args.names or elementwise_names()
+    rows, floors = run(names, args.size, args.repeats)
+    text = table(rows, floors, args.size)
+    print(text)
+    over = [r for r in rows if r["ratio"] is not None and r["ratio"] > 1.2]
+    print(f"{len(over)} of {sum(r['ratio'] is not None for r in rows)} timings above 1.2x the fastest reference")
+    if args.write:
+        page = ROOT / "docs" / "performance.md"
+        page.write_text(
+            "# Performance\n\n"
+            "How fast the site's snippets run, next to the fastest equivalent a reader could use instead:\n"
+            "the library function (SciPy's `scipy.special` where it has one), a NumPy one-liner, or the naive formula.\n"
+            "The references are not all accurate: the [accuracy](about.md) of the snippets is what they pay for.\n"
+            "This page is written by the benchmark script, not by the build: timings need a quiet machine,\n"
+            "and the build must give the same bytes every time.\n\n"
+            f"- Machine: {machine()}.\n"
+            f"- Date: {datetime.date.today().isoformat()}.\n"
+            f"- Arrays of {args.size:,} elements, uniform in [−10, 10]; minimum of {args.repeats} runs.\n"
+            f"- Reproduce: `python tests/benchmarks/run.py --write`.\n\n"
+            + text, encoding="utf-8")
+        print(f"wrote {page.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,158 @@
+# SwiGLU: swiglu(x) = silu(a) * b = a * sigmoid(a) * b for the two halves
+# [a, b] of x, and its backward pass, accurate for every float input.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _halves(x, axis, name):
+    """The two halves (a, b) of x along `axis`, and x's dtype."""
+    x = _as_float(x)
+    if x.ndim == 0:
+        raise ValueError(f"{name} needs a vector (or a batch of them), got a 0-d array (a scalar)")
+    if x.shape[axis] % 2:
+        raise ValueError(f"{name} splits axis {axis} into two halves, but its length {x.shape[axis]} is odd")
+    # float16 and float32 are worked in float64: the result is then rounded once.
+    a, b = np.split(x.astype(np.promote_types(x.dtype, np.float64)), 2, axis=axis)
+    return a, b, x.dtype
+
+
+# ln 2 in two parts: _LN2_HI has 32 significant bits, so n * _LN2_HI is exact
+# for every |n| < 2**21 (fdlibm's split).
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+
+
+def _times_exp(t, factors, divisor):
+    """(product of factors) * e^t / divisor, for -2300 <= t <= 0, in float64.
+    e^t underflows from t = -745 on, and a product of factors can overflow,
+    while the result is a normal number (a = -700, b = 1e308 gives
+    silu(a) * b = -6.9e6). So e^t is kept as e^r * 2^n with |r| <= ln(2)/2,
+    each factor as a mantissa in [0.5, 1) times 2^k (frexp), and the powers
+    of 2 are put back once, at the end: only the result can round to 0 or inf."""
+    n = np.rint(t / _LN2_HI)
+    # t - n * _LN2_HI is exact (Sterbenz): r carries only the rounding of the
+    # small n * _LN2_LO term.
+    r = (t - n * _LN2_HI) - n * _LN2_LO
+    mantissa, exponent = np.exp(r), n.astype(np.int64)
+    for factor in factors:
+        m, k = np.frexp(factor)
+        mantissa, exponent = mantissa * m, exponent + k
+    # ldexp overflows only where the exact result is past the largest float:
+    # inf is then its rounded value.
+    with np.errstate(over="ignore"):
+        return np.ldexp(mantissa / divisor, exponent)
+
+
+def _finite(*arrays):
+    """Where all the arrays are finite, and each array with 0 elsewhere
+    (those entries are settled by _limit_product)."""
+    ok = np.all([np.isfinite(v) for v in arrays], axis=0)
+    return ok, [np.where(np.isfinite(v), v, 0.0) for v in arrays]
+
+
+def _limit_product(*pairs):
+    """Where some input is ±inf: the limit of a product of factors as the
+    infinite inputs grow, the others held fixed. Each pair is (factor, the
+    input it depends on): a factor that is exactly 0 at a finite input makes
+    the product 0 whatever the others do; one that tends to 0 next to one
+    that tends to ±inf has no limit (NaN); next to finite ones, the limit is 0.
+    NaN in gives NaN. Entries whose inputs are all finite come out as
+    garbage: the caller's np.where drops them."""
+    factors = np.array([f for f, _ in pairs])
+    exact_zero = np.any([(f == 0) & np.isfinite(v) for f, v in pairs], axis=0)
+    nan = np.any([np.isnan(v) for _, v in pairs], axis=0)
+    vanishing = np.any(factors == 0, axis=0) & ~np.any(np.isinf(factors), axis=0)
+    # inf * 0 is the NaN we mean; an overflow of finite factors is the limit
+    # itself past the largest float: inf is its rounded value.
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = np.prod(factors, axis=0)
+    return np.where(nan, np.nan, np.where(exact_zero | vanishing, 0.0, product))
+
+
+def _limit_silu(a):
+    """silu(a) where it meets an infinite factor: its limits +inf and 0 at
+    ±inf, and the sign of a for finite a (only the sign matters there)."""
+    return np.where(a == np.inf, np.inf, np.where(a == -np.inf, 0.0, np.sign(a)))
+
+
+def _capped(a):
+    """a, raised to -2300 where it is lower. Each result below has a factor
+    e^a and at most three others: a, and two below 2**1024. Below a = -2300
+    their product is under 2**-1200, 0 in float64: the cap changes no result."""
+    return np.maximum(a, -2300.0)
+
+
+def swiglu(x, axis=-1):
+    """swiglu(x) = silu(a) * b = a * sigma(a) * b, x split into halves [a, b] along `axis`."""
+    a, b, dtype = _halves(x, axis, "swiglu")
+    ok, (a0, b0) = _finite(a, b)
+    a0 = _capped(a0)
+    # sigma(a) = e^min(a, 0) / (1 + e^-|a|) on both sides of 0, and a * b
+    # is never formed on its own: it overflows for a = -700, b = 1e308.
+    y = _times_exp(np.minimum(a0, 0.0), [a0, b0], 1 + np.exp(-np.abs(a0)))
+    # Infinite inputs: the limits, NaN where there is none (a = -inf, b = ±inf).
+    y = np.where(ok, y, _limit_product((_limit_silu(a), a), (b, b)))
+    # A cast to float32 overflows only where the exact value is past its largest float.
+    with np.errstate(over="ignore"):
+        return y.astype(dtype)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:vjp]
+def swiglu_vjp(x, g, axis=-1):
+    """The backward pass of swiglu: dL/dx for the upstream gradient g = dL/dy,
+    as one array shaped like x, the halves concatenated along `axis`:
+    dL/da = g * b * silu'(a), with silu'(a) = sigma(a) * (1 + a * (1 - sigma(a))),
+    and dL/db = g * silu(a)."""
+    a, b, dtype = _halves(x, axis, "swiglu_vjp")
+    g = _as_float(g)
+    if g.shape != a.shape:
+        raise ValueError(f"g must have the shape of swiglu(x), {a.shape}; got {g.shape}")
+    dtype = np.result_type(dtype, g)
+    g = g.astype(np.promote_types(dtype, np.float64))
+    ok_b, (g0, a0) = _finite(g, a)
+    ok_a, (b0,) = _finite(b)
+    ok_a &= ok_b
+    a0 = _capped(a0)
+    z = np.exp(-np.abs(a0))
+    # silu'(a) = e^min(a, 0) * c / (1 + z)^2 with z = e^-|a| and
+    #   c = 1 + z + a z   for a >= 0,
+    #   c = (1 + a) + z   for a < 0,
+    # so that no 1 - sigma(a) is formed. Near the root a = -1.28 of silu',
+    # 1 + a is exact (Sterbenz): c carries only the rounding error of z.
+    c = np.where(a0 >= 0, 1 + z + a0 * z, (1 + a0) + z)
+    grad_a = _times_exp(np.minimum(a0, 0.0), [g0, b0, c], (1 + z) * (1 + z))
+    grad_b = _times_exp(np.minimum(a0, 0.0), [g0, a0], 1 + z)
+    # Infinite inputs: the limits, NaN where there is none. silu'(a) tends
+    # to 1 and 0 at ±inf; at a finite a only its sign matters: that of c.
+    slope = np.where(a == np.inf, 1.0, np.where(a == -np.inf, 0.0, np.sign(c)))
+    grad_a = np.where(ok_a, grad_a, _limit_product((g, g), (b, b), (slope, a)))
+    grad_b = np.where(ok_b, grad_b, _limit_product((g, g), (_limit_silu(a), a)))
+    with np.errstate(over="ignore"):
+        return np.concatenate([grad_a, grad_b], axis=axis).astype(dtype)
+# --8<-- [end:vjp]
+
+
+# --8<-- [start:naive]
+def swiglu_naive(x, axis=-1):
+    """The textbook formula, kept to show where it fails."""
+    a, b = np.split(_as_float(x), 2, axis=axis)
+    return a * (1 / (1 + np.exp(-a))) * b
+
+
+def swiglu_vjp_naive(x, g, axis=-1):
+    """The textbook backward pass, through s = sigma(a) and 1 - s."""
+    a, b = np.split(_as_float(x), 2, axis=axis)
+    s = 1 / (1 + np.exp(-a))
+    return np.concatenate([g * b * s * (1 + a * (1 - s)), g * a * s], axis=axis)
+# --8<-- [end:naive]

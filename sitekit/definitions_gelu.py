@@ -8,10 +8,71 @@ import sympy as sp  # noqa: F401
 
 from sitekit.definitions import Definition, Kink, x  # noqa: F401
 
-ENTRIES: list[Definition] = []
+_alpha, _lower, _upper = (sp.Symbol(n, real=True) for n in ("alpha", "lower", "upper"))
+
+ENTRIES: list[Definition] = [
+    Definition(
+        "gelu",
+        # Not the erfc form: mpmath's erfc raises OverflowError at |x| ~ 1e308.
+        # The oracle raises its precision where 1 + erf cancels instead.
+        x / 2 * (1 + sp.erf(x / sp.sqrt(2))),
+        # The minimum of GELU: f' = Phi(x) + x phi(x) changes sign there.
+        grad_roots=(-0.7517915246935645,),
+        latex=r"\operatorname{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\left(1+\operatorname{erf}\left(\frac{x}{\sqrt{2}}\right)\right)",
+    ),
+    Definition(
+        "gelu_tanh",
+        x / 2 * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Rational(44715, 10**6) * x**3))),
+        # The minimum: as for gelu, f' changes sign there.
+        grad_roots=(-0.7524614220710163,),
+        latex=r"f(x) = \frac{x}{2}\left(1+\tanh\left(\sqrt{2/\pi}\,\left(x+0.044715\,x^{3}\right)\right)\right)",
+    ),
+    Definition(
+        "prelu",
+        sp.Piecewise((_alpha * x, x < 0), (x, True)),
+        {"alpha": 0.25},
+        # alpha is learned: any real value, negative and above 1 included.
+        {"alpha": (0.0, -0.5, 1.5)},
+        kinks=(
+            Kink(
+                0.0,
+                value=None,
+                grad="alpha",
+                why="any value between the two slopes is a subgradient; we take the left slope, alpha, "
+                "as PyTorch does; the derivative in alpha, min(0, x), is 0 there from both sides",
+                pytorch="torch.nn.functional.prelu: alpha (the weight) at x = 0; its backward kernel tests "
+                "input > 0 and returns weight * grad otherwise, and 0 for the weight's gradient",
+                jax="no jax.nn.prelu; jax.nn.leaky_relu(x, alpha) returns 1 at x = 0",
+            ),
+        ),
+        latex=r"\operatorname{PReLU}(x) = \max(0, x) + \alpha \min(0, x)",
+    ),
+    Definition(
+        "rrelu",
+        # At evaluation RReLU is a leaky ReLU with the mean of its random slopes.
+        sp.Piecewise(((_lower + _upper) / 2 * x, x < 0), (x, True)),
+        {"lower": 1 / 8, "upper": 1 / 3},
+        # No samples: the slope at the kink, (lower + upper) / 2, is not one
+        # parameter, and a Kink states a number or a parameter's name.
+        kinks=(
+            Kink(
+                0.0,
+                value=None,
+                grad=(1 / 8 + 1 / 3) / 2,
+                why="at evaluation any value between the mean slope (lower + upper) / 2 and 1 is a "
+                "subgradient; we take the left slope, the mean slope, as PyTorch does (in training, "
+                "the slope drawn for that element)",
+                pytorch="torch.nn.functional.rrelu(training=False): (lower + upper) / 2 at x = 0, from "
+                "leaky_relu_backward with that slope; with training=True the slope drawn for that element",
+                jax="no RReLU in jax.nn",
+            ),
+        ),
+        latex=r"f(x) = \max(0, x) + \frac{l+u}{2} \min(0, x)",
+    ),
+]
 
 # Names a derivation may use for these functions: LaTeX name -> DEFINITIONS key.
-FUNCTION_ALIASES: dict[str, str] = {}
+FUNCTION_ALIASES: dict[str, str] = {"GELU": "gelu", "PReLU": "prelu", "RReLU": "rrelu"}
 
 # Letters a page uses for a parameter whose name in DEFINITIONS differs: page -> {letter: name}.
-PARAMETER_ALIASES: dict[str, dict[str, str]] = {}
+PARAMETER_ALIASES: dict[str, dict[str, str]] = {"rrelu": {"l": "lower", "u": "upper"}}

@@ -1,0 +1,90 @@
+# Hardtanh: x clipped to [min_val, max_val], and its derivatives.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _bounds(min_val, max_val):
+    """The bounds as float64 arrays, checked."""
+    # Comparisons between a float32 (or float16) x and a float64 bound are
+    # exact; in x's dtype, a bound such as 0.7 would be rounded first and
+    # an x next to it could land on the wrong side.
+    lo = np.asarray(min_val, dtype=np.float64)
+    hi = np.asarray(max_val, dtype=np.float64)
+    if np.any(lo > hi):
+        raise ValueError("min_val must not exceed max_val")
+    return lo, hi
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val]; NaN stays NaN."""
+    x = _as_float(x)
+    lo, hi = _bounds(min_val, max_val)
+    # No arithmetic: the only rounding is of a bound, once, to x's dtype.
+    # A bound beyond that dtype's range (1e5 in float16) becomes ±inf, its
+    # correctly rounded value.
+    with np.errstate(over="ignore"):
+        return np.where(x < lo, lo, np.where(x > hi, hi, x)).astype(x.dtype)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def hardtanh_grad(x, min_val=-1.0, max_val=1.0):
+    """d/dx: 1 for min_val < x < max_val, else 0 (also at both kinks)."""
+    x = _as_float(x)
+    lo, hi = _bounds(min_val, max_val)
+    # At x = min_val and x = max_val we take the saturated side's slope, 0,
+    # as PyTorch does (JAX returns 1 there).
+    inside = (x > lo) & (x < hi)
+    return np.where(np.isnan(x), x, inside).astype(x.dtype)
+
+
+def hardtanh_grad_min_val(x, min_val=-1.0, max_val=1.0):
+    """d/d min_val: 1 where the output is min_val (x <= min_val), else 0."""
+    x = _as_float(x)
+    lo, hi = _bounds(min_val, max_val)
+    # The three slopes add up to 1 at every x, kinks included: moving x and
+    # both bounds together moves the output by the same amount.
+    return np.where(np.isnan(x), x, x <= lo).astype(x.dtype)
+
+
+def hardtanh_grad_max_val(x, min_val=-1.0, max_val=1.0):
+    """d/d max_val: 1 where the output is max_val (x >= max_val), else 0."""
+    x = _as_float(x)
+    lo, hi = _bounds(min_val, max_val)
+    # With min_val == max_val the point x = min_val already counts for
+    # min_val; counting it here too would make the three slopes add up to 2.
+    return np.where(np.isnan(x), x, (x >= hi) & (x > lo)).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def hardtanh_grad_from_output(y, min_val=-1.0, max_val=1.0):
+    """d/dx from the output y = hardtanh(x): 1 where y lies strictly between the bounds."""
+    y = _as_float(y)
+    lo, hi = _bounds(min_val, max_val)
+    # y holds a bound rounded to y's dtype where x was clipped: compare with
+    # the bounds rounded the same way. Exact when the bounds are numbers of
+    # y's dtype (the defaults are); otherwise see the page for the one x it misses.
+    with np.errstate(over="ignore"):  # as in hardtanh: ±inf is the rounded bound
+        inside = (y > lo.astype(y.dtype)) & (y < hi.astype(y.dtype))
+    return np.where(np.isnan(y), y, inside).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def hardtanh_naive(x, min_val=-1.0, max_val=1.0):
+    """The branch-free textbook identity, kept to show where it fails."""
+    x = _as_float(x)
+    a, b = min_val, max_val
+    return (np.abs(x - a) - np.abs(x - b) + a + b) / 2
+# --8<-- [end:naive]

@@ -1,0 +1,83 @@
+# Mish, x * tanh(softplus(x)), and its derivative, stable for every float input.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _mish_parts(x):
+    """x in working precision with +-inf clipped, s = e^-|x| and h = e^(-|x|/2)."""
+    # NumPy's float16/float32 kernels are less accurate than its float64 one:
+    # work in at least float64 and round once at the end.
+    w = x.astype(np.promote_types(x.dtype, np.float64))
+    # -inf would meet a 0 below (inf * 0 = nan). Past x = -1e4, e^x is 0
+    # already and the exact results round to 0 (of the sign of x), which the
+    # clipped value gives; at +max every factor has reached its limit.
+    c = np.clip(w, -1e4, np.finfo(w.dtype).max)
+    s = np.exp(-np.abs(c))
+    h = np.exp(-np.abs(c) / 2)
+    return w, c, s, h
+
+
+def _times_exp(a, s, h):
+    """a * s for s = e^-|x| = h^2, accurate also where s is subnormal and a * s is not."""
+    # A subnormal s has lost bits; (a h) h goes through normal numbers only.
+    return np.where(s >= np.finfo(s.dtype).tiny, a * s, (a * h) * h)
+
+
+def mish(x):
+    """mish(x) = x * tanh(ln(1 + e^x)), without overflow for any x."""
+    x = _as_float(x)
+    w, c, s, h = _mish_parts(x)
+    # tanh(ln(1 + u)) = ((1 + u)^2 - 1) / ((1 + u)^2 + 1) = u (u + 2) / (u (u + 2) + 2)
+    # with u = e^x. For x >= 0, divide through by u^2 and use s = e^-x:
+    #   (1 + 2s) / (1 + 2s + 2s^2),
+    # and for x < 0 keep u = s, where mish(x) is about x e^x: no e^x can
+    # overflow, and nothing cancels (every term is positive).
+    # w, not c: at +inf the factor is exactly 1 and inf * 1 = inf is the limit.
+    positive = w * ((1 + 2 * s) / (1 + 2 * s + 2 * s * s))
+    negative = _times_exp(c, s, h) * ((s + 2) / (s * (s + 2) + 2))
+    return np.where(w >= 0, positive, np.where(np.isnan(w), w, negative)).astype(x.dtype)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def mish_grad(x):
+    """d mish / dx = tanh(softplus(x)) + x * sech(softplus(x))^2 * sigma(x)."""
+    x = _as_float(x)
+    w, c, s, h = _mish_parts(x)
+    # With u = e^x, D = u^2 + 2u + 2 = (1 + u)^2 + 1:
+    #   tanh(softplus) = u (u + 2) / D, sech(softplus)^2 = 4 (1 + u)^2 / D^2,
+    #   sigma = u / (1 + u),
+    # so mish' = u (u + 2) / D + 4 x u (1 + u) / D^2.
+    # x >= 0, in s = e^-x (E = 1 + 2s + 2s^2): every term is positive.
+    e = 1 + 2 * s + 2 * s * s
+    positive = (1 + 2 * s) / e + 4 * (c * s) * s * (1 + s) / (e * e)
+    # x < 0, in u = s: mish' = u B / D^2 with B = (u + 2) D + 4 x (1 + u),
+    # regrouped as B = 4 (1 + x) + u (6 + 4x + 4u + u^2). B has a root at
+    # x0 = -1.19 (the minimum of mish), where its terms cancel: regrouped,
+    # they are about 0.8 instead of 6, and 1 + x and 6 + 4x are exact there
+    # (Sterbenz), so only the rounding of u and of the small terms is left.
+    # min(x, 0) keeps 4x finite in this branch, which np.where drops for x >= 0.
+    n = np.minimum(c, 0)
+    d = 2 + s * (2 + s)
+    b = 4 * (1 + n) + s * ((6 + 4 * n) + s * (4 + s))
+    negative = _times_exp(b, s, h) / (d * d)
+    return np.where(w >= 0, positive, np.where(np.isnan(w), w, negative)).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:naive]
+def mish_naive(x):
+    """The textbook formula, kept to show where it fails."""
+    x = _as_float(x)
+    return x * np.tanh(np.log(1 + np.exp(x)))
+# --8<-- [end:naive]

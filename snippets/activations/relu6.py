@@ -1,0 +1,49 @@
+# ReLU6(x) = min(max(0, x), 6) and its derivative.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def relu6(x):
+    """min(max(0, x), 6); NaN stays NaN, -0.0 gives +0.0."""
+    x = _as_float(x)
+    # np.maximum and np.minimum propagate NaN (np.fmax and np.fmin would
+    # not); adding +0 turns -0.0 into +0.0 and changes no other value.
+    return np.minimum(np.maximum(x, 0), 6) + 0
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def relu6_grad(x):
+    """dReLU6/dx: 1 for 0 < x < 6, else 0 (also at the kinks 0 and 6)."""
+    x = _as_float(x)
+    # At both kinks we take the flat side's slope, 0, as PyTorch and JAX do.
+    inside = (x > 0) & (x < 6)
+    return np.where(np.isnan(x), x, inside).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def relu6_grad_from_output(y):
+    """dReLU6/dx from the output y = relu6(x): 0 < y < 6 exactly when 0 < x < 6."""
+    y = _as_float(y)
+    inside = (y > 0) & (y < 6)
+    return np.where(np.isnan(y), y, inside).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def relu6_naive(x):
+    """ReLU6 as a difference of two ReLUs, kept to show where it fails."""
+    x = _as_float(x)
+    return np.maximum(x, 0) - np.maximum(x - 6, 0)
+# --8<-- [end:naive]

@@ -1,0 +1,102 @@
+# RReLU: leaky ReLU with a random negative slope while training and the mean
+# slope at evaluation, with both backward passes. Standalone: NumPy only.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _check_bounds(lower, upper):
+    if not lower <= upper:
+        raise ValueError(f"need lower <= upper, got lower={lower}, upper={upper}")
+
+
+def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    """Evaluation (the default): x for x >= 0, a x for x < 0 with the mean slope
+    a = (lower + upper) / 2, a pure function of x. With training=True: a slope
+    drawn per element from U(lower, upper) with the np.random.Generator rng;
+    use rrelu_train directly to keep the slopes for the backward pass."""
+    if training:
+        return rrelu_train(x, lower, upper, rng)[0]
+    x = _as_float(x)
+    _check_bounds(lower, upper)
+    # The mean slope and its product with x are formed in float64 and the
+    # product rounded once to x's dtype.
+    a = (np.float64(lower) + np.float64(upper)) / 2
+    # a x is formed for every x but kept only where x < 0; an overflow there
+    # (only for a > 1) is +-inf, the correctly rounded value. 0 * (-inf), the
+    # one invalid product, is replaced by its limit, 0.
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = np.where(x < 0, a * x, x).astype(x.dtype)
+    return np.where(np.isneginf(x) & (a == 0), 0, y)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def rrelu_grad(x, lower=1 / 8, upper=1 / 3):
+    """d/dx at evaluation: 1 for x > 0, the mean slope (lower + upper) / 2 for x <= 0."""
+    x = _as_float(x)
+    _check_bounds(lower, upper)
+    a = (np.float64(lower) + np.float64(upper)) / 2
+    # At the kink we take the left slope, as PyTorch does.
+    with np.errstate(over="ignore"):
+        return np.where(x > 0, 1, np.where(np.isnan(x), x, a)).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def rrelu_grad_from_output(y, lower=1 / 8, upper=1 / 3):
+    """d/dx at evaluation from the output y = rrelu(x); needs lower + upper >= 0."""
+    y = _as_float(y)
+    _check_bounds(lower, upper)
+    a = (np.float64(lower) + np.float64(upper)) / 2
+    # With a >= 0 the sign of y gives the branch: y > 0 exactly when x > 0.
+    if a < 0:
+        raise ValueError("mean slope < 0: y does not determine the slope; use rrelu_grad(x)")
+    with np.errstate(over="ignore"):
+        return np.where(y > 0, 1, np.where(np.isnan(y), y, a)).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:train]
+def rrelu_train(x, lower=1 / 8, upper=1 / 3, rng=None):
+    """Training forward: (y, slopes). One slope per element of x, drawn from
+    U(lower, upper) with rng (a seeded np.random.Generator, so a run can be
+    repeated); y = x where x > 0, slope * x elsewhere. Keep the slopes: the
+    backward pass must use the same ones."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("pass rng=np.random.default_rng(seed): training draws random slopes")
+    x = _as_float(x)
+    _check_bounds(lower, upper)
+    # Drawn for every element, whatever its sign, so that the draws depend
+    # on the seed and the shape only, not on the data.
+    slopes = rng.uniform(lower, upper, size=x.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = np.where(x < 0, slopes * x, x).astype(x.dtype)
+    return np.where(np.isneginf(x) & (slopes == 0), 0, y), slopes
+
+
+def rrelu_train_backward(g, slopes, x):
+    """dL/dx = g * (1 where x > 0, else the slope drawn in the forward pass);
+    at x = 0 the drawn slope, as PyTorch does."""
+    g, x = _as_float(g), _as_float(x)
+    local = np.where(x > 0, 1.0, np.where(np.isnan(x), np.nan, slopes))
+    with np.errstate(over="ignore"):
+        return (g.astype(np.float64) * local).astype(np.result_type(g, x))
+# --8<-- [end:train]
+
+
+# --8<-- [start:naive]
+def rrelu_naive(x, lower=1 / 8, upper=1 / 3):
+    """The branch-free evaluation form with |x|, kept to show where it fails."""
+    x = _as_float(x)
+    a = (lower + upper) / 2
+    return ((1 + a) * x + (1 - a) * np.abs(x)) / 2
+# --8<-- [end:naive]

@@ -1,0 +1,74 @@
+# Soft shrinkage (soft thresholding): x - lambd, 0 or x + lambd, and its derivatives.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _threshold(lambd):
+    """lambd as a float64 array, checked."""
+    lambd = np.asarray(lambd, dtype=np.float64)
+    if np.any(lambd < 0):
+        raise ValueError("lambd must be >= 0")
+    return lambd
+
+
+def softshrink(x, lambd=0.5):
+    """x - lambd for x > lambd, x + lambd for x < -lambd, 0 in between."""
+    x = _as_float(x)
+    lam = _threshold(lambd)
+    # In float64 for every input dtype: lambd is not rounded to float32
+    # first, so x - lambd is rounded once, to x's dtype, even for x next
+    # to lambd. There x - lambd is exact in float64 (Sterbenz) and never 0.
+    w = x.astype(np.promote_types(x.dtype, np.float64))
+    y = np.where(w > lam, w - lam, np.where(w < -lam, w + lam, 0.0))
+    # Both comparisons are false for NaN: pass it on, rather than return 0.
+    return np.where(np.isnan(w), w, y).astype(x.dtype)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def softshrink_grad(x, lambd=0.5):
+    """d/dx: 1 for |x| > lambd, else 0 (also at x = -lambd and x = lambd)."""
+    x = _as_float(x)
+    lam = _threshold(lambd)
+    # At the kinks we take the flat middle's slope, 0, as PyTorch does.
+    outside = (x > lam) | (x < -lam)
+    return np.where(np.isnan(x), x, outside).astype(x.dtype)
+
+
+def softshrink_grad_lambd(x, lambd=0.5):
+    """d/d lambd: -1 for x > lambd, +1 for x < -lambd, else 0."""
+    x = _as_float(x)
+    lam = _threshold(lambd)
+    # 0 at the kinks, as for d/dx: then x f_x + lambd f_lambd = f holds there
+    # too (scaling x and lambd together scales the output).
+    slope = np.where(x > lam, -1.0, np.where(x < -lam, 1.0, 0.0))
+    return np.where(np.isnan(x), x, slope).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def softshrink_grad_from_output(y, lambd=0.5):
+    """d/dx from the output y = softshrink(x): 1 where y != 0, else 0."""
+    y = _as_float(y)
+    # y is 0 exactly on [-lambd, lambd]: outside, x - lambd (or x + lambd)
+    # is a difference of two different floats, never 0.
+    return np.where(np.isnan(y), y, y != 0).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def softshrink_naive(x, lambd=0.5):
+    """x minus x clipped to [-lambd, lambd], in x's own dtype; kept to show where it fails."""
+    x = _as_float(x)
+    return x - np.clip(x, -lambd, lambd)
+# --8<-- [end:naive]

@@ -1,0 +1,63 @@
+# Threshold (PyTorch's F.threshold): x where x > threshold, else value; and its derivative.
+# Standalone: NumPy only, so each block can be pasted on its own.
+
+# --8<-- [start:forward]
+import numpy as np
+
+
+def _as_float(x):
+    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def threshold(x, threshold=0.0, value=0.0):
+    """x where x > threshold, else value; NaN stays NaN."""
+    x = _as_float(x)
+    t = np.asarray(threshold, dtype=np.float64)
+    v = np.asarray(value, dtype=np.float64)
+    # Compared in float64, which is exact for every input dtype: in float32
+    # a threshold such as 0.1 would be rounded first, and the input
+    # float32(0.1), which lies above 0.1, would be replaced.
+    # NaN > t is false: NaN is kept explicitly, as PyTorch keeps it.
+    kept = (x > t) | np.isnan(x)
+    # A value beyond the range of x's dtype becomes ±inf, its correctly
+    # rounded value.
+    with np.errstate(over="ignore"):
+        return np.where(kept, x, v).astype(x.dtype)
+# --8<-- [end:forward]
+
+
+# --8<-- [start:grad]
+def threshold_grad(x, threshold=0.0, value=0.0):
+    """d/dx: 1 for x > threshold, else 0 (also at x = threshold)."""
+    x = _as_float(x)
+    t = np.asarray(threshold, dtype=np.float64)
+    # At x = threshold the output is value, a constant: slope 0, as in PyTorch.
+    return np.where(np.isnan(x), x, x > t).astype(x.dtype)
+# --8<-- [end:grad]
+
+
+# --8<-- [start:grad_from_output]
+def threshold_grad_from_output(y, threshold=0.0, value=0.0):
+    """d/dx from the output y = threshold(x); needs value <= threshold."""
+    y = _as_float(y)
+    t = np.asarray(threshold, dtype=np.float64)
+    # With value <= threshold, y > threshold exactly when x > threshold
+    # (unless rounding value to y's dtype lifts it above threshold, as
+    # float32(0.1) lies above 0.1). With value > threshold, y = value also
+    # comes from x = value, whose slope is 1: y cannot tell which.
+    if np.any(np.asarray(value, dtype=np.float64) > t):
+        raise ValueError("value > threshold: y does not determine the slope; use threshold_grad(x)")
+    return np.where(np.isnan(y), y, y > t).astype(y.dtype)
+# --8<-- [end:grad_from_output]
+
+
+# --8<-- [start:naive]
+def threshold_naive(x, threshold=0.0, value=0.0):
+    """The branch-free mask formula, in x's own dtype; kept to show where it fails."""
+    x = _as_float(x)
+    return x * (x > threshold) + value * (x <= threshold)
+# --8<-- [end:naive]

@@ -1175,7 +1175,7 @@ def check_against_snippet(name: str, value: sp.Expr, wrt: str | None, context: C
         want = _float_value(expr, fast, x, float(p))
         if want is None or not np.isfinite(want):
             continue
-        tolerance = 1e-6 * abs(want) + 8 * float(np.spacing(abs(want)))
+        tolerance = 1e-6 * abs(want) + 8 * float(np.spacing(min(abs(want), np.finfo(float).max / 2)))
         if not abs(float(got) - want) <= tolerance:
             return compared, (f"the last step ≠ {function_name}(x) of snippets/activations/{name}.py "
                               f"at x={float(p)!r}: {want:.10g} (last step, exact) vs {float(got):.10g} (snippet)")

@@ -39,7 +39,13 @@ class Oracle:
     def _limit(self, which: str, sign: int) -> mpmath.mpf:
         # x = ±1/t with t -> 0+: sympy.limit at ±oo fails on Piecewise.
         t = sp.Symbol("t", positive=True)
-        lim = sp.limit(self.exprs[which].subs(x, sign / t), t, 0, "+")
+        expr = self.exprs[which]
+        # Far out, a piecewise definition is one of its branches: take that
+        # branch (its conditions cannot be compared with an infinite x).
+        far = sp.Integer(sign) * sp.Integer(10) ** 100
+        while isinstance(expr, sp.Piecewise):
+            expr = next(branch for branch, cond in expr.args if cond in (True, sp.true) or bool(cond.subs(x, far)))
+        lim = sp.limit(expr.subs(x, sign / t), t, 0, "+")
         if lim in (sp.oo, -sp.oo):
             return mpmath.inf if lim == sp.oo else -mpmath.inf
         return mpmath.mpf(sp.N(lim, DIGITS))
@@ -52,7 +58,10 @@ class Oracle:
             return self._limit(which, 1 if value > 0 else -1)
         # Raise the working precision until two evaluations agree: formulas
         # such as 1 - tanh(x)**2 or log(1 + exp(x)) cancel at fixed precision.
-        digits, previous = DIGITS, None
+        # Start with one extra digit per decade of e^|x|: at x = -299, tanh(log(1 + e^x))
+        # gives the same wrong value at 50 and at 100 digits.
+        extra = int(abs(value) / 2.302585092994046) + 1 if abs(value) < 1000 else 0
+        digits, previous = DIGITS + extra, None
         while True:
             with mpmath.workdps(digits):
                 current = self._funcs[which](_mp(value))

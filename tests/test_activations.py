@@ -196,7 +196,8 @@ def test_conventions_at_kinks(name):
             for dtype in DTYPES:
                 at = np.array(kink.at, dtype=dtype)
                 assert module.__dict__[f"{name}_grad"](at, **params) == dtype(expected)
-                assert module.__dict__[f"{name}_grad"](-at, **params) == dtype(expected)  # -0.0 too
+                if kink.at == 0:
+                    assert module.__dict__[f"{name}_grad"](-at, **params) == dtype(expected)  # -0.0 too
                 if kink.value is not None:
                     assert module.__dict__[name](at, **params) == dtype(kink.value)
 

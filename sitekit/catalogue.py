@@ -15,7 +15,7 @@ from types import ModuleType
 import numpy as np
 
 from sitekit.definitions import DEFINITIONS
-from sitekit.oracle import Oracle, is_normal, ulp_error
+from sitekit.oracle import is_normal, shared_oracle, ulp_error
 from sitekit.points import accuracy_points
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def measure(name: str, which: str, dtype, module: ModuleType | None = None, **pa
     """Max ULP error of one function of one snippet over the accuracy points,
     away from its kinks (kinks follow a convention, tested on their own)."""
     module = module or snippet(name)
-    oracle = Oracle(name, **params)
+    oracle = shared_oracle(name, **params)
     kinks = [k.at for k in DEFINITIONS[name].kinks]
     xs = accuracy_points(dtype, kinks)
     xs = xs[~np.isin(xs, np.array(kinks, dtype=dtype))] if kinks else xs

@@ -34,6 +34,7 @@ class Oracle:
             d = sp.diff(self.definition.expr, sp.Symbol(pname, real=True))
             self.exprs[f"grad_{pname}"] = d.subs(values)
         self._funcs = {k: sp.lambdify(x, e, modules="mpmath") for k, e in self.exprs.items()}
+        self._values: dict[tuple[str, float], mpmath.mpf] = {}
 
     @lru_cache(maxsize=None)
     def _limit(self, which: str, sign: int) -> mpmath.mpf:
@@ -52,6 +53,12 @@ class Oracle:
 
     def __call__(self, which: str, value: float) -> mpmath.mpf:
         """The exact value (to 50 digits) of f, grad or grad_<param> at a float."""
+        key = (which, value)
+        if key not in self._values:
+            self._values[key] = self._evaluate(which, value)
+        return self._values[key]
+
+    def _evaluate(self, which: str, value: float) -> mpmath.mpf:
         if math.isnan(value):
             return mpmath.nan
         if math.isinf(value):
@@ -120,3 +127,14 @@ def is_normal(exact: list, dtype) -> np.ndarray:
         [bool(mpmath.isfinite(t) and tiny <= abs(t) <= big) for t in exact],
         dtype=bool,
     )
+
+
+@lru_cache(maxsize=None)
+def _shared(name: str, params: tuple) -> Oracle:
+    return Oracle(name, **dict(params))
+
+
+def shared_oracle(name: str, **params: float) -> Oracle:
+    """One Oracle per function and parameters in this process, so exact values
+    computed by one test are not computed again by the next."""
+    return _shared(name, tuple(sorted(params.items())))

@@ -37,7 +37,18 @@ def test_every_page_built_and_every_block_ran(site):
         assert "markdown-exec" not in text.lower() or "error" not in text.lower(), page
 
 
-@pytest.mark.parametrize("page", [p for p in nav_pages() if re.match(r"activations/(?!index)", p)])
+FUNCTION_PAGES = [
+    p for p in nav_pages()
+    if p.startswith("activations/") and (ROOT / "snippets" / p.replace(".md", ".py")).exists()
+]
+
+
+def test_every_snippet_has_a_function_page():
+    snippets = {f"activations/{p.stem}.md" for p in (ROOT / "snippets" / "activations").glob("*.py")}
+    assert snippets == set(FUNCTION_PAGES), snippets ^ set(FUNCTION_PAGES)
+
+
+@pytest.mark.parametrize("page", FUNCTION_PAGES)
 def test_activation_page_skeleton_and_plot(site, page):
     text = html_of(site, page)
     ids = re.findall(r'<h2 id="([^"]+)"', text)
@@ -53,7 +64,8 @@ def test_included_code_is_shown_verbatim(site, page):
     in the built page: the code shown is the code in snippets/."""
     source = (ROOT / "docs" / page).read_text()
     text = html.unescape(re.sub(r"<[^>]+>", "", html_of(site, page)))
-    for path, section in re.findall(r'--8<-- "([^":]+):([^"]+)"', source):
+    # Only a line that starts with the marker is an include; one quoted in prose is not.
+    for path, section in re.findall(r'^[ \t]*--8<-- "([^":]+):([^"]+)"', source, re.M):
         lines = (ROOT / "snippets" / path).read_text().splitlines()
         start = lines.index(f"# --8<-- [start:{section}]")
         end = lines.index(f"# --8<-- [end:{section}]")

@@ -13,12 +13,22 @@ def _as_float(x):
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
 def binary_step(x):
     """H(x) = 1 for x >= 0 (so H(0) = H(-0.0) = 1), 0 for x < 0; NaN stays NaN."""
     x = _as_float(x)
-    # np.heaviside takes H(0) from its second argument and propagates NaN,
-    # which a comparison such as x >= 0 would turn into 0.
-    return np.heaviside(x, 1)
+    # The comparison writes 0.0 and 1.0 straight into a float array; it
+    # turns NaN into 0, so NaN is put back. (np.heaviside(x, 1) does both,
+    # but one element at a time, about ten times slower.)
+    return _nan_back(np.greater_equal(x, 0, out=np.empty_like(x)), x)
 # --8<-- [end:forward]
 
 
@@ -27,7 +37,7 @@ def binary_step_grad(x):
     """dH/dx = 0 for every x != 0, and 0 by convention at x = 0."""
     x = _as_float(x)
     # Not x * 0: that is NaN at ±inf. NaN in still gives NaN out.
-    return np.where(np.isnan(x), x, 0)
+    return _nan_back(np.zeros_like(x), x)
 # --8<-- [end:grad]
 
 
@@ -35,7 +45,7 @@ def binary_step_grad(x):
 def binary_step_grad_from_output(y):
     """dH/dx from the output y = H(x): 0 again, since the slope is 0 everywhere."""
     y = _as_float(y)
-    return np.where(np.isnan(y), y, 0)
+    return _nan_back(np.zeros_like(y), y)
 # --8<-- [end:grad_from_output]
 
 

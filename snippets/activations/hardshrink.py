@@ -21,30 +21,57 @@ def _threshold(lambd):
     return lambd
 
 
+def _floor(t, dtype):
+    """The largest number of dtype <= t (t a float64 array)."""
+    # For x of that dtype, x > t exactly when x > _floor(t): the comparison
+    # runs in x's own dtype and stays exact. A threshold beyond the dtype's
+    # range rounds to ±inf, its correctly rounded value.
+    with np.errstate(over="ignore"):
+        r = t.astype(dtype)
+    return np.where(r > t, np.nextafter(r, dtype.type(-np.inf)), r).astype(dtype)
+
+
 def _outside(x, lam):
     """|x| > lambd, compared exactly."""
-    # The comparison with a float64 lambd is exact for every input dtype. In
-    # float32, lambd = 0.1 would be rounded up first, and the input
+    # Against _floor(lambd) in x's dtype, which is exact. In float32,
+    # lambd = 0.1 rounded to nearest would be rounded up, and the input
     # float32(0.1), which lies above 0.1, would be zeroed: a jump in the wrong place.
-    return (x > lam) | (x < -lam)
+    lam = _floor(lam, x.dtype)
+    outside = np.greater(x, lam)
+    outside |= x < -lam  # in place: no third boolean array
+    return outside
 
 
 def hardshrink(x, lambd=0.5):
     """x for |x| > lambd, 0 for -lambd <= x <= lambd (so 0 at both jumps); NaN stays NaN."""
     x = _as_float(x)
-    # Both comparisons are false for NaN: it is kept, so that it is passed on.
-    kept = _outside(x, _threshold(lambd)) | np.isnan(x)
-    return np.where(kept, x, 0).astype(x.dtype)
+    lam = _threshold(lambd)
+    if not np.all(np.isfinite(lam)):  # inf * 0 below would be NaN
+        kept = _outside(x, lam) | np.isnan(x)
+        return np.where(kept, x, 0).astype(x.dtype)
+    # x * 1 is x and x * 0 is ±0: ±inf are always kept, so never times 0,
+    # and NaN * 0 is NaN, so NaN is passed on. Adding +0 turns -0.0 into 0.
+    y = np.multiply(x, _outside(x, lam), out=np.empty_like(x))
+    y += 0
+    return y
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
 def hardshrink_grad(x, lambd=0.5):
     """d/dx: 1 for |x| > lambd, 0 for |x| < lambd, and 0 by convention at x = ±lambd."""
     x = _as_float(x)
     # At the jumps we take 0, the slope of the zeroed middle, as PyTorch does.
-    outside = _outside(x, _threshold(lambd))
-    return np.where(np.isnan(x), x, outside).astype(x.dtype)
+    return _nan_back(_outside(x, _threshold(lambd)).astype(x.dtype), x)
 # --8<-- [end:grad]
 
 
@@ -53,7 +80,7 @@ def hardshrink_grad_from_output(y, lambd=0.5):
     """d/dx from the output y = hardshrink(x): 1 where y != 0, else 0."""
     y = _as_float(y)
     # A kept x is returned unchanged, and it is not 0 (|x| > lambd >= 0).
-    return np.where(np.isnan(y), y, y != 0).astype(y.dtype)
+    return _nan_back(np.not_equal(y, 0, out=np.empty_like(y)), y)
 # --8<-- [end:grad_from_output]
 
 

@@ -16,21 +16,42 @@ def _as_float(x):
 def hardsigmoid(x):
     """min(max(0, x + 3), 6) / 6: 0 for x <= -3, 1 for x >= 3, x/6 + 1/2 between."""
     x = _as_float(x)
-    # float16 and float32 go through float64 and are rounded once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
+    # float32 and float64 in their own arithmetic: two roundings, within
+    # about 1 ULP, and no float64 copy of a float32 array. float16 goes
+    # through float32 and is rounded once at the end.
     # x + 3 first: near x = -3 it is exact (Sterbenz), so the small outputs
     # there keep full relative accuracy; x/6 + 1/2 would cancel instead.
-    return (np.minimum(np.maximum(w + 3, 0), 6) / 6).astype(x.dtype)
+    # One new array, changed in place; np.clip propagates NaN.
+    work = np.promote_types(x.dtype, np.float32)
+    y = np.add(x, 3, out=np.empty(x.shape, work), dtype=work)
+    np.clip(y, 0, 6, out=y)
+    y /= 6
+    return y.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
+def _sixth_inside(x):
+    """1/6 (rounded to x's dtype) for -3 < x < 3, else 0; NaN where x is NaN."""
+    inside = np.greater(x, -3)
+    inside &= x < 3  # in place: no third boolean array
+    return _nan_back(np.multiply(inside, x.dtype.type(1 / 6)), x)
+
+
 def hardsigmoid_grad(x):
     """d/dx: 1/6 for -3 < x < 3, else 0 (also at the kinks -3 and 3)."""
     x = _as_float(x)
     # At both kinks we take the flat side's slope, 0, as PyTorch and JAX do.
-    inside = (x > -3) & (x < 3)
-    return np.where(np.isnan(x), x, np.where(inside, 1 / 6, 0.0)).astype(x.dtype)
+    return _sixth_inside(x)
 # --8<-- [end:grad]
 
 
@@ -40,8 +61,9 @@ def hardsigmoid_grad_from_output(y):
     y = _as_float(y)
     # y = 1 also for the x just below 3 whose output rounds up to 1:
     # there this returns 0 where the slope is 1/6 (see the page).
-    inside = (y > 0) & (y < 1)
-    return np.where(np.isnan(y), y, np.where(inside, 1 / 6, 0.0)).astype(y.dtype)
+    inside = np.greater(y, 0)
+    inside &= y < 1
+    return _nan_back(np.multiply(inside, y.dtype.type(1 / 6)), y)
 # --8<-- [end:grad_from_output]
 
 

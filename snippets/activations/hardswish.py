@@ -16,14 +16,20 @@ def _as_float(x):
 def hardswish(x):
     """x * min(max(0, x + 3), 6) / 6: 0 for x <= -3, x (x + 3) / 6 between, x for x >= 3."""
     x = _as_float(x)
-    # float16 and float32 go through float64 and are rounded once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    # The middle piece is formed on x clipped to [-3, 3] only: x * 6 would
-    # overflow for x near the float max, and -inf * 0 is NaN.
-    # Near x = -3, m + 3 is exact (Sterbenz): the small outputs keep their accuracy.
-    m = np.clip(w, -3, 3)
-    middle = m * (m + 3) / 6
-    return np.where(w >= 3, w, np.where(w <= -3, 0.0, middle)).astype(x.dtype)
+    # float32 and float64 in their own arithmetic: three roundings, within
+    # about 2 ULP, and no float64 copy of a float32 array. float16 goes
+    # through float32 and is rounded once at the end.
+    # m = max(x, -3) gives m + 3 = 0 for every x <= -3, so -inf * 0 never
+    # happens. Near x = -3, m + 3 is exact (Sterbenz): the small outputs
+    # keep their accuracy. Dividing by 6 before multiplying by m: m * 6
+    # would overflow for m near the float max, and m * 1 is exactly m.
+    m = np.maximum(x, -3, out=np.empty(x.shape, np.promote_types(x.dtype, np.float32)))
+    y = np.add(m, 3, out=np.empty_like(m))
+    np.minimum(y, 6, out=y)
+    y /= 6
+    y *= m
+    y += 0  # -3 * 0 is -0.0; adding +0 makes it +0.0 and changes nothing else
+    return y.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
@@ -31,14 +37,21 @@ def hardswish(x):
 def hardswish_grad(x):
     """d/dx: 0 for x <= -3, (2x + 3) / 6 for -3 < x < 3, 1 for x >= 3."""
     x = _as_float(x)
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    m = np.clip(w, -3, 3)
-    # (2x + 3) / 6, not x/3 + 1/2: near the root x = -1.5, 2x + 3 is exact
+    # float16 goes through float32 and is rounded once at the end.
+    m = np.clip(x, -3, 3, out=np.empty(x.shape, np.promote_types(x.dtype, np.float32)))
+    # (m + 1.5) / 3, not m/3 + 1/2: near the root x = -1.5, m + 1.5 is exact
     # (Sterbenz), so the small slopes there keep full relative accuracy.
-    middle = (2 * m + 3) / 6
+    # It is (2m + 3) / 6 with both sides halved: the same rounded numbers.
+    m += 1.5
+    m /= 3
     # At the kinks we take the outer pieces' slopes, 0 at -3 and 1 at 3,
-    # as PyTorch 2.13 and JAX do.
-    return np.where(w >= 3, 1.0, np.where(w <= -3, 0.0, middle)).astype(x.dtype)
+    # as PyTorch 2.13 and JAX do: zero the middle piece outside (-3, 3),
+    # then add 1 from x = 3 on. NaN stays NaN (NaN * 0 is NaN).
+    inside = np.greater(x, -3)
+    inside &= x < 3
+    m *= inside
+    m += x >= 3
+    return m.astype(x.dtype, copy=False)
 # --8<-- [end:grad]
 
 

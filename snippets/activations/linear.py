@@ -19,6 +19,16 @@ def linear(x, c=1.0):
     # The product is formed in float64 and rounded once to x's dtype:
     # c itself is not rounded to float16 first (1e5 would become inf there).
     c = np.asarray(c, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        c_x = c.astype(x.dtype)
+    if c.ndim == 0 and c != 0:
+        # Where c is a number of x's dtype (1.0 is), x's own multiply also
+        # rounds the exact product once, and float32 need not go through
+        # float64. Beyond the largest float, ±inf is the correctly rounded
+        # value; c != 0, so no 0 * inf.
+        loop = x.dtype if c_x == c else np.float64
+        with np.errstate(over="ignore"):
+            return np.multiply(x, c, out=np.empty_like(x), dtype=loop)
     # Where |c * x| exceeds the largest float, the exact value has no finite
     # representation and ±inf is its correctly rounded value, so the overflow
     # warning carries no news. 0 * (±inf) is the one invalid product; it is
@@ -30,22 +40,30 @@ def linear(x, c=1.0):
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
 def linear_grad(x, c=1.0):
     """df/dx = c for every x: an array shaped like x, in its dtype (NaN stays NaN)."""
     x = _as_float(x)
     # A slope c beyond the range of x's dtype (float16 tops out at 65504)
     # rounds to ±inf, its correctly rounded value.
     with np.errstate(over="ignore"):
-        return np.where(np.isnan(x), x, np.asarray(c, dtype=np.float64)).astype(x.dtype)
+        c = np.asarray(c, dtype=np.float64).astype(x.dtype)
+    return _nan_back(np.broadcast_to(c, x.shape).copy(), x)
 # --8<-- [end:grad]
 
 
 # --8<-- [start:grad_from_output]
 def linear_grad_from_output(y, c=1.0):
     """df/dx from the output y = c * x: still c; y only passes on its NaNs."""
-    y = _as_float(y)
-    with np.errstate(over="ignore"):
-        return np.where(np.isnan(y), y, np.asarray(c, dtype=np.float64)).astype(y.dtype)
+    return linear_grad(y, c)
 # --8<-- [end:grad_from_output]
 
 

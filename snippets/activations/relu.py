@@ -19,15 +19,28 @@ def relu(x):
     # np.maximum propagates NaN (np.fmax would return 0 for it).
     # Which zero it returns for -0.0 depends on the dtype's kernel;
     # adding +0 turns -0.0 into +0.0 and leaves every other value as it is.
-    return np.maximum(x, 0) + 0
+    # In place: one new array, not two.
+    y = np.maximum(x, 0)
+    y += 0
+    return y
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
 def relu_grad(x):
     """dReLU/dx: 1 for x > 0, 0 for x < 0, and the subgradient 0 at x = 0."""
     x = _as_float(x)
-    return np.where(np.isnan(x), x, (x > 0).astype(x.dtype))
+    # The comparison writes 0.0 and 1.0 straight into a float array.
+    return _nan_back(np.greater(x, 0, out=np.empty_like(x)), x)
 # --8<-- [end:grad]
 
 
@@ -35,7 +48,7 @@ def relu_grad(x):
 def relu_grad_from_output(y):
     """dReLU/dx from the output y = max(0, x): y > 0 exactly when x > 0."""
     y = _as_float(y)
-    return np.where(np.isnan(y), y, (y > 0).astype(y.dtype))
+    return _nan_back(np.greater(y, 0, out=np.empty_like(y)), y)
 # --8<-- [end:grad_from_output]
 
 

@@ -16,19 +16,37 @@ def _as_float(x):
 def relu6(x):
     """min(max(0, x), 6); NaN stays NaN, -0.0 gives +0.0."""
     x = _as_float(x)
-    # np.maximum and np.minimum propagate NaN (np.fmax and np.fmin would
-    # not); adding +0 turns -0.0 into +0.0 and changes no other value.
-    return np.minimum(np.maximum(x, 0), 6) + 0
+    # np.clip propagates NaN (np.fmax and np.fmin would not). It returns
+    # -0.0 as it is; adding +0 turns it into +0.0 and changes no other
+    # value. In place: one new array, not two.
+    y = np.clip(x, 0, 6)
+    y += 0
+    return y
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
+def _inside(x, lo, hi):
+    """lo < x < hi as 0.0 or 1.0 in the dtype of x, NaN where x is NaN."""
+    inside = np.greater(x, lo)
+    inside &= x < hi  # in place: no third boolean array
+    return _nan_back(inside.astype(x.dtype), x)
+
+
 def relu6_grad(x):
     """dReLU6/dx: 1 for 0 < x < 6, else 0 (also at the kinks 0 and 6)."""
     x = _as_float(x)
     # At both kinks we take the flat side's slope, 0, as PyTorch and JAX do.
-    inside = (x > 0) & (x < 6)
-    return np.where(np.isnan(x), x, inside).astype(x.dtype)
+    return _inside(x, 0, 6)
 # --8<-- [end:grad]
 
 
@@ -36,8 +54,7 @@ def relu6_grad(x):
 def relu6_grad_from_output(y):
     """dReLU6/dx from the output y = relu6(x): 0 < y < 6 exactly when 0 < x < 6."""
     y = _as_float(y)
-    inside = (y > 0) & (y < 6)
-    return np.where(np.isnan(y), y, inside).astype(y.dtype)
+    return _inside(y, 0, 6)
 # --8<-- [end:grad_from_output]
 
 

@@ -30,24 +30,58 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
     # The mean slope and its product with x are formed in float64 and the
     # product rounded once to x's dtype.
     a = (np.float64(lower) + np.float64(upper)) / 2
-    # a x is formed for every x but kept only where x < 0; an overflow there
-    # (only for a > 1) is +-inf, the correctly rounded value. 0 * (-inf), the
-    # one invalid product, is replaced by its limit, 0.
-    with np.errstate(over="ignore", invalid="ignore"):
-        y = np.where(x < 0, a * x, x).astype(x.dtype)
-    return np.where(np.isneginf(x) & (a == 0), 0, y)
+    if a == 0:
+        # a x is 0 * inf = NaN at x = +-inf: pick per element, and replace
+        # 0 * (-inf) by its limit, 0.
+        with np.errstate(invalid="ignore"):
+            y = np.where(x < 0, a * x, x).astype(x.dtype)
+        return np.where(np.isneginf(x), 0, y)
+    # For a <= 1 the branch x < 0 is the larger of x and a x, for a > 1 the
+    # smaller; rounding a x keeps that order, since x itself is a float.
+    # An overflow (possible only for |a| > 1) has +-inf as its correctly
+    # rounded value, and is kept only where it is the answer.
+    # Where a is a number of x's dtype, x's own multiply also rounds the
+    # exact product once, and float32 need not go through float64.
+    with np.errstate(over="ignore"):
+        loop = x.dtype if a.astype(x.dtype) == a else np.float64
+        y = np.multiply(x, a, out=np.empty_like(x), dtype=loop)
+    return np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y)
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
+def _one_or_slope(x, a):
+    """1 where x > 0, a elsewhere, NaN where x is NaN; a rounded to x's dtype."""
+    # A slope beyond the range of x's dtype rounds to +-inf, its correctly
+    # rounded value.
+    with np.errstate(over="ignore"):
+        a = a.astype(x.dtype)
+    if a.ndim or not np.isfinite(a):  # slopes per element, or 0 * inf below
+        return np.where(x > 0, 1, np.where(np.isnan(x), x, a)).astype(x.dtype)
+    # (x <= 0) a + (x > 0) is exact: 0 a + 1 = 1, and 1 a + 0 = a.
+    # One float array, changed in place.
+    g = np.less_equal(x, 0, out=np.empty_like(x))
+    g *= a
+    g += x > 0
+    return _nan_back(g, x)
+
+
 def rrelu_grad(x, lower=1 / 8, upper=1 / 3):
     """d/dx at evaluation: 1 for x > 0, the mean slope (lower + upper) / 2 for x <= 0."""
     x = _as_float(x)
     _check_bounds(lower, upper)
     a = (np.float64(lower) + np.float64(upper)) / 2
     # At the kink we take the left slope, as PyTorch does.
-    with np.errstate(over="ignore"):
-        return np.where(x > 0, 1, np.where(np.isnan(x), x, a)).astype(x.dtype)
+    return _one_or_slope(x, np.asarray(a))
 # --8<-- [end:grad]
 
 
@@ -60,8 +94,7 @@ def rrelu_grad_from_output(y, lower=1 / 8, upper=1 / 3):
     # With a >= 0 the sign of y gives the branch: y > 0 exactly when x > 0.
     if a < 0:
         raise ValueError("mean slope < 0: y does not determine the slope; use rrelu_grad(x)")
-    with np.errstate(over="ignore"):
-        return np.where(y > 0, 1, np.where(np.isnan(y), y, a)).astype(y.dtype)
+    return _one_or_slope(y, np.asarray(a))
 # --8<-- [end:grad_from_output]
 
 

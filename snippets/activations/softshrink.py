@@ -25,7 +25,15 @@ def softshrink(x, lambd=0.5):
     """x - lambd for x > lambd, x + lambd for x < -lambd, 0 in between."""
     x = _as_float(x)
     lam = _threshold(lambd)
-    # In float64 for every input dtype: lambd is not rounded to float32
+    with np.errstate(over="ignore"):
+        lam_x = lam.astype(x.dtype)
+    if lam.ndim == 0 and lam_x == lam and np.isfinite(lam_x):
+        # lambd is a number of x's dtype (0.5 is): then x - clip(x, -lambd,
+        # lambd) rounds x - lambd once, in x's own dtype, and is exactly 0 in
+        # the middle; ±inf stays ±inf and NaN stays NaN.
+        y = np.clip(x, -lam_x, lam_x, out=np.empty_like(x))
+        return np.subtract(x, y, out=y)
+    # Otherwise in float64 for every input dtype: lambd is not rounded to float32
     # first, so x - lambd is rounded once, to x's dtype, even for x next
     # to lambd. There x - lambd is exact in float64 (Sterbenz) and never 0.
     w = x.astype(np.promote_types(x.dtype, np.float64))
@@ -36,23 +44,44 @@ def softshrink(x, lambd=0.5):
 
 
 # --8<-- [start:grad]
+def _nan_back(g, x):
+    """g with NaN put back where x is NaN: a comparison gives 0 there."""
+    # One reduction tells whether x holds any NaN at all; NaN is the rare
+    # case, so this costs less than building a NaN mask every time.
+    if np.isnan(np.min(x, initial=0)):
+        return np.where(np.isnan(x), x, g)
+    return g
+
+
+def _floor(t, dtype):
+    """The largest number of dtype <= t (t a float64 array)."""
+    # For x of that dtype, x > t exactly when x > _floor(t): the comparison
+    # runs in x's own dtype and stays exact. A threshold beyond the dtype's
+    # range rounds to ±inf, its correctly rounded value.
+    with np.errstate(over="ignore"):
+        r = t.astype(dtype)
+    return np.where(r > t, np.nextafter(r, dtype.type(-np.inf)), r).astype(dtype)
+
+
 def softshrink_grad(x, lambd=0.5):
     """d/dx: 1 for |x| > lambd, else 0 (also at x = -lambd and x = lambd)."""
     x = _as_float(x)
-    lam = _threshold(lambd)
+    lam = _floor(_threshold(lambd), x.dtype)
     # At the kinks we take the flat middle's slope, 0, as PyTorch does.
-    outside = (x > lam) | (x < -lam)
-    return np.where(np.isnan(x), x, outside).astype(x.dtype)
+    outside = np.greater(x, lam)
+    outside |= x < -lam  # in place: no third boolean array
+    return _nan_back(outside.astype(x.dtype), x)
 
 
 def softshrink_grad_lambd(x, lambd=0.5):
     """d/d lambd: -1 for x > lambd, +1 for x < -lambd, else 0."""
     x = _as_float(x)
-    lam = _threshold(lambd)
+    lam = _floor(_threshold(lambd), x.dtype)
     # 0 at the kinks, as for d/dx: then x f_x + lambd f_lambd = f holds there
     # too (scaling x and lambd together scales the output).
-    slope = np.where(x > lam, -1.0, np.where(x < -lam, 1.0, 0.0))
-    return np.where(np.isnan(x), x, slope).astype(x.dtype)
+    slope = np.less(x, -lam, out=np.empty_like(x))
+    slope -= x > lam
+    return _nan_back(slope, x)
 # --8<-- [end:grad]
 
 
@@ -62,7 +91,7 @@ def softshrink_grad_from_output(y, lambd=0.5):
     y = _as_float(y)
     # y is 0 exactly on [-lambd, lambd]: outside, x - lambd (or x + lambd)
     # is a difference of two different floats, never 0.
-    return np.where(np.isnan(y), y, y != 0).astype(y.dtype)
+    return _nan_back(np.not_equal(y, 0, out=np.empty_like(y)), y)
 # --8<-- [end:grad_from_output]
 
 

@@ -61,7 +61,8 @@ import random
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -70,6 +71,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from sitekit import cache
 from sitekit.definitions import DEFINITIONS, EXTRA_FUNCTION_ALIASES, EXTRA_PARAMETER_ALIASES
 from sitekit.definitions import x as DEFINITION_X
 
@@ -1312,7 +1314,8 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
     return report
 
 
-_checked: dict[tuple[str, str, str | None], Report] = {}
+_checked: dict[tuple[tuple[str, str, str | None], str], Report] = {}
+_pending: dict[tuple[str, str, str | None], Future] = {}
 
 
 def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Report:
@@ -1321,11 +1324,48 @@ def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Rep
     src_uri: the page's path relative to docs/ (MkDocs' `page.file.src_uri`);
     messages name the file as `docs/<src_uri>:<line>`, or `<label>:<line>`.
     A page checked once in this process (same text) is not checked again:
-    the build checks each page, and the site summary checks them all."""
+    the build checks each page, and the site summary checks them all.
+    Across processes, the result is kept on disk under the hash of the page
+    and of all code it depends on (sitekit.cache): never stale."""
     key = (markdown, src_uri, label)
-    if key not in _checked:
-        _checked[key] = _check_markdown(markdown, src_uri, label)
-    return _checked[key]
+    if (key, cache.fingerprint()) not in _checked:
+        pending = _pending.pop(key, None)
+        if pending is not None:
+            report = pending.result()
+            cache.store("derivations", cache.key("derivations", *key), asdict(report))
+        else:
+            report = _report(cache.memo("derivations", key, lambda: asdict(_check_markdown(*key))))
+        _checked[key, cache.fingerprint()] = report
+    return _checked[key, cache.fingerprint()]
+
+
+def _report(stored: dict) -> Report:
+    report = Report(**stored)
+    report.outcomes = [tuple(o) for o in report.outcomes]
+    return report
+
+
+def prefetch(paths: list[Path]) -> int:
+    """Start checking pages in worker processes, so the build renders other
+    pages meanwhile; check_markdown then waits for each result. Returns the
+    number of pages sent to the workers (those not found in the cache)."""
+    todo = []
+    for path in paths:
+        key = (Path(path).read_text(encoding="utf-8"), Path(path).resolve().relative_to(DOCS).as_posix(), None)
+        if (key, cache.fingerprint()) in _checked or key in _pending:
+            continue
+        stored = cache.load("derivations", cache.key("derivations", *key))
+        if stored is not None:
+            _checked[key, cache.fingerprint()] = _report(stored)
+        else:
+            todo.append(key)
+    if not todo:
+        return 0
+    # The slowest pages first, so no worker is left with one long page at the end.
+    todo.sort(key=lambda k: -k[0].count("\\begin{align"))
+    for key in todo:
+        _pending[key] = cache.submit(_check_markdown, *key)
+    return len(todo)
 
 
 def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:

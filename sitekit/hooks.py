@@ -5,6 +5,8 @@ Each job here is one that no Markdown extension does:
 - name the page in every warning logged while that page is rendered
   (markdown-exec names only the block);
 - serve MathJax from its pinned PyPI package (no CDN, no copied files);
+- start the expensive checks in worker processes at the start of the build,
+  and render the pages that summarise them last;
 - typeset every formula of the site with that same MathJax at build time, so
   a malformed formula fails `mkdocs build --strict` with page and line.
 """
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitekit import derivations, mathcheck  # noqa: E402
+from sitekit import accuracy, derivations, mathcheck  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 
@@ -59,7 +61,20 @@ def on_config(config, **kwargs):
     return config
 
 
+# Pages that summarise the whole site: rendered last, so that the checks of
+# every other page (run by worker processes from the start of the build)
+# are done by the time they are needed.
+SUMMARY_PAGES = ("index.md", "about.md", "accuracy.md")
+
+
 def on_files(files, config, **kwargs):
+    for src_uri in SUMMARY_PAGES:
+        file = files.get_file_from_path(src_uri)
+        if file is not None:
+            files.remove(file)
+            files.append(file)
+    derivations.prefetch(sorted(Path(config["docs_dir"]).rglob("*.md")))
+    accuracy.prefetch()
     for rel in mathcheck.mathjax_files():
         files.append(
             File.generated(

@@ -18,6 +18,21 @@ from sitekit.definitions import DEFINITIONS, exact_values, x
 DIGITS = 50
 
 
+def _exp(value):
+    """mpmath.exp, without its slow path: above 600 bits of precision mpmath
+    raises e to the integer x by repeated squaring, which takes seconds at
+    x = -1e300. Here e^x = 2^n * e^r with n = round(x / ln 2) and
+    |r| <= ln 2 / 2, r computed with as many extra bits as n has."""
+    value = mpmath.mpmathify(value)
+    if not mpmath.isfinite(value) or abs(value) < 2:
+        return mpmath.exp(value)
+    extra = int(mpmath.log(abs(value), 2)) + 10
+    with mpmath.extraprec(extra):
+        n = int(mpmath.nint(value / mpmath.ln2))
+        r = value - n * mpmath.ln2
+    return mpmath.ldexp(mpmath.exp(r), n)
+
+
 def _mp(value: float) -> mpmath.mpf:
     return mpmath.mpf(float(value))
 
@@ -33,7 +48,7 @@ class Oracle:
         for pname in self.definition.params:
             d = sp.diff(self.definition.expr, sp.Symbol(pname, real=True))
             self.exprs[f"grad_{pname}"] = d.subs(values)
-        self._funcs = {k: sp.lambdify(x, e, modules="mpmath") for k, e in self.exprs.items()}
+        self._funcs = {k: sp.lambdify(x, e, modules=[{"exp": _exp}, "mpmath"]) for k, e in self.exprs.items()}
         self._values: dict[tuple[str, float], mpmath.mpf] = {}
 
     @lru_cache(maxsize=None)

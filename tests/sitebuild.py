@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -20,13 +21,20 @@ def build_command(project: Path, site: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
 
 
-def build_env() -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+# One content-hash cache for the builds of a test session (sitekit.cache),
+# empty at the start: the first build runs everything, and a later build of
+# a changed copy recomputes only what the change touches.
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="bc-test-cache-"))
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess:
+def build_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+            "BC_CACHE_DIR": str(CACHE_DIR), **extra}
+
+
+def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(build_command(project, site), cwd=project, capture_output=True, text=True,
-                          timeout=900, env=build_env())
+                          timeout=900, env=build_env(**env))
 
 
 def nav_pages() -> list[str]:

@@ -1,0 +1,126 @@
+"""A disk cache for expensive build-time work, keyed by content.
+
+A result is stored under the SHA-256 of everything it is computed from:
+its own inputs (a page's text, a function's name) and a fingerprint of all
+code it may read (sitekit/, snippets/, the versions of NumPy, SciPy, SymPy
+and mpmath). Change any of it and the key changes: a cached result is never
+stale, only unused.
+
+- `BC_CACHE_DIR`: where results live (default `.cache/` in the project).
+- `BC_CACHE=off`: compute everything, read and write nothing (a cold build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a cached result may depend on, besides its own inputs.
+_CODE = [("sitekit", ("*.py", "*.js", "*.json")), ("snippets", ("*.py",))]
+_PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "antlr4-python3-runtime")
+
+
+def enabled() -> bool:
+    return os.environ.get("BC_CACHE", "on").lower() not in ("off", "0", "no", "false")
+
+
+def directory() -> Path:
+    return Path(os.environ.get("BC_CACHE_DIR") or ROOT / ".cache")
+
+
+def _code_files() -> list[Path]:
+    return [
+        path
+        for folder, patterns in _CODE
+        for pattern in patterns
+        for path in sorted((ROOT / folder).rglob(pattern))
+        if "__pycache__" not in path.parts
+    ]
+
+
+def fingerprint() -> str:
+    """SHA-256 of the code under sitekit/ and snippets/ and the package versions.
+    Recomputed when a file's size or modification time changes, so that
+    `mkdocs serve` sees an edited snippet."""
+    files = _code_files()
+    return _fingerprint(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(signature: tuple) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(sys.version.encode())
+    for name, _, _ in signature:
+        path = Path(name)
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for package in _PACKAGES:
+        try:
+            digest.update(f"{package}=={version(package)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} missing\0".encode())
+    return digest.hexdigest()
+
+
+def key(namespace: str, *parts: Any) -> str:
+    payload = json.dumps([namespace, fingerprint(), *parts], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _path(namespace: str, digest: str) -> Path:
+    return directory() / namespace / f"{digest}.json"
+
+
+def load(namespace: str, digest: str) -> Any | None:
+    """The stored result, or None when absent, unreadable or caching is off."""
+    if not enabled():
+        return None
+    try:
+        return json.loads(_path(namespace, digest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def store(namespace: str, digest: str, value: Any) -> None:
+    """Write atomically, so a reader never sees half a file."""
+    if not enabled():
+        return
+    path = _path(namespace, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
+        json.dump(value, f)
+    os.replace(f.name, path)
+
+
+def memo(namespace: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """compute(), or its stored result for the same parts and code. The value
+    must survive a JSON round trip as it is (lists, not tuples)."""
+    digest = key(namespace, *parts)
+    found = load(namespace, digest)
+    if found is not None:
+        return found
+    value = compute()
+    store(namespace, digest, value)
+    return value
+
+
+_pool: list[ProcessPoolExecutor] = []
+
+
+def submit(fn: Callable, *args: Any) -> Future:
+    """Run fn(*args) in a worker process (one per core, forked, shared by
+    all build-time work), so the build renders pages meanwhile."""
+    if not _pool:
+        _pool.append(ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
+                                         mp_context=multiprocessing.get_context("fork")))
+    return _pool[0].submit(fn, *args)

@@ -1,0 +1,121 @@
+"""Time the docs build: cold, warm, and `mkdocs serve` after editing one page.
+
+    python tests/benchmarks/build_times.py [--json FILE]
+
+All three run on a copy of the project in a temporary folder, so the
+working tree and its cache are not touched:
+
+1. cold: `mkdocs build --strict` with an empty cache folder (every block,
+   derivation check, accuracy figure and the notebook run);
+2. warm: the same build again, with the cache the cold build filled;
+3. one-page rebuild: `mkdocs serve --dirty` is started, one line is added
+   to one page, and the time from that write to the server's "Reloading
+   browsers" is taken (file watching and its debounce included).
+
+Each prints wall-clock seconds, and the CPU seconds of the build and its
+worker processes. Not part of the test command: timings need a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EDITED_PAGE = "activations/sigmoid.md"
+
+
+def _copy_project(to: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for item in ("docs", "snippets", "sitekit"):
+        shutil.copytree(ROOT / item, to / item, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", to / "mkdocs.yml")
+    return to
+
+
+def _env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000",
+            "BC_CACHE_DIR": str(cache)}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_build(project: Path, cache: Path) -> dict:
+    cpu, started = _children_cpu(), time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")],
+                         cwd=project, env=_env(cache), capture_output=True, text=True)
+    if run.returncode != 0:
+        raise SystemExit(f"the build failed:\n{run.stderr[-3000:]}")
+    return {"wall": time.perf_counter() - started, "cpu": _children_cpu() - cpu}
+
+
+def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--strict",
+         "-a", f"127.0.0.1:{port}"],
+        cwd=project, env=_env(cache), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    log: list[str] = []
+
+    def wait_for(pattern: str) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                raise SystemExit("mkdocs serve stopped:\n" + "".join(log[-40:]))
+            log.append(line)
+            if re.search(pattern, line):
+                return time.perf_counter()
+        raise SystemExit(f"no {pattern!r} within {timeout} s:\n" + "".join(log[-40:]))
+
+    try:
+        wait_for(r"Serving on")
+        time.sleep(1.0)  # let the watcher settle
+        page = project / "docs" / EDITED_PAGE
+        edited = time.perf_counter()
+        page.write_text(page.read_text() + "\nOne more line, to time a rebuild.\n")
+        done = wait_for(r"Reloading browsers")
+        if any("WARNING" in line and "TCP without encryption" not in line for line in log):
+            raise SystemExit("the rebuild warned:\n" + "".join(log[-40:]))
+        return {"wall": done - edited, "page": EDITED_PAGE}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bc-build-times-") as tmp:
+        project = _copy_project(Path(tmp) / "project")
+        cache = Path(tmp) / "cache"
+        figures = {"cold": timed_build(project, cache)}
+        figures["warm"] = timed_build(project, cache)
+        figures["serve_one_page"] = serve_rebuild(project, cache)
+    figures["cores"] = os.cpu_count()
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

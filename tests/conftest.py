@@ -26,7 +26,8 @@ def site(tmp_path_factory) -> Path:
 
 # Max ULP errors measured by the accuracy tests, printed after the run.
 ACCURACY_RESULTS: list = []
-# (page, seconds until its math was typeset, formulas) from the browser tests.
+# (page, seconds until its math was typeset, formulas, own bytes, shared
+# bytes) from the browser tests.
 BROWSER_TIMINGS: list = []
 # (fault, detected by, the message) from the fault-injection tests.
 FAULTS: list = []
@@ -38,15 +39,21 @@ def pytest_terminal_summary(terminalreporter):
         for fault, detector, message in FAULTS:
             terminalreporter.write_line(f"{fault:32s} {detector:24s} {message}")
     if BROWSER_TIMINGS:
-        terminalreporter.section("browser: time from navigation until all math is typeset")
+        terminalreporter.section("browser: time from navigation until all math is typeset; page's own bytes")
         rows = sorted(BROWSER_TIMINGS, key=lambda t: -t[1])
-        for page, seconds, count in rows[:8]:
-            terminalreporter.write_line(f"{seconds:6.2f} s  {count:4d} formulas  {page}")
-        terminalreporter.write_line(f"{len(rows)} pages, median {sorted(r[1] for r in rows)[len(rows) // 2]:.2f} s")
+        for page, seconds, count, own, _ in rows[:8]:
+            terminalreporter.write_line(f"{seconds:6.2f} s  {count:4d} formulas  {own / 1e3:8.1f} kB  {page}")
+        median = sorted(r[1] for r in rows)[len(rows) // 2]
+        largest = max(rows, key=lambda r: r[3])
+        terminalreporter.write_line(f"{len(rows)} pages, median {median:.2f} s; largest own transfer "
+                                    f"{largest[3] / 1e3:.1f} kB ({largest[0]}); shared assets up to "
+                                    f"{max(r[4] for r in rows) / 1e3:.1f} kB, loaded once and cached")
         artifacts = _ROOT / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
-        lines = [f"{page}\t{count}\t{seconds:.2f}" for page, seconds, count in sorted(BROWSER_TIMINGS)]
-        (artifacts / "browser-pages.tsv").write_text("page\tformulas typeset\tseconds\n" + "\n".join(lines) + "\n")
+        lines = [f"{page}\t{count}\t{seconds:.2f}\t{own}\t{shared}"
+                 for page, seconds, count, own, shared in sorted(BROWSER_TIMINGS)]
+        (artifacts / "browser-pages.tsv").write_text(
+            "page\tformulas typeset\tseconds until typeset\town bytes\tshared asset bytes\n" + "\n".join(lines) + "\n")
         terminalreporter.write_line("every page visited: test-artifacts/browser-pages.tsv")
     if not ACCURACY_RESULTS:
         return

@@ -24,8 +24,15 @@ from conftest import BROWSER_TIMINGS as TIMINGS
 from sitebuild import ROOT, nav_pages
 
 ARTIFACTS = ROOT / "test-artifacts"
-# Issue target: all math typeset within 1 s of loading a page; fail at 3x.
-TYPESET_LIMIT_S = 3.0
+# Issue targets: all math typeset within 1 s of loading a page, and a page's
+# own transfer (its HTML and anything only it loads; not the theme, MathJax
+# and search assets every page shares, which the browser caches) within 1 MB.
+# A test fails at 3x a target, so that a regression is caught.
+TYPESET_TARGET_S = 1.0
+PAGE_BYTES_TARGET = 1_000_000
+TYPESET_LIMIT_S = 3 * TYPESET_TARGET_S
+PAGE_BYTES_LIMIT = 3 * PAGE_BYTES_TARGET
+SHARED_ASSETS = ("assets/", "javascripts/", "stylesheets/", "search/")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -85,11 +92,21 @@ class Watch:
     def __init__(self, page, base: str):
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.bytes: dict[str, int] = {}  # URL -> bytes transferred (Content-Length)
         page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else self.foreign.append(r.url))
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        page.on("response", lambda r: self.bytes.__setitem__(r.url, int(r.headers.get("content-length", 0))))
+        self.base = base
+
+    def own_bytes(self) -> int:
+        """Bytes of this page's own requests: not the shared theme, MathJax and search assets."""
+        return sum(n for url, n in self.bytes.items() if not url.removeprefix(self.base).startswith(SHARED_ASSETS))
+
+    def shared_bytes(self) -> int:
+        return sum(n for url, n in self.bytes.items() if url.removeprefix(self.base).startswith(SHARED_ASSETS))
 
 
 MATH_STATE = """async () => {
@@ -112,12 +129,13 @@ def test_every_page_loads_clean_and_typesets_its_math(context, server, page_path
     page.goto(url_of(server, page_path), wait_until="load")
     state = typeset_state(page)
     seconds = page.evaluate("() => performance.now()") / 1000  # since navigation started
-    TIMINGS.append((page_path, seconds, state["math"]))
+    TIMINGS.append((page_path, seconds, state["math"], watch.own_bytes(), watch.shared_bytes()))
     assert not watch.errors, f"{page_path}: {watch.errors}"
     assert not watch.foreign, f"{page_path}: requests to other hosts: {watch.foreign}"
     assert state["typeset"] == state["math"], f"{page_path}: {state['typeset']} of {state['math']} formulas typeset"
     assert not state["errors"], f"{page_path}: MathJax errors {state['errors']}"
     assert seconds <= TYPESET_LIMIT_S, f"{page_path}: math typeset after {seconds:.2f} s"
+    assert watch.own_bytes() <= PAGE_BYTES_LIMIT, f"{page_path}: {watch.own_bytes()} bytes of its own"
     page.close()
 
 

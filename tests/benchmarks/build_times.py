@@ -99,10 +99,7 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
         server.wait(timeout=30)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    args = parser.parse_args(argv)
+def measure() -> dict:
     with tempfile.TemporaryDirectory(prefix="bc-build-times-") as tmp:
         project = _copy_project(Path(tmp) / "project")
         cache = Path(tmp) / "cache"
@@ -110,6 +107,14 @@ def main(argv: list[str]) -> int:
         figures["warm"] = timed_build(project, cache)
         figures["serve_one_page"] = serve_rebuild(project, cache)
     figures["cores"] = os.cpu_count()
+    return figures
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    figures = measure()
     for name, value in figures.items():
         print(f"{name}: {value}")
     if args.json:

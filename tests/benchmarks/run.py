@@ -89,15 +89,80 @@ def run(names, size: int, repeats: int) -> tuple[list[dict], dict]:
     return rows, floors
 
 
-def table(rows, floors, size) -> str:
-    lines = ["| function | dtype | ours (ms) | fastest reference | reference (ms) | ours / reference |",
-             "|---|---|---:|---|---:|---:|"]
+# Why a function stays above 1.2x its fastest reference: what ours does
+# that the reference does not. Shown on the page next to the ratio.
+SLOWER_BECAUSE = {
+    "relu": "keeps ReLU(−0.0) = +0.0 (one more pass); NumPy's kernels return −0.0 for some dtypes",
+    "relu6": "keeps relu6(−0.0) = +0.0 (one more pass)",
+    "relu_grad": "passes NaN on (one extra read of x); the reference turns NaN into 0",
+    "relu6_grad": "passes NaN on (one extra read of x); the reference turns NaN into 0",
+    "threshold_grad": "passes NaN on (one extra read of x); the reference turns NaN into 0",
+    "binary_step": "passes NaN on (one extra read of x); the reference turns NaN into 1 or 0",
+    "binary_step_grad": "reads x to pass NaN on; zeros_like never reads x, only writes",
+    "linear_grad": "reads x to pass NaN on; ones_like never reads x, only writes",
+    "leaky_relu": "float32: the slope 0.01 is not a float32, so the product is formed in float64 and rounded once",
+    "rrelu": "float32: the slope is not a float32, so the product is formed in float64 and rounded once",
+    "hardswish": "−inf gives 0 (not NaN), 6x cannot overflow, and x near −3 keeps its accuracy: two more passes",
+}
+
+
+def merged(rows) -> list[dict]:
+    """One row per function: float64 and float32 side by side."""
+    out: dict[str, dict] = {}
     for r in rows:
-        reference_ms = f"{r['reference_ms']:.2f}" if r["reference_ms"] is not None else "—"
-        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "—"
-        lines.append(f"| `{r['name']}` | {r['dtype']} | {r['ours_ms']:.2f} | {r['reference']} | {reference_ms} | {ratio} |")
+        out.setdefault(r["name"], {"name": r["name"]})[r["dtype"]] = r
+    return list(out.values())
+
+
+def table(rows, floors, size) -> str:
+    lines = ["| function | ours, float64 (ms) | ÷ fastest | ours, float32 (ms) | ÷ fastest | fastest reference | above 1.2 because |",
+             "|---|---:|---:|---:|---:|---|---|"]
+    for row in merged(rows):
+        cells, references, slow = [f"`{row['name']}`"], [], False
+        for dtype in ("float64", "float32"):
+            r = row.get(dtype)
+            if r is None:
+                cells += ["", ""]
+                continue
+            ratio = r["ratio"]
+            cells += [f"{r['ours_ms']:.2f}", "—" if ratio is None else (f"**{ratio:.2f}**" if ratio > 1.2 else f"{ratio:.2f}")]
+            slow = slow or (ratio is not None and ratio > 1.2)
+            if r["reference"] not in references:
+                references.append(r["reference"])
+        cells.append(" / ".join(references))
+        cells.append(SLOWER_BECAUSE.get(row["name"], "not yet explained" if slow else "") if slow else "")
+        lines.append("| " + " | ".join(cells) + " |")
     floor = ", ".join(f"{dtype}: {seconds * 1e3:.2f} ms" for dtype, seconds in floors.items())
     return "\n".join(lines) + f"\n\nMemory-bandwidth floor, a plain copy of the {size:,} elements: {floor}.\n"
+
+
+BUILD_START, BUILD_END = "<!-- build-times:start -->", "<!-- build-times:end -->"
+
+
+def build_section(measure: bool) -> str:
+    """The page's "Build" section: measured now, or kept from the page as it is."""
+    page = ROOT / "docs" / "performance.md"
+    if not measure:
+        old = page.read_text(encoding="utf-8") if page.exists() else ""
+        if BUILD_START in old and BUILD_END in old:
+            return old[old.index(BUILD_START):old.index(BUILD_END) + len(BUILD_END)] + "\n"
+        return ""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import build_times
+
+    figures = build_times.measure()
+    return (
+        f"{BUILD_START}\n## Build\n\n"
+        f"- Date: {datetime.date.today().isoformat()}; {os.cpu_count()} cores; measured by `tests/benchmarks/build_times.py`.\n\n"
+        "| build | wall (s) | CPU, all processes (s) |\n|---|---:|---:|\n"
+        f"| cold `mkdocs build --strict`, empty cache: every block, check, figure and the notebook run | "
+        f"{figures['cold']['wall']:.1f} | {figures['cold']['cpu']:.1f} |\n"
+        f"| warm `mkdocs build --strict`, the cache the cold build filled | "
+        f"{figures['warm']['wall']:.1f} | {figures['warm']['cpu']:.1f} |\n"
+        f"| `mkdocs serve --dirty`: from saving `docs/{figures['serve_one_page']['page']}` to the reload | "
+        f"{figures['serve_one_page']['wall']:.1f} | |\n"
+        f"{BUILD_END}\n"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -106,6 +171,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--write", action="store_true", help="write docs/performance.md")
+    parser.add_argument("--build", action="store_true",
+                        help="with --write: also time the docs build (build_times.py); else keep the page's build section")
     args = parser.parse_args(argv)
     names = args.names or elementwise_names()
     rows, floors = run(names, args.size, args.repeats)
@@ -114,19 +181,22 @@ def main(argv: list[str]) -> int:
     over = [r for r in rows if r["ratio"] is not None and r["ratio"] > 1.2]
     print(f"{len(over)} of {sum(r['ratio'] is not None for r in rows)} timings above 1.2x the fastest reference")
     if args.write:
+        build = build_section(args.build)
         page = ROOT / "docs" / "performance.md"
         page.write_text(
             "# Performance\n\n"
             "How fast the site's snippets run, next to the fastest equivalent a reader could use instead:\n"
             "the library function (SciPy's `scipy.special` where it has one), a NumPy one-liner, or the naive formula.\n"
-            "The references are not all accurate: the [accuracy](about.md) of the snippets is what they pay for.\n"
+            "The references are not all accurate: the [accuracy page](accuracy.md) measures what the snippets pay for.\n"
             "This page is written by the benchmark script, not by the build: timings need a quiet machine,\n"
             "and the build must give the same bytes every time.\n\n"
+            "## Snippets\n\n"
             f"- Machine: {machine()}.\n"
             f"- Date: {datetime.date.today().isoformat()}.\n"
             f"- Arrays of {args.size:,} elements, uniform in [−10, 10]; minimum of {args.repeats} runs.\n"
-            f"- Reproduce: `python tests/benchmarks/run.py --write`.\n\n"
-            + text, encoding="utf-8")
+            "- Ratios above 1.2 are in bold, with what the snippet does that the reference does not.\n"
+            "- Reproduce: `python tests/benchmarks/run.py --write --build`.\n\n"
+            + text + "\n" + build, encoding="utf-8")
         print(f"wrote {page.relative_to(ROOT)}")
     return 0
 

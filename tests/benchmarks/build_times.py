@@ -8,7 +8,8 @@ working tree and its cache are not touched:
 1. cold: `mkdocs build --strict` with an empty cache folder (every block,
    derivation check, accuracy figure and the notebook run);
 2. warm: the same build again, with the cache the cold build filled;
-3. one-page rebuild: `mkdocs serve --dirty` is started, one line is added
+3. one-page rebuild: `mkdocs serve --dirty` (which rebuilds only the pages
+   that changed) is started, one line is added
    to one page, and the time from that write to the server's "Reloading
    browsers" is taken (file watching and its debounce included).
 
@@ -67,8 +68,9 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--strict",
-         "-a", f"127.0.0.1:{port}"],
+        # No --strict: a dirty build always warns that it is one. Any other
+        # warning fails the measurement below.
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
         cwd=project, env=_env(cache), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     log: list[str] = []
@@ -91,7 +93,8 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
         edited = time.perf_counter()
         page.write_text(page.read_text() + "\nOne more line, to time a rebuild.\n")
         done = wait_for(r"Reloading browsers")
-        if any("WARNING" in line and "TCP without encryption" not in line for line in log):
+        benign = ("TCP without encryption", "A 'dirty' build is being performed")
+        if any("WARNING" in line and not any(b in line for b in benign) for line in log):
             raise SystemExit("the rebuild warned:\n" + "".join(log[-40:]))
         return {"wall": done - edited, "page": EDITED_PAGE}
     finally:

@@ -283,8 +283,11 @@ def test_fault_notebook_cell_raises(project, tmp_path):
     cell["source"] = ["raise RuntimeError('injected failure in a notebook cell')\n"] + cell["source"]
     path.write_text(json.dumps(notebook))
     run = build(project, tmp_path / "site")
-    record("notebook cell raises", run, r"train_mlp\.ipynb")
-    assert "injected failure in a notebook cell" in run.stdout + run.stderr
+    record("notebook cell raises", run, r"docs/backprop/train_mlp\.ipynb: Error reading page .*executing the following cell")
+    log = run.stdout + run.stderr
+    # The cell is quoted, and the traceback names it and its line.
+    assert "injected failure in a notebook cell" in log
+    assert re.search(r"In\[\d+\], line 1", re.sub(r"\x1b\[[0-9;]*m", "", log)), log[-3000:]
 
 
 def test_offline_build_is_byte_identical(site, tmp_path):

@@ -73,8 +73,12 @@ def _horner(coefficients, v):
     """The polynomial (highest power first, each coefficient a pair) at the pair v,
     by Horner's rule with every rounding error carried along (compensated Horner)."""
     high, low = coefficients[0]
+    # Every step multiplies by v: its halves are split once.
+    v_high, v_low = _split(v[0])
     for c_high, c_low in coefficients[1:]:
-        p, p_error = _two_product(high, v[0])
+        p = high * v[0]
+        high_high, high_low = _split(high)
+        p_error = ((high_high * v_high - p) + high_high * v_low + high_low * v_high) + high_low * v_low
         # The errors of this step, and the low parts, go to `low`: its own
         # rounding errors are 2^-53 times smaller than those of `high`.
         low = low * v[0] + high * v[1] + p_error + c_low
@@ -115,17 +119,24 @@ def _erf_small(y):
 
 
 def _erfcx(y):
-    """e^(y^2) erfc(y) for y >= 0.46875, as a pair."""
-    middle = _divide(_horner(_ERFCX_NUM, y), _horner(_ERFCX_DEN, y))
+    """e^(y^2) erfc(y) for y >= 0.46875, as a pair; each element takes one branch only."""
+    shape = np.shape(y[0])
+    y = (np.ravel(y[0]), np.ravel(y[1]))  # 1-d, so that it can be indexed
+    hi, lo = np.empty_like(y[0]), np.empty_like(y[0])
+    middle = np.flatnonzero(y[0] <= 4)
+    far = np.flatnonzero(~(y[0] <= 4))
+    v = (y[0][middle], y[1][middle])
+    hi[middle], lo[middle] = _divide(_horner(_ERFCX_NUM, v), _horner(_ERFCX_DEN, v))
     # For y > 4: (1/sqrt(pi) - z P(z) / Q(z)) / y with z = 1/y^2. The ratio
     # is a correction of at most 1.3 %, so float64 is enough for it.
-    z = 1 / (y[0] * y[0])
+    v = (y[0][far], y[1][far])
+    z = 1 / (v[0] * v[0])
     num, den = np.full_like(z, _ASYMPTOTIC_NUM[0]), np.ones_like(z)
     for p, q in zip(_ASYMPTOTIC_NUM[1:], _ASYMPTOTIC_DEN[1:]):
         num, den = num * z + p, den * z + q
     s, e = _two_sum(_RSQRT_PI[0], -(z * num / den))
-    far = _divide((s, e + _RSQRT_PI[1]), y)
-    return np.where(y[0] <= 4, middle[0], far[0]), np.where(y[0] <= 4, middle[1], far[1])
+    hi[far], lo[far] = _divide((s, e + _RSQRT_PI[1]), v)
+    return hi.reshape(shape), lo.reshape(shape)
 
 
 def _exp_taylor(terms):
@@ -159,67 +170,241 @@ def _times_exp(a, square):
     return np.where(z >= np.finfo(np.float64).tiny, whole, halves)
 
 
-def _gelu_parts(x):
-    """The pieces gelu and gelu_grad share: x in float64 (w), |x| capped (t),
-    t^2 / 2 as a pair, where |x| <= 0.66 (small), and the pairs erf(x / sqrt(2))
-    there and erfcx(t / sqrt(2)) elsewhere."""
-    # float16/float32 are computed in float64 and rounded once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
+# The float64 path: erfcx(y) = e^(y^2) erfc(y) for y <= 4 from its Taylor
+# series around the nearest y0 = k/64. With |y - y0| <= 1/128 the terms fall
+# fast (the first one left out, c8 (y - y0)^8, is below 1e-18 erfcx), so
+# plain float64 sums the corrections to a fraction of an ULP of erfcx, which
+# is kept as a pair: Cody's ratios in plain float64 would be off by up to
+# 3 ULP, and in pairs they cost hundreds of passes.
+_NODES_PER_UNIT = 64
+_TERMS = 8
+
+
+def _erfcx_taylor_table():
+    """Row 0, 1: erfcx(y0) as a pair; rows 2 .. 8: the Taylor coefficients c1 .. c7 at y0 = k/64."""
+    y0 = np.arange(4 * _NODES_PER_UNIT + 1) / _NODES_PER_UNIT
+    zero = np.zeros_like(y0)
+    small = y0 <= _SMALL
+    # y0 <= 0.46875: e^(y0^2) (1 - erf(y0)), with y0^2 exact; above, Cody's erfcx.
+    y_small = np.where(small, y0, 0.0)
+    erf = _erf_small((y_small, zero))
+    one, one_error = _two_sum(1.0, -erf[0])
+    near = _divide((one, one_error - erf[1]), _exp_minus_small((y_small * y_small, zero)))
+    far = _erfcx((np.where(small, 1.0, y0), zero))
+    c0 = (np.where(small, near[0], far[0]), np.where(small, near[1], far[1]))
+    # erfcx' = 2y erfcx - 2/sqrt(pi), and c_n = (2 y0 c_(n-1) + 2 c_(n-2)) / n.
+    # c1 cancels (by 35 at y0 = 4): it is formed as a pair. The later c_n
+    # weigh little (|c_n (y - y0)^n| < 1e-4 erfcx): float64 is enough there.
+    p = _times((2 * y0, zero), c0)
+    c1, c1_error = _two_sum(p[0], -2 * _RSQRT_PI[0])
+    coefficients = [c0[0], c0[1], c1 + (c1_error + p[1] - 2 * _RSQRT_PI[1])]
+    previous, current = c0[0] + c0[1], coefficients[2]
+    for n in range(2, _TERMS):
+        previous, current = current, (2 * y0 * current + 2 * previous) / n
+        coefficients.append(current)
+    return np.array(coefficients)
+
+
+_ERFCX_TAYLOR = _erfcx_taylor_table()  # 9 rows (erfcx hi, lo, c1 .. c7), one column per y0
+# sqrt(2)/64 = (1/sqrt(2))/32, the step of the nodes in t, as a 45-bit head
+# (Veltkamp's split with 2^8 + 1) and the rest.
+_STEP = _SQRT_HALF[0] / 32
+_STEP_HEAD = 257.0 * _STEP - (257.0 * _STEP - _STEP)
+_NODE_STEP = (_STEP_HEAD, (_STEP - _STEP_HEAD) + _SQRT_HALF[1] / 32)
+_RSQRT_2PI_HALVES = _split(_RSQRT_2PI[0])
+
+
+def _product_error(a_high, a_low, b_high, b_low, p):
+    """a * b - p exactly, for p = a * b rounded and the halves of a and b (Dekker)."""
+    return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _by_region(w, near, far):
+    """near(w) where |x| <= 4 sqrt(2), far(w) elsewhere (and at NaN): each element
+    goes through its own branch only. np.flatnonzero picks them."""
+    out = np.empty_like(w)
+    inside = np.abs(w) * _SQRT_HALF[0] <= 4
+    for branch, where in ((near, np.flatnonzero(inside)), (far, np.flatnonzero(~inside))):
+        out[where] = branch(w[where])
+    return out
+
+
+def _common(w):
+    """t = |x| capped, its halves, t^2 as a pair (p, e) and e^-(p/2)."""
     # Past |x| = 40 every e^(-x^2/2) below is 0 and x Phi(x) is x or -0:
     # capping keeps t^2 finite and gives those limits. NaN stays NaN.
     t = np.minimum(np.abs(w), 40.0)
-    y = _times((t, np.zeros_like(t)), _SQRT_HALF)
-    p, e = _two_product(t, t)
-    half_square = (p / 2, e / 2)
-    small = y[0] <= _SMALL
-    # Each branch gets harmless stand-in values where the other one is used.
-    # erf is odd: the pair y of |x| changes sign as a whole.
-    sign = np.where(small, np.where(w < 0, -1.0, 1.0), 0.0)
-    erf = _erf_small((sign * y[0], sign * y[1]))
-    erfcx = _erfcx((np.where(small, 1.0, y[0]), np.where(small, 0.0, y[1])))
-    return w, t, half_square, small, erf, erfcx
+    halves = _split(t)
+    p = t * t
+    # e^-(p + e)/2 = e^-(p/2) (1 - e/2) to 32 digits: t^2 rounded would cost
+    # up to t^2/2 ULP, hundreds on the left tail.
+    return t, halves, p, _product_error(*halves, *halves, p), np.exp(-p / 2)
+
+
+def _erfcx_near(t):
+    """erfcx(t/sqrt(2)) for t <= 4 sqrt(2), as a pair (hi, lo)."""
+    k = np.rint(t * (_SQRT_HALF[0] * _NODES_PER_UNIT))
+    # h = y - y0 = (t - k sqrt(2)/64) / sqrt(2), never through a rounded y
+    # (that alone would cost up to 1 ULP): k times the 45-bit head of
+    # sqrt(2)/64 is exact, and so is t minus it (the two are close); only the
+    # small h then rounds.
+    h = ((t - k * _NODE_STEP[0]) - k * _NODE_STEP[1]) * _SQRT_HALF[0]
+    c = np.take(_ERFCX_TAYLOR, k.astype(np.intp), axis=1)
+    series = c[_TERMS].copy()
+    for j in range(_TERMS - 1, 1, -1):
+        series *= h
+        series += c[j]
+    return c[0], c[1] + h * series
+
+
+def _asymptotic_correction(t):
+    """c = z P(z) / Q(z) with z = 1/y^2 = 2/t^2: Cody's erfcx(y) = (1/sqrt(pi) - c) / y for y > 4."""
+    z = 2 / (t * t)
+    num, den = np.full_like(z, _ASYMPTOTIC_NUM[0]), np.ones_like(z)
+    for p, q in zip(_ASYMPTOTIC_NUM[1:], _ASYMPTOTIC_DEN[1:]):
+        num *= z
+        num += p
+        den *= z
+        den += q
+    return z * num / den
+
+
+def _gelu_near(w):
+    """GELU for |x| <= 4 sqrt(2): max(x, 0) - t Q(t), with the upper tail
+    Q(t) = e^(-t^2/2) erfcx(t/sqrt(2)) / 2 computed as such, never as 1 - Phi:
+    for x < 0 the result keeps its relative accuracy."""
+    t, halves, p, e, exp_half = _common(w)
+    erfcx, erfcx_low = _erfcx_near(t)
+    # (t/2) erfcx as a pair, then times e^-(p/2) (1 - e/2): one rounding.
+    a = t / 2 * erfcx
+    a_low = _product_error(halves[0] / 2, halves[1] / 2, *_split(erfcx), a) + t / 2 * erfcx_low
+    m = a * exp_half
+    return np.maximum(w, 0) - (m + (a_low * exp_half - m * (e / 2)))
+
+
+def _gelu_far(w):
+    """GELU for |x| > 4 sqrt(2): t Q(t) = e^(-t^2/2) (1/sqrt(2 pi) - c/sqrt(2)),
+    as t / (2y) = 1/sqrt(2); c is a correction of at most 1.3 %."""
+    t, halves, p, e, exp_half = _common(w)
+    s, s_error = _two_sum(_RSQRT_2PI[0], -(_asymptotic_correction(t) * _SQRT_HALF[0]))
+    m = s * exp_half
+    return np.maximum(w, 0) - (m + ((s_error + _RSQRT_2PI[1]) * exp_half - m * (e / 2)))
+
+
+def _gelu_block(w):
+    """GELU of a float64 block, to a few ULP."""
+    return _by_region(w, _gelu_near, _gelu_far)
+
+
+# Blocks of 8192 float64 (64 KB) stay in the CPU cache through the dozens
+# of passes above: on whole arrays each pass would go out to main memory.
+_BLOCK = 8192
+
+
+def _blockwise(kernel, x):
+    """kernel(float64 block) over x, block by block, each result rounded once to x's dtype."""
+    out = np.empty(x.shape, x.dtype)
+    flat, out_flat = x.reshape(-1), out.reshape(-1)
+    for start in range(0, flat.size, _BLOCK):
+        out_flat[start:start + _BLOCK] = kernel(flat[start:start + _BLOCK].astype(np.float64, copy=False))
+    return out
+
+
+def _plain_ratio(coefficients, denominator, v):
+    """The ratio of two polynomials (pairs, highest power first) at v, in plain float64."""
+    p, q = np.full_like(v, coefficients[0][0]), np.full_like(v, denominator[0][0])
+    for a, b in zip(coefficients[1:], denominator[1:]):
+        p *= v
+        p += a[0]
+        q *= v
+        q += b[0]
+    p /= q
+    return p
+
+
+def _single_parts(w):
+    """For a float64 block of float32 or float16 values: t = |x| capped,
+    erfcx(t/sqrt(2)) and e^(-t^2/2)."""
+    # float64 carries 29 more bits than float32, so plain float64 is enough.
+    # Cody's middle ratio alone, in float64, is within 5e-12 relative of
+    # erfcx on [0, 0.47] and 4e-10 on [4, 10], where his other two ratios take
+    # over for float64: far below a float32 ULP (6e-8). Past t = 14.2
+    # (t/sqrt(2) = 10) every x Phi(x) for x < 0 is below the float32
+    # subnormals, and for x > 0 it is x: the cap at 17 changes no result.
+    # t^2 is exact, as t has 24 bits: e^(-t^2/2) rounds once.
+    t = np.minimum(np.abs(w), 17.0)
+    return t, _plain_ratio(_ERFCX_NUM, _ERFCX_DEN, t * _SQRT_HALF[0]), np.exp(-(t * t) / 2)
+
+
+def _gelu_block_single(w):
+    """GELU of a float64 block of float32 or float16 values, rounded to them afterwards."""
+    t, erfcx, e = _single_parts(w)
+    # x Phi(x) = max(x, 0) - t Q(t), with Q(t) = e^(-t^2/2) erfcx(t/sqrt(2)) / 2:
+    # no cancellation near 0 either, where t Q(t) is at most x/2.
+    t_tail = (t / 2 * erfcx) * e
+    return np.maximum(w, 0) - t_tail
 
 
 def gelu(x):
     """GELU(x) = x Phi(x) = x/2 (1 + erf(x/sqrt(2))), to a few ULP for every x."""
     x = _as_float(x)
-    w, t, half_square, small, erf, erfcx = _gelu_parts(x)
-    # |x| <= 0.66: x/2 (1 + erf(x/sqrt(2))); 1 + erf stays above 0.5.
-    half_w = np.where(small, w, 0.0) / 2
-    one, one_error = _two_sum(1.0, erf[0])
-    p, e = _two_product(half_w, one)
-    near_zero = p + (e + half_w * (one_error + erf[1]))
-    # Elsewhere x Phi(x) = x - t Q(t) for x > 0 and -t Q(t) for x < 0, with
-    # the upper tail Q(t) = e^(-t^2/2) erfcx(t/sqrt(2)) / 2 computed as such,
-    # never as 1 - Phi: for x < 0 the result keeps its relative accuracy.
-    t_tail = _times_exp(_times((t / 2, np.zeros_like(t)), erfcx), half_square)
-    return np.where(small, near_zero, np.where(w < 0, -t_tail, w - t_tail)).astype(x.dtype)
+    return _blockwise(_gelu_block if x.dtype == np.float64 else _gelu_block_single, x)
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _from_bracket(w, bracket):
+    """Phi(x) + x phi(x) from bracket = Q(t) - t phi(t): the bracket for x < 0,
+    1 minus it for x > 0, as (1 + s)/2 - s bracket with s = +-1 the sign of x
+    (cheaper than np.where on mixed signs)."""
+    sign = np.copysign(1.0, w)
+    return (1 + sign) / 2 - sign * bracket
+
+
+def _gelu_grad_near(w):
+    """GELU' for |x| <= 4 sqrt(2), from e^(-t^2/2) (erfcx/2 - t/sqrt(2 pi))."""
+    t, halves, p, e, exp_half = _common(w)
+    erfcx, erfcx_low = _erfcx_near(t)
+    # The bracket cancels near the minimum of GELU, x = -0.75: it is formed
+    # as a pair, and e^(-t^2/2) multiplies it after that.
+    tc = t * _RSQRT_2PI[0]
+    tc_low = _product_error(*halves, *_RSQRT_2PI_HALVES, tc) + t * _RSQRT_2PI[1]
+    b, b_error = _two_sum(erfcx / 2, -tc)
+    m = b * exp_half
+    return _from_bracket(w, m + ((b_error + (erfcx_low / 2 - tc_low)) * exp_half - m * (e / 2)))
+
+
+def _gelu_grad_far(w):
+    """GELU' for |x| > 4 sqrt(2): the bracket is -(t - (1 - sqrt(pi) c)/t) / sqrt(2 pi),
+    no cancellation."""
+    t, halves, p, e, exp_half = _common(w)
+    d = _RSQRT_2PI[0] * (t - (1 - 1.7724538509055159 * _asymptotic_correction(t)) / t)
+    m = d * exp_half
+    # Where e^(-t^2/2) is subnormal it has lost bits while the bracket, up to
+    # 16 times larger, may be normal: (d h) h with h = e^(-t^2/4) stays normal.
+    tiny = np.finfo(np.float64).tiny
+    if np.any(exp_half < tiny):
+        h = np.exp(-p / 4)
+        m = np.where(exp_half < tiny, (d * h) * h, m)
+    return _from_bracket(w, -(m - m * (e / 2)))
+
+
+def _gelu_grad_block(w):
+    """GELU' of a float64 block, to a few ULP."""
+    return _by_region(w, _gelu_grad_near, _gelu_grad_far)
+
+
+def _gelu_grad_block_single(w):
+    """GELU' of a float64 block of float32 or float16 values."""
+    t, erfcx, e = _single_parts(w)
+    # Phi(x) + x phi(x) = e^(-t^2/2) (erfcx/2 - t/sqrt(2 pi)) for x < 0, and 1 minus that for x > 0.
+    return _from_bracket(w, (erfcx / 2 - t * _RSQRT_2PI[0]) * e)
+
+
 def gelu_grad(x):
     """d GELU / dx = Phi(x) + x phi(x), with phi(x) = e^(-x^2/2) / sqrt(2 pi)."""
     x = _as_float(x)
-    w, t, half_square, small, erf, erfcx = _gelu_parts(x)
-    # |x| <= 0.66: (1 + erf(x/sqrt(2))) / 2 + x phi(x). Towards x = -0.66 the
-    # two terms cancel, by a factor up to 11: e^(-x^2/2) is needed to more
-    # than float64 precision, so it is summed as a pair.
-    w_small = np.where(small, w, 0.0)
-    one, one_error = _two_sum(1.0, erf[0])
-    half_square_small = (np.where(small, half_square[0], 0.0), np.where(small, half_square[1], 0.0))
-    x_phi = _times(_times((w_small, np.zeros_like(w_small)), _RSQRT_2PI), _exp_minus_small(half_square_small))
-    s, s_error = _two_sum(one / 2, x_phi[0])
-    near_zero = s + (s_error + (one_error + erf[1]) / 2 + x_phi[1])
-    # Elsewhere, with the tail Q(t) = e^(-t^2/2) erfcx(t/sqrt(2)) / 2:
-    #   x < 0:  Phi(x) + x phi(x) = Q(t) - t phi(t) = e^(-t^2/2) (erfcx/2 - t/sqrt(2 pi)),
-    #   x > 0:  Phi(x) + x phi(x) = 1 - Q(t) + t phi(t) = 1 - (the same).
-    # The bracket is formed as a pair: its two terms cancel near the minimum
-    # of GELU, x = -0.75; e^(-t^2/2) multiplies the bracket after that.
-    tc = _times((t, np.zeros_like(t)), _RSQRT_2PI)
-    b, b_error = _two_sum(erfcx[0] / 2, -tc[0])
-    bracket = _times_exp((b, b_error + (erfcx[1] / 2 - tc[1])), half_square)
-    return np.where(small, near_zero, np.where(w < 0, bracket, 1 - bracket)).astype(x.dtype)
+    return _blockwise(_gelu_grad_block if x.dtype == np.float64 else _gelu_grad_block_single, x)
 # --8<-- [end:grad]
 
 

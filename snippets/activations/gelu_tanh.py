@@ -13,10 +13,10 @@ def _as_float(x):
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
-# u = sqrt(2/pi) (x + 0.044715 x^3) is formed as a pair (hi, lo) of float64
-# standing for hi + lo ("double-double"). On the left the result is about
-# x e^(2u), so an error of one ULP in 2u would cost |2u| ULP in the result,
-# up to 745 ULP before it underflows.
+# v = 2u = x (A + B x^2), with A = 2 sqrt(2/pi) and B = 0.044715 A, is formed
+# as a pair (hi, lo) of float64 standing for hi + lo ("double-double"). On
+# the left the result is about x e^v, so an error of one ULP in v would cost
+# |v| ULP in the result, up to 745 ULP before it underflows.
 
 def _ratio(numerator, denominator):
     """The exact fraction numerator / denominator (Python ints) as a pair (hi, lo)."""
@@ -26,14 +26,6 @@ def _ratio(numerator, denominator):
     return hi, (numerator * d - n * denominator) / (denominator * d)
 
 
-def _pair(text):
-    """A decimal constant as a pair: hi the nearest float64, lo the nearest float64 to the rest."""
-    mantissa, _, exponent = text.lower().partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits, scale = int(whole + fraction), len(fraction) - int(exponent or 0)
-    return _ratio(digits, 10**scale) if scale >= 0 else _ratio(digits * 10**-scale, 1)
-
-
 def _split(a):
     """a = high + low, each half with at most 26 significant bits (Veltkamp)."""
     c = 134217729.0 * a  # 2^27 + 1
@@ -41,12 +33,9 @@ def _split(a):
     return high, a - high
 
 
-def _two_product(a, b):
-    """(p, e) with p = a * b rounded and p + e = a * b exactly (Dekker)."""
-    p = a * b
-    a_high, a_low = _split(a)
-    b_high, b_low = _split(b)
-    return p, ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+def _product_error(a_high, a_low, b_high, b_low, p):
+    """a * b - p exactly, for p = a * b rounded and the halves of a and b (Dekker)."""
+    return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
 
 
 def _two_sum(a, b):
@@ -56,90 +45,144 @@ def _two_sum(a, b):
     return s, (a - (s - b_virtual)) + (b - b_virtual)
 
 
-def _times(a, b):
-    """The pair a * b of two pairs."""
-    p, e = _two_product(a[0], b[0])
-    return p, e + (a[0] * b[1] + a[1] * b[0])
+# sqrt(2/pi) to 45 digits; A and B are exact fractions of it, rounded to pairs.
+_SQRT_2_OVER_PI_DIGITS = 797884560802865355879892119868763736951717262
+_A = _ratio(2 * _SQRT_2_OVER_PI_DIGITS, 10**45)
+_B = _ratio(2 * 44715 * _SQRT_2_OVER_PI_DIGITS, 10**51)
+_B_HALVES = _split(_B[0])
+# Blocks of 8192 float64 (64 KB) stay in the CPU cache through the dozens of
+# passes below: on whole arrays each pass would go out to main memory.
+_BLOCK = 8192
 
 
-def _divide(a, b):
-    """The pair a / b of two pairs."""
-    q = a[0] / b[0]
-    p, e = _two_product(q, b[0])
-    # a - q b is small, and a[0] - p is exact (the two are within a factor 2).
-    return q, (((a[0] - p) - e) + a[1] - q * b[1]) / b[0]
+def _blockwise(kernel, x):
+    """kernel(float64 block) over x, block by block, each result rounded once to x's dtype."""
+    out = np.empty(x.shape, x.dtype)
+    flat, out_flat = x.reshape(-1), out.reshape(-1)
+    for start in range(0, flat.size, _BLOCK):
+        out_flat[start:start + _BLOCK] = kernel(flat[start:start + _BLOCK].astype(np.float64, copy=False))
+    return out
 
 
-def _one_plus(a):
-    """The pair 1 + a of a pair a."""
-    s, e = _two_sum(1.0, a[0])
-    return s, e + a[1]
+def _two_u(c):
+    """v = c (A + B c^2) as a pair, for c in [-40, 40]; also the halves of c and
+    B c^2 as a pair, which the derivative reuses."""
+    c_high, c_low = _split(c)
+    square = c * c
+    square_error = _product_error(c_high, c_low, c_high, c_low, square)
+    bs = _B[0] * square
+    s_high, s_low = _split(square)
+    bs_error = _product_error(s_high, s_low, *_B_HALVES, bs) + (_B[0] * square_error + _B[1] * square)
+    r, r_error = _two_sum(_A[0], bs)
+    r_error += _A[1] + bs_error
+    v = c * r
+    r_high, r_low = _split(r)
+    v_error = _product_error(c_high, c_low, r_high, r_low, v) + c * r_error
+    return v, v_error, (c_high, c_low), (bs, bs_error)
 
 
-_SQRT_2_OVER_PI = _pair("0.797884560802865355879892119868763736951717262")
-_KAPPA = _pair("0.044715")
-
-
-def _gelu_tanh_parts(x):
-    """x in float64 (w), x capped (c), the pairs 0.044715 x^2 and
-    u = sqrt(2/pi) (x + 0.044715 x^3), and z = e^-|2u|, h = e^-|u|."""
-    # float16/float32 are computed in float64 and rounded once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    # x^3 overflows past |x| = 5.6e102. Past |x| = 40, |2u| > 4000, so
-    # e^-|2u| is 0 already: the cap changes no result. NaN stays NaN.
+def _gelu_tanh_block(w):
+    """gelu_tanh of a float64 block, to a few ULP."""
+    # x^3 overflows past |x| = 5.6e102. Past |x| = 40, |v| > 4000 and e^-|v|
+    # is 0 already: the cap changes no result. NaN stays NaN.
     c = np.clip(w, -40.0, 40.0)
-    square = _two_product(c, c)
-    kappa_square = _times(_KAPPA, square)
-    u = _times(_times(_SQRT_2_OVER_PI, (c, np.zeros_like(c))), _one_plus(kappa_square))
-    # e^-|2u_hi + 2u_lo| = e^-|2u_hi| (1 + d) with d = -sign(u) 2u_lo, to
-    # 32 digits: lo is below 2^-53 |2u|. z + z d rounds once, z (1 + d) twice.
-    d = -np.sign(u[0]) * 2 * u[1]
-    z = np.exp(-2 * np.abs(u[0]))
-    h = np.exp(-np.abs(u[0]))
-    return w, c, kappa_square, u, z + z * d, h + h * (d / 2)
+    v, v_error = _two_u(c)[:2]
+    # x sigma(v) = x / (1 + e^-v). e^-(v_hi + v_lo) = e^-v_hi (1 - v_lo) to 32
+    # digits, and 1 + e^-v_hi is kept as a pair: the division then rounds
+    # once more, q - q d with d the relative rest of the denominator. No
+    # 1 + tanh(u) is formed: it is 0 once tanh(u) rounds to -1, long before
+    # f underflows. The floor -700 keeps e^-v finite (see below for v < -700),
+    # and -40 keeps x = -inf from giving inf / inf. d is 0 wherever q may be
+    # huge (v > 40): the cap on q in q d only keeps inf * 0 out at x = inf.
+    e = np.exp(-np.maximum(v, -700.0))
+    one, one_error = _two_sum(1.0, e)
+    q = np.maximum(w, -40.0) / one
+    f = q - np.minimum(q, 1e300) * ((one_error - e * v_error) / one)
+    # Below v = -700, e^v nears the subnormals, where it has lost bits while
+    # x e^v may still be normal: (x h) h with h = e^(v/2) stays normal.
+    if np.any(v < -700):  # min() would be NaN with a NaN in the block
+        h = np.exp(np.minimum(v, -700.0) / 2)  # the values past -700 are the ones used
+        h += h * (v_error / 2)
+        f = np.where(v < -700, (c * h) * h, f)
+    return f
 
 
-def _times_z_over(a, z, h, denominator):
-    """a z / denominator for pairs a and denominator and z = h^2, rounded once,
-    also where z is subnormal and the result is not."""
-    q = _divide(_times(a, (z, np.zeros_like(z))), denominator)
-    # A subnormal z has lost bits; (a h) h goes through normal numbers only
-    # (the denominator, 1 + z or its square, is then 1).
-    halves = ((a[0] + a[1]) * h) * h
-    return np.where(z >= np.finfo(z.dtype).tiny, q[0] + q[1], halves)
+def _gelu_tanh_block_single(w):
+    """gelu_tanh of a float64 block of float32 or float16 values, rounded to them afterwards."""
+    # float64 carries 29 more bits than float32: v in plain float64 is off by
+    # |v| 2^-52 at most, far below a float32 ULP even at |v| = 104, where
+    # float32 underflows.
+    c = np.clip(w, -40.0, 40.0)
+    v = c * (_A[0] + _B[0] * (c * c))
+    return np.maximum(w, -40.0) / (1 + np.exp(-np.maximum(v, -700.0)))
 
 
 def gelu_tanh(x):
     """x/2 (1 + tanh(u)) = x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3), for any x."""
     x = _as_float(x)
-    w, c, kappa_square, u, z, h = _gelu_tanh_parts(x)
-    # 1 + tanh(u) = 2 sigma(2u); with z = e^-|2u| in [0, 1]: sigma(2u) is
-    # 1 / (1 + z) for u >= 0 and z / (1 + z) for u < 0. No 1 + tanh(u) is
-    # formed: it is 0 once tanh(u) rounds to -1, long before f underflows.
-    left = _times_z_over((c, np.zeros_like(c)), z, h, _two_sum(1.0, z))
-    return np.where(u[0] >= 0, w / (1 + z), left).astype(x.dtype)
+    return _blockwise(_gelu_tanh_block if x.dtype == np.float64 else _gelu_tanh_block_single, x)
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
+def _gelu_tanh_grad_block(w):
+    """The derivative for a float64 block, to a few ULP."""
+    c = np.clip(w, -40.0, 40.0)
+    v, v_error, c_halves, bs = _two_u(c)
+    # x v'(x) = x (A + 3 B x^2) = v + 2 x (B x^2), as a pair.
+    p = c * bs[0]
+    b_high, b_low = _split(bs[0])
+    p_error = _product_error(*c_halves, b_high, b_low, p) + c * bs[1]
+    x_dv, x_dv_error = _two_sum(v, 2 * p)
+    x_dv_error += v_error + 2 * p_error
+    # With z = e^-|v| in [0, 1], corrected by v_lo as in the forward pass:
+    #   v >= 0:  (1 + z + x v' z) / (1 + z)^2,
+    #   v < 0:   z (1 + z + x v') / (1 + z)^2.
+    # On the left, 1 + z + x v' cancels near the minimum, x = -0.75: it is
+    # summed as a pair, so only the rounding of z is left in it.
+    negative = v < 0
+    z = np.exp(-np.abs(v))
+    z_relative = -np.sign(v) * v_error  # z e^(z_relative) is e^-|v|, to 32 digits
+    z_low = z * z_relative
+    one, one_error = _two_sum(1.0, z)
+    square = one * one
+    right = (one + x_dv * z) / square
+    s, s_error = _two_sum(one, x_dv)
+    s += s_error + one_error + z_low + x_dv_error
+    # z (1 + z_relative) s / (1 + z)^2, with (1 + z)^2 = one^2 (1 + 2 one_error/one):
+    # the corrections, each tiny, go into the last rounding.
+    q = z * s / square
+    left = q + q * (z_relative - 2 * one_error / one)
+    # Where z is subnormal it has lost bits: (s h) h with h = e^(v/2) stays
+    # normal (1 + z is 1 there).
+    if np.any(v < -700):  # min() would be NaN with a NaN in the block
+        h = np.exp(np.minimum(v, -700.0) / 2)  # the values past -700 are the ones used
+        h += h * (v_error / 2)
+        left = np.where(v < -700, (s * h) * h, left)
+    # left * 1 + right * 0 (or the reverse) is exact, and cheaper than
+    # np.where on mixed signs.
+    return left * negative + right * ~negative
+
+
+def _gelu_tanh_grad_block_single(w):
+    """The derivative for a float64 block of float32 or float16 values."""
+    # Near the minimum 1 + z + x v' cancels, but float64 has 29 bits to spare.
+    c = np.clip(w, -40.0, 40.0)
+    square = c * c
+    v = c * (_A[0] + _B[0] * square)
+    x_dv = c * (_A[0] + 3 * _B[0] * square)
+    z = np.exp(-np.abs(v))
+    negative = v < 0
+    # left * 1 + right * 0 (or the reverse) is exact, and cheaper than np.where.
+    numerator = z * (1 + z + x_dv) * negative + (1 + z + x_dv * z) * ~negative
+    return numerator / ((1 + z) * (1 + z))
+
+
 def gelu_tanh_grad(x):
     """d/dx x sigma(2u) = sigma(2u) + x sigma(2u) (1 - sigma(2u)) 2u'(x),
     with 2u'(x) = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)."""
     x = _as_float(x)
-    w, c, kappa_square, u, z, h = _gelu_tanh_parts(x)
-    # x 2u'(x) as a pair.
-    x_du = _times(_times(_SQRT_2_OVER_PI, (2 * c, np.zeros_like(c))),
-                  _one_plus(_times((3.0, 0.0), kappa_square)))
-    # In terms of z = e^-|2u|:
-    #   u >= 0:  (1 + z + x 2u' z) / (1 + z)^2,
-    #   u < 0:   z (1 + z + x 2u') / (1 + z)^2.
-    # On the left, 1 + z + x 2u' cancels near the minimum, x = -0.75:
-    # it is summed as a pair, so only the rounding of z is left in it.
-    one_z = _two_sum(1.0, z)
-    positive = (1 + z + x_du[0] * z) / ((1 + z) * (1 + z))
-    s, e = _two_sum(one_z[0], x_du[0])
-    negative = _times_z_over((s, e + one_z[1] + x_du[1]), z, h, _times(one_z, one_z))
-    return np.where(u[0] >= 0, positive, negative).astype(x.dtype)
+    return _blockwise(_gelu_tanh_grad_block if x.dtype == np.float64 else _gelu_tanh_grad_block_single, x)
 # --8<-- [end:grad]
 
 

@@ -22,19 +22,29 @@ SELU_SCALE = 1.0507009873554805  # 1.0507009873554804934193349852946 (lambda)
 SELU_SCALE_ALPHA = 1.7580993408473768
 
 
+def _scale(v, c):
+    """v *= c in place, with c kept in float64 and each product rounded once to v's dtype."""
+    # A float32 c would round the constant first: one more rounding error.
+    return np.multiply(v, c, out=v, dtype=np.promote_types(v.dtype, np.float64), casting="same_kind")
+
+
 def selu(x):
     """lambda * x for x > 0, lambda * alpha * (e^x - 1) for x <= 0."""
     x = _as_float(x)
-    # NumPy's float16/float32 kernels are less accurate than its float64 one:
-    # work in at least float64 and round once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    # expm1 keeps the digits of e^x - 1 near 0; min(x, 0) keeps e^x from
-    # overflowing in the branch np.where drops (and keeps NaN).
-    negative = SELU_SCALE_ALPHA * np.expm1(np.minimum(w, 0))
+    # float16 has no fast kernels: it is computed in float32, rounded once.
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # expm1 keeps the digits of e^x - 1 near 0. On min(x, 0), e^x cannot
+    # overflow, x > 0 gives expm1(0) = 0 exactly, and NaN stays NaN.
+    negative = np.minimum(w, 0, out=np.empty_like(w))  # an array also for 0-d x
+    np.expm1(negative, out=negative)
+    _scale(negative, SELU_SCALE_ALPHA)
+    # One of the two terms is 0, so the sum is exact: no np.where, which is
+    # several times slower than a plain ufunc pass on mixed signs.
     # lambda * x passes the float max for x within 5% of it: the exact value
     # is then beyond the overflow threshold, and inf is its correct rounding.
     with np.errstate(over="ignore"):
-        return np.where(w > 0, SELU_SCALE * w, negative).astype(x.dtype)
+        negative += SELU_SCALE * np.maximum(w, 0)
+        return negative.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
@@ -42,16 +52,27 @@ def selu(x):
 def selu_grad(x):
     """d selu / dx: lambda for x > 0, lambda * alpha * e^x for x <= 0 (lambda * alpha at 0)."""
     x = _as_float(x)
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    u = np.minimum(w, 0)
-    z = np.exp(u)
-    # A subnormal e^x has lost bits while lambda * alpha * e^x may still be
-    # normal: (c h) h with h = e^(x/2) goes through normal numbers only.
-    h = np.exp(u / 2)
-    negative = np.where(z >= np.finfo(z.dtype).tiny, SELU_SCALE_ALPHA * z, (SELU_SCALE_ALPHA * h) * h)
-    # At the kink x = 0 the x <= 0 branch gives lambda * alpha, the left
-    # slope, as PyTorch and JAX do.
-    return np.where(w > 0, SELU_SCALE, negative).astype(x.dtype)
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    z = np.minimum(w, 0, out=np.empty_like(w))  # an array also for 0-d x
+    np.exp(z, out=z)
+    tiny = np.finfo(z.dtype).tiny
+    # One min over z tells whether any e^x is subnormal: rarely so.
+    if z.size and z.min() < tiny:
+        # A subnormal e^x has lost bits while lambda * alpha * e^x may still be
+        # normal: (c h) h with h = e^(x/2) goes through normal numbers only.
+        # float64 throughout: float32 e^x is subnormal from x = -87.3 on already.
+        v = np.minimum(w, 0).astype(np.promote_types(w.dtype, np.float64))
+        z, h = np.exp(v), np.exp(v / 2)
+        negative = np.where(z >= np.finfo(z.dtype).tiny, SELU_SCALE_ALPHA * z, (SELU_SCALE_ALPHA * h) * h)
+        return np.where(w > 0, SELU_SCALE, negative).astype(x.dtype)
+    # x > 0 gives e^0 = 1, so c * e^min(x, 0) is c there, with c the constant
+    # lambda * alpha rounded to the dtype; adding d = lambda - c (exact, as the
+    # two are within a factor 2) turns it into lambda exactly. At the kink
+    # x = 0 this gives lambda * alpha, the left slope, as PyTorch and JAX do.
+    slope = _scale(z, SELU_SCALE_ALPHA)
+    c = slope.dtype.type(SELU_SCALE_ALPHA)
+    slope += (w > 0) * (slope.dtype.type(SELU_SCALE) - c)
+    return slope.astype(x.dtype, copy=False)
 # --8<-- [end:grad]
 
 

@@ -16,13 +16,20 @@ def _as_float(x):
 def logsigmoid(x):
     """log(sigma(x)) = -ln(1 + e^-x), without overflow or log(0) for any x."""
     x = _as_float(x)
-    # NumPy's float16/float32 kernels are less accurate than its float64 one:
-    # work in at least float64 and round once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    # -ln(1 + e^-x) = min(x, 0) - ln(1 + e^-|x|): e^-|x| lies in [0, 1], so it
-    # cannot overflow; log1p keeps the tiny values of the right tail, where
-    # 1 + e^-x rounds to 1; on the left both terms are negative, so nothing cancels.
-    return (np.minimum(w, 0) - np.log1p(np.exp(-np.abs(w)))).astype(x.dtype)
+    # float16 has no kernels of its own: work in float32, round once.
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # -ln(1 + e^-x) = -log1p(e^-x): log1p keeps the tiny values of the right
+    # tail, where 1 + e^-x rounds to 1. Below x = -50 the result rounds to x
+    # in every float type (e^-50 is below half an ULP of 50), so x is capped
+    # there, where e^-x cannot overflow, and min(result, x) puts x back.
+    # In place, one array: six passes over memory.
+    y = np.maximum(w, -50, out=np.empty_like(w))
+    np.negative(y, out=y)
+    np.exp(y, out=y)
+    np.log1p(y, out=y)
+    np.negative(y, out=y)
+    np.minimum(y, w, out=y)
+    return y.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
@@ -30,12 +37,24 @@ def logsigmoid(x):
 def logsigmoid_grad(x):
     """d logsigmoid / dx = 1 - sigma(x) = sigma(-x)."""
     x = _as_float(x)
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    # sigma(-x) with z = e^-|x| in [0, 1]: z / (1 + z) for x >= 0, where it is
-    # tiny, and 1 / (1 + z) for x < 0. No 1 - sigma(x) is formed: that
-    # difference is 0 once sigma(x) rounds to 1.
-    z = np.exp(-np.abs(w))
-    return np.where(w >= 0, z / (1 + z), 1 / (1 + z)).astype(x.dtype)
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # sigma(-x) = 1 / (1 + e^x) keeps full relative accuracy on both sides:
+    # on the right e^x is large and 1 + e^x rounds once. No 1 - sigma(x) is
+    # formed: that difference is 0 once sigma(x) rounds to 1.
+    s = np.empty_like(w)
+    # e^x overflows only for x > 709 (float64) or 88 (float32), where
+    # 1 / (1 + inf) = 0 while sigma(-x) = e^-x is still a (subnormal) number.
+    with np.errstate(over="ignore"):
+        np.exp(w, out=s)
+    s += 1
+    np.divide(1, s, out=s)
+    # Those rare x are redone as e^-x (1 + e^-x rounds to 1 there). fmax
+    # skips NaN, so the check costs one fast pass and usually finds none.
+    cut = np.floor(np.log(np.finfo(w.dtype).max))
+    if np.fmax.reduce(w, axis=None, initial=-np.inf) > cut:
+        far = w > cut
+        s[far] = np.exp(-w[far])
+    return s.astype(x.dtype, copy=False)
 # --8<-- [end:grad]
 
 

@@ -33,9 +33,8 @@ def _times_exp(a, s, h):
     return np.where(s >= np.finfo(s.dtype).tiny, a * s, (a * h) * h)
 
 
-def mish(x):
-    """mish(x) = x * tanh(ln(1 + e^x)), without overflow for any x."""
-    x = _as_float(x)
+def _mish_exact(x):
+    """mish(x) for any x, with the subnormal e^x of the far left handled."""
     w, c, s, h = _mish_parts(x)
     # tanh(ln(1 + u)) = ((1 + u)^2 - 1) / ((1 + u)^2 + 1) = u (u + 2) / (u (u + 2) + 2)
     # with u = e^x. For x >= 0, divide through by u^2 and use s = e^-x:
@@ -46,13 +45,56 @@ def mish(x):
     positive = w * ((1 + 2 * s) / (1 + 2 * s + 2 * s * s))
     negative = _times_exp(c, s, h) * ((s + 2) / (s * (s + 2) + 2))
     return np.where(w >= 0, positive, np.where(np.isnan(w), w, negative)).astype(x.dtype)
+
+
+def _mish_pq(x):
+    """w = x in float64 (at least), p = e^min(x, 0), q = e^-max(x, 0), and the
+    mask `far` of x < -708 (None if there is none) with those x, set to 0 in w."""
+    # float16/float32 go through float64 and are rounded once: the formulas
+    # below round a few times, and float64 keeps that far below a float32 ULP.
+    w = x.astype(np.promote_types(x.dtype, np.float64))
+    # Below x = -708 e^x is subnormal and has lost bits (and -inf * 0 is nan):
+    # those rare x, found by one fast check, go to the exact path instead.
+    far, w_far = None, None
+    if np.fmin.reduce(w, axis=None, initial=0) < -708:
+        far = w < -708
+        w_far = w[far]
+        w[far] = 0
+    # One of p, q is 1 and p q = e^-|x|: p = e^x on the left, q = e^-x on
+    # the right. Neither can overflow, and no branch has to be selected.
+    p = np.minimum(w, 0, out=np.empty_like(w))
+    np.exp(p, out=p)
+    q = np.maximum(w, 0, out=np.empty_like(w))
+    np.negative(q, out=q)
+    np.exp(q, out=q)
+    return w, p, q, far, w_far
+
+
+def mish(x):
+    """mish(x) = x * tanh(ln(1 + e^x)), without overflow for any x."""
+    x = _as_float(x)
+    w, p, q, far, w_far = _mish_pq(x)
+    # tanh(ln(1 + u)) = u (u + 2) / (u (u + 2) + 2) with u = e^x; times q^2
+    # above and below, N = p (p + 2q) over N + 2 q^2. Every term is positive:
+    # nothing cancels. At +inf: p = 1, q = 0, and x * 1 = inf.
+    n = np.add(q, q, out=np.empty_like(q))
+    n += p
+    n *= p
+    q *= q
+    q += q
+    q += n
+    n /= q
+    n *= w
+    if far is not None:
+        n[far] = _mish_exact(w_far)
+    return n.astype(x.dtype)
+
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
-def mish_grad(x):
-    """d mish / dx = tanh(softplus(x)) + x * sech(softplus(x))^2 * sigma(x)."""
-    x = _as_float(x)
+def _mish_grad_exact(x):
+    """mish'(x) for any x, with the subnormal e^x of the far left handled."""
     w, c, s, h = _mish_parts(x)
     # With u = e^x, D = u^2 + 2u + 2 = (1 + u)^2 + 1:
     #   tanh(softplus) = u (u + 2) / D, sech(softplus)^2 = 4 (1 + u)^2 / D^2,
@@ -72,6 +114,47 @@ def mish_grad(x):
     b = 4 * (1 + n) + s * ((6 + 4 * n) + s * (4 + s))
     negative = _times_exp(b, s, h) / (d * d)
     return np.where(w >= 0, positive, np.where(np.isnan(w), w, negative)).astype(x.dtype)
+
+
+def mish_grad(x):
+    """d mish / dx = tanh(softplus(x)) + x * sech(softplus(x))^2 * sigma(x)."""
+    x = _as_float(x)
+    w, p, q, far, w_far = _mish_pq(x)
+    # With p and q as in mish (D = N + 2 q^2, N = p (p + 2q)), sigma = p / (p + q)
+    # and sech^2 = 4 q^2 (p + q)^2 / D^2, so mish' = p B / D^2 with
+    #   B = 4 q^3 (1 + x) + p (q^2 (6 + 4x) + p (4q + p)).
+    # On the right (p = 1) every term is positive. On the left (q = 1) B has
+    # the root x0 = -1.19, where 1 + x and 6 + 4x are exact (Sterbenz): only
+    # the rounding of p and of the small terms is left, as in the exact path.
+    # x is capped at 1e4, where q = 0 already: 4x stays finite, so no inf * 0.
+    c = np.minimum(w, 1e4, out=np.empty_like(w))
+    q2 = np.multiply(q, q, out=np.empty_like(q))
+    b = np.multiply(c, 4, out=np.empty_like(c))
+    b += 6
+    b *= q2
+    t = np.multiply(q, 4, out=np.empty_like(q))
+    t += p
+    t *= p
+    b += t
+    b *= p
+    c += 1
+    c *= q2
+    c *= q
+    c *= 4
+    b += c
+    b *= p
+    # D = p (p + 2q) + 2 q^2, as in mish.
+    np.add(q, q, out=t)
+    t += p
+    t *= p
+    q2 += q2
+    t += q2
+    t *= t
+    b /= t
+    if far is not None:
+        b[far] = _mish_grad_exact(w_far)
+    return b.astype(x.dtype)
+
 # --8<-- [end:grad]
 
 

@@ -16,10 +16,26 @@ def _as_float(x):
 def sigmoid(x):
     """sigma(x) = 1 / (1 + exp(-x)), without overflow for any x."""
     x = _as_float(x)
-    # exp(-|x|) lies in [0, 1]: it cannot overflow, and it keeps full
-    # relative accuracy on the side where sigma(x) is tiny.
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    # float16 has no kernels of its own: work in float32, round once.
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # 1 / (1 + e^-x) keeps full relative accuracy on both sides: on the
+    # left e^-x is large and 1 + e^-x rounds once; nothing cancels.
+    # In place, one array: four passes over memory and no temporaries.
+    s = np.empty_like(w)
+    np.negative(w, out=s)
+    # e^-x overflows only for x < -709 (float64) or -88 (float32), where
+    # 1 / (1 + inf) = 0 while sigma(x) = e^x is still a (subnormal) number.
+    with np.errstate(over="ignore"):
+        np.exp(s, out=s)
+    s += 1
+    np.divide(1, s, out=s)
+    # Those rare x are redone as e^x (1 + e^x rounds to 1 there). fmin
+    # skips NaN, so the check costs one fast pass and usually finds none.
+    cut = -np.floor(np.log(np.finfo(w.dtype).max))
+    if np.fmin.reduce(w, axis=None, initial=np.inf) < cut:
+        far = w < cut
+        s[far] = np.exp(w[far])
+    return s.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
@@ -27,10 +43,17 @@ def sigmoid(x):
 def sigmoid_grad(x):
     """d sigma / dx = sigma(x) * (1 - sigma(x)), written as z / (1 + z)^2."""
     x = _as_float(x)
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
     # With z = exp(-|x|) the slope is z / (1 + z)^2 on both sides (it is even),
     # and no 1 - sigma(x) is formed: that difference is 0 once sigma rounds to 1.
-    z = np.exp(-np.abs(x))
-    return z / ((1 + z) * (1 + z))
+    # z lies in [0, 1]: nothing overflows. Two arrays, updated in place.
+    z = np.abs(w, out=np.empty_like(w))
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    d = np.add(z, 1, out=np.empty_like(z))
+    np.multiply(d, d, out=d)
+    np.divide(z, d, out=z)
+    return z.astype(x.dtype, copy=False)
 # --8<-- [end:grad]
 
 

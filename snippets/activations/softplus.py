@@ -16,14 +16,18 @@ def _as_float(x):
 def softplus(x):
     """softplus(x) = ln(1 + e^x), without overflow for any x."""
     x = _as_float(x)
-    # NumPy's float16/float32 kernels are less accurate than its float64 one:
-    # work in at least float64 and round once at the end.
-    work = np.promote_types(x.dtype, np.float64)
-    w = x.astype(work)
-    # ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): e^-|x| lies in [0, 1], so it
-    # cannot overflow, and log1p keeps the tiny values of the left tail,
-    # where 1 + e^x would round to 1.
-    return (np.maximum(w, 0) + np.log1p(np.exp(-np.abs(w)))).astype(x.dtype)
+    # float16 has no kernels of its own: work in float32, round once.
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # ln(1 + e^x) = log1p(e^x): log1p keeps the tiny values of the left
+    # tail, where 1 + e^x would round to 1. Past x = 50, softplus(x) rounds
+    # to x in every float type (e^-50 is below half an ULP of 50), so x is
+    # capped there, where e^x cannot overflow, and max(result, x) puts x back.
+    # In place, one array: four passes over memory.
+    y = np.minimum(w, 50, out=np.empty_like(w))
+    np.exp(y, out=y)
+    np.log1p(y, out=y)
+    np.maximum(y, w, out=y)
+    return y.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
@@ -31,12 +35,24 @@ def softplus(x):
 def softplus_grad(x):
     """d softplus / dx = e^x / (1 + e^x) = sigma(x), the logistic sigmoid."""
     x = _as_float(x)
-    work = np.promote_types(x.dtype, np.float64)
-    w = x.astype(work)
-    # The stable sigmoid: z = e^-|x| in [0, 1] cannot overflow and keeps full
-    # relative accuracy on the left, where sigma(x) is tiny.
-    z = np.exp(-np.abs(w))
-    return np.where(w >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype)
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # 1 / (1 + e^-x) keeps full relative accuracy on both sides: on the
+    # left e^-x is large and 1 + e^-x rounds once; nothing cancels.
+    s = np.empty_like(w)
+    np.negative(w, out=s)
+    # e^-x overflows only for x < -709 (float64) or -88 (float32), where
+    # 1 / (1 + inf) = 0 while sigma(x) = e^x is still a (subnormal) number.
+    with np.errstate(over="ignore"):
+        np.exp(s, out=s)
+    s += 1
+    np.divide(1, s, out=s)
+    # Those rare x are redone as e^x (1 + e^x rounds to 1 there). fmin
+    # skips NaN, so the check costs one fast pass and usually finds none.
+    cut = -np.floor(np.log(np.finfo(w.dtype).max))
+    if np.fmin.reduce(w, axis=None, initial=np.inf) < cut:
+        far = w < cut
+        s[far] = np.exp(w[far])
+    return s.astype(x.dtype, copy=False)
 # --8<-- [end:grad]
 
 

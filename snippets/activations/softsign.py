@@ -13,36 +13,24 @@ def _as_float(x):
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
-def _finite(x):
-    """x in at least float64, with +-inf clipped to +-max (NaN stays NaN)."""
-    # NumPy's float16/float32 kernels are less accurate than its float64 one:
-    # work in at least float64 and round once at the end.
-    w = x.astype(np.promote_types(x.dtype, np.float64))
-    # inf / (1 + inf) is nan; at +-max both softsign and its slope have
-    # already reached their float limits (1 and 0), so clipping gives them.
-    big = np.finfo(w.dtype).max
-    return np.clip(w, -big, big)
-
-
-def _one_plus_abs(w):
-    """1 + |w| rounded, and its rounding error e: 1 + |w| = a + e exactly (Knuth's TwoSum)."""
-    # 1 + |w| cannot overflow: at |w| = max it rounds to max.
-    m = np.abs(w)
-    a = 1 + m
-    m_part = a - 1
-    e = (1 - (a - m_part)) + (m - m_part)
-    return a, e
-
-
 def softsign(x):
     """softsign(x) = x / (1 + |x|), for any x."""
     x = _as_float(x)
-    w = _finite(x)
-    # The rounding error e of 1 + |x| is up to half an ULP; dividing by
-    # a + e instead of a, to first order, removes it from the result.
-    a, e = _one_plus_abs(w)
-    q = w / a
-    return (q - q * (e / a)).astype(x.dtype)
+    # float16 has no kernels of its own: work in float32, round once.
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    # Two roundings (1 + |x| and the quotient), each half an ULP: nothing
+    # cancels, so plain arithmetic in the input's own type is accurate.
+    # 1 + |x| cannot overflow: at |x| = max it rounds to max.
+    d = np.abs(w, out=np.empty_like(w))
+    # inf / (1 + inf) is nan; at +-max softsign has already reached its
+    # float limit 1, so +-inf (rare: one fast check) is clipped to +-max.
+    if np.fmax.reduce(d, axis=None, initial=0) == np.inf:
+        big = np.finfo(w.dtype).max
+        w = np.clip(w, -big, big)
+        np.abs(w, out=d)
+    d += 1
+    np.divide(w, d, out=d)
+    return d.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
@@ -50,15 +38,16 @@ def softsign(x):
 def softsign_grad(x):
     """d softsign / dx = 1 / (1 + |x|)^2."""
     x = _as_float(x)
-    w = _finite(x)
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
     # (1 + |x|)^2 overflows for |x| > 1e154 although the slope is still a
     # (subnormal) number there; squaring the reciprocal only underflows.
-    # Squaring doubles the relative error of 1 + |x|: correct it by its
-    # rounding error e, 1 / (a + e)^2 = (1 / a^2) (1 - 2 e / a) to first order.
-    a, e = _one_plus_abs(w)
-    r = 1 / a
-    r2 = r * r
-    return (r2 - r2 * (2 * e * r)).astype(x.dtype)
+    # Three roundings and a square, nothing cancels: within 2.5 ULP.
+    # At |x| = inf, 1 / inf = 0 is the limit.
+    r = np.abs(w, out=np.empty_like(w))
+    r += 1
+    np.divide(1, r, out=r)
+    np.multiply(r, r, out=r)
+    return r.astype(x.dtype, copy=False)
 # --8<-- [end:grad]
 
 

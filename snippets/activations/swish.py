@@ -70,30 +70,110 @@ def _times_exp(a, z, h):
     return np.where(z >= np.finfo(z.dtype).tiny, a * z, (a * h) * h)
 
 
-def swish(x, beta=1.0):
-    """swish(x) = x * sigma(beta * x) = x / (1 + e^(-beta x)), for any x."""
-    x = _as_float(x)
+def _swish_exact(x, beta):
+    """swish for any beta, with the rounding error of beta * x corrected."""
     w, clipped, t, dt, z, h = _swish_parts(x, beta)
     # With z = e^-|t| in [0, 1]: sigma(t) = 1 / (1 + z) for t >= 0
     # and z / (1 + z) for t < 0; neither can overflow.
     return (np.where(t >= 0, w, _times_exp(clipped, z, h)) / (1 + z)).astype(x.dtype)
+
+
+def _exact_scale(beta):
+    """True when beta is a power of 2: beta * x is then exact (short of over/underflow)."""
+    return abs(float(np.frexp(beta)[0])) == 0.5
+
+
+def swish(x, beta=1.0):
+    """swish(x) = x * sigma(beta * x) = x / (1 + e^(-beta x)), for any x."""
+    x = _as_float(x)
+    # float16 has no kernels of its own: work in float32, round once.
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    if not _exact_scale(beta) or w.dtype not in (np.float32, np.float64):
+        return _swish_exact(w, beta).astype(x.dtype)
+    # beta a power of 2 (the default 1 included): t = beta x has no rounding
+    # error, and x / (1 + e^-t) keeps full relative accuracy on both sides:
+    # on the left e^-t is large and 1 + e^-t rounds once; nothing cancels.
+    # In place, one array. beta x may overflow to +-inf: e^-t is then 0 or inf.
+    y = np.empty_like(w)
+    with np.errstate(over="ignore"):
+        np.multiply(w, -beta, out=y)
+        np.exp(y, out=y)
+    # e^-t = inf (t < -709, or -88 in float32) would give x / inf = 0 (or
+    # inf / inf) where swish is x e^t, still a (subnormal) number: those
+    # rare x, found by one fast check, are redone by the exact path.
+    far = np.isinf(y) if np.fmax.reduce(y, axis=None, initial=0) == np.inf else None
+    y += 1
+    with np.errstate(invalid="ignore"):
+        np.divide(w, y, out=y)
+    if far is not None:
+        y[far] = _swish_exact(w[far], beta)
+    return y.astype(x.dtype, copy=False)
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
-def swish_grad(x, beta=1.0):
-    """d swish / dx = sigma(t) + t sigma(t) (1 - sigma(t)), t = beta x."""
-    x = _as_float(x)
+def _swish_grad_exact(x, beta):
+    """swish' for any beta, with the rounding error of beta * x corrected."""
     w, clipped, t, dt, z, h = _swish_parts(x, beta)
-    # In terms of z = e^-|t|, the same expression is
-    #   (1 + z + t z) / (1 + z)^2     for t >= 0,
-    #   z (1 + t + z) / (1 + z)^2     for t < 0,
-    # with no 1 - sigma(t) to cancel.
-    # Near the root t = -1.28, 1 + t is exact (Sterbenz): only the errors
-    # of z and of the small dt are left in the difference 1 + t + z.
     positive = 1 + z + t * z
     negative = _times_exp((1 + t) + (z + dt), z, h)
     return (np.where(t >= 0, positive, negative) / ((1 + z) * (1 + z))).astype(x.dtype)
+
+
+def swish_grad(x, beta=1.0):
+    """d swish / dx = sigma(t) + t sigma(t) (1 - sigma(t)), t = beta x."""
+    x = _as_float(x)
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    if not _exact_scale(beta) or w.dtype not in (np.float32, np.float64):
+        return _swish_grad_exact(w, beta).astype(x.dtype)
+    # In terms of z = e^-|t|, the slope is
+    #   (1 + z + t z) / (1 + z)^2     for t >= 0,
+    #   z (1 + t + z) / (1 + z)^2     for t < 0,
+    # with no 1 - sigma(t) to cancel. Near the root t = -1.28, 1 + t is exact
+    # (Sterbenz): only the error of z is left in the difference 1 + t + z.
+    if w.dtype == np.float32:
+        # float32 goes through float64, whose rounding is far below a float32
+        # ULP even near the root, so the plain (1 + E (1 + t)) / (1 + E)^2,
+        # E = e^-t, will do. Past |t| = 350 every float32 result has reached
+        # its limit; the clip keeps (1 + E)^2 finite.
+        # m = -t, clipped; E = e^m; then 1 + t = 1 - m.
+        m = w.astype(np.float64)
+        m *= -beta
+        np.clip(m, -350, 350, out=m)
+        e = np.exp(m)
+        np.subtract(1, m, out=m)
+        m *= e
+        m += 1
+        e += 1
+        e *= e
+        m /= e
+        return m.astype(x.dtype)
+    # float64: both cases at once with p = e^min(t, 0) and q = e^-max(t, 0)
+    # (one of them is 1, and p q = z): slope = p (p + q (1 + t)) / (1 + p q)^2.
+    with np.errstate(over="ignore"):  # beta = 2, x near max: t = +-inf, handled below
+        t = np.multiply(w, beta, out=np.empty_like(w))
+    # A subnormal z (t < -708) has lost bits, and t = +-inf would meet a 0:
+    # those rare x, found by two fast checks, are redone by the exact path.
+    far = None
+    if np.fmin.reduce(t, axis=None, initial=0) < -708 or np.fmax.reduce(t, axis=None, initial=0) == np.inf:
+        far = (t < -708) | np.isinf(t)
+        t[far] = 0
+    p = np.minimum(t, 0, out=np.empty_like(t))
+    np.exp(p, out=p)
+    q = np.maximum(t, 0, out=np.empty_like(t))
+    np.negative(q, out=q)
+    np.exp(q, out=q)
+    t += 1
+    t *= q
+    t += p
+    t *= p
+    q *= p
+    q += 1
+    q *= q
+    t /= q
+    if far is not None:
+        t[far] = _swish_grad_exact(w[far], beta)
+    return t
 
 
 def swish_grad_beta(x, beta=1.0):

@@ -75,19 +75,27 @@ def mish(x):
     x = _as_float(x)
     w, p, q, far, w_far = _mish_pq(x)
     # tanh(ln(1 + u)) = u (u + 2) / (u (u + 2) + 2) with u = e^x; times q^2
-    # above and below, N = p (p + 2q) over N + 2 q^2. Every term is positive:
-    # nothing cancels. At +inf: p = 1, q = 0, and x * 1 = inf.
-    n = np.add(q, q, out=np.empty_like(q))
-    n += p
-    n *= p
+    # above and below, p N / D with N = p + 2q and D = p N + 2 q^2. Written as
+    # p - p c, c = p (p + 1) q^2 / D: c is small where mish is small, so its
+    # roundings barely count, and the subtraction rounds once. No term
+    # cancels. At +inf: p = 1, q = 0, c = 0, and inf * (1 - 0) = inf.
+    d = np.add(q, q, out=np.empty_like(q))
+    d += p
+    d *= p
     q *= q
-    q += q
-    q += n
-    n /= q
-    n *= w
+    d += q
+    d += q
+    q *= p
+    q *= p
+    q /= d
+    # p c = q (p + 1) = q p + q.
+    np.multiply(q, p, out=d)
+    q += d
+    p -= q
+    w *= p
     if far is not None:
-        n[far] = _mish_exact(w_far)
-    return n.astype(x.dtype)
+        w[far] = _mish_exact(w_far)
+    return w.astype(x.dtype)
 
 # --8<-- [end:forward]
 
@@ -116,41 +124,89 @@ def _mish_grad_exact(x):
     return np.where(w >= 0, positive, np.where(np.isnan(w), w, negative)).astype(x.dtype)
 
 
+# The root x0 of mish' as x0_hi + x0_lo, u0 = e^x0, c0 = -4 (1 + x0) and c1 = u0 (4 + u0),
+# from mpmath at 50 digits.
+_X0_HI, _X0_LO = -1.1924312145154952, -4.8484829848031044e-17
+_U0, _C0, _C1 = 0.3034825352815289, 0.7697248580619809, 1.3060317903470202
+
+
+def _mish_grad_near_root(x):
+    """mish'(x) for -1.6 < x < -0.75, where B in mish_grad cancels."""
+    # With t = x - x0 and m = e^t - 1 (so u = e^x = u0 (1 + m)), B(x0) = 0
+    # turns 4 (1 + x) + u (6 + 4x + 4u + u^2) into
+    #   B = 4t (1 + u) + m (c0 + u (c1 + u0 u)),
+    # whose terms all have the sign of t: nothing cancels, also at x0.
+    # x - x0_hi is exact here (Sterbenz) and expm1 keeps m accurate near 0.
+    u = np.exp(x)
+    t = x - _X0_HI
+    t -= _X0_LO
+    m = np.expm1(t)
+    t *= 4
+    b = u * t
+    b += t
+    e = u * _U0
+    e += _C1
+    e *= u
+    e += _C0
+    e *= m
+    b += e
+    # D^2 = (u^2 + 2u + 2)^2 expanded, by Horner: fewer roundings than squaring.
+    d = u + 4
+    d *= u
+    d += 8
+    d *= u
+    d += 8
+    d *= u
+    d += 4
+    np.divide(u, d, out=d)
+    b *= d
+    return b
+
+
 def mish_grad(x):
     """d mish / dx = tanh(softplus(x)) + x * sech(softplus(x))^2 * sigma(x)."""
     x = _as_float(x)
     w, p, q, far, w_far = _mish_pq(x)
-    # With p and q as in mish (D = N + 2 q^2, N = p (p + 2q)), sigma = p / (p + q)
+    # With p and q as in mish (D = p (p + 2q) + 2 q^2), sigma = p / (p + q)
     # and sech^2 = 4 q^2 (p + q)^2 / D^2, so mish' = p B / D^2 with
-    #   B = 4 q^3 (1 + x) + p (q^2 (6 + 4x) + p (4q + p)).
+    #   B = 4 q^3 (1 + x) + p (q^2 (6 + 4x) + S),  S = p (4q + p),
+    #   D^2 = 4 q^4 + p (8 q^3 + p (8 q^2 + S)).
     # On the right (p = 1) every term is positive. On the left (q = 1) B has
-    # the root x0 = -1.19, where 1 + x and 6 + 4x are exact (Sterbenz): only
-    # the rounding of p and of the small terms is left, as in the exact path.
-    # x is capped at 1e4, where q = 0 already: 4x stays finite, so no inf * 0.
-    c = np.minimum(w, 1e4, out=np.empty_like(w))
+    # the root x0 = -1.19, where its terms cancel: the few x near it are
+    # recomputed in _mish_grad_near_root.
+    # Flat indices: w and b are fresh contiguous arrays, so reshape(-1) is a view.
+    near = np.flatnonzero((w > -1.6) & (w < -0.75))
+    w_near = w.reshape(-1)[near]
+    s = np.multiply(q, 4, out=np.empty_like(q))
+    s += p
+    s *= p
     q2 = np.multiply(q, q, out=np.empty_like(q))
-    b = np.multiply(c, 4, out=np.empty_like(c))
+    # x is capped at 1e4, where q = 0 already: 4x stays finite, so no inf * 0.
+    np.minimum(w, 1e4, out=w)
+    b = np.multiply(w, 4, out=np.empty_like(w))
     b += 6
     b *= q2
-    t = np.multiply(q, 4, out=np.empty_like(q))
-    t += p
-    t *= p
-    b += t
+    b += s
     b *= p
-    c += 1
-    c *= q2
-    c *= q
-    c *= 4
-    b += c
+    w += 1
+    w *= q2
+    w *= q
+    w *= 4
+    b += w
+    # D^2 by Horner (fewer roundings than squaring D), reusing S.
+    q2 *= 8
+    s += q2
+    s *= p
+    q2 *= q
+    s += q2
+    s *= p
+    q2 *= q
+    q2 *= 0.5
+    s += q2
     b *= p
-    # D = p (p + 2q) + 2 q^2, as in mish.
-    np.add(q, q, out=t)
-    t += p
-    t *= p
-    q2 += q2
-    t += q2
-    t *= t
-    b /= t
+    b /= s
+    if near.size:
+        b.reshape(-1)[near] = _mish_grad_near_root(w_near)
     if far is not None:
         b[far] = _mish_grad_exact(w_far)
     return b.astype(x.dtype)

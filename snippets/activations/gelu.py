@@ -219,13 +219,34 @@ def _product_error(a_high, a_low, b_high, b_low, p):
     return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
 
 
-def _by_region(w, near, far):
-    """near(w) where |x| <= 4 sqrt(2), far(w) elsewhere (and at NaN): each element
-    goes through its own branch only. np.flatnonzero picks them."""
-    out = np.empty_like(w)
-    inside = np.abs(w) * _SQRT_HALF[0] <= 4
-    for branch, where in ((near, np.flatnonzero(inside)), (far, np.flatnonzero(~inside))):
-        out[where] = branch(w[where])
+def _by_region(x, branches, beyond, limit):
+    """The float64 array x through branches = (near, near_positive, middle, far),
+    block by block: near for -1.768 < x <= 0 (y < 1.25), near_positive for
+    0 < x < 1.768, middle up to |x| < 4.04 (y < 1/0.35), far beyond (and at NaN).
+    Each element goes through its own branch only: np.flatnonzero picks them.
+    From x = beyond on, the result is limit (None: x itself) to the last bit."""
+    out = np.empty_like(x)
+    flat, out_flat = x.reshape(-1), out.reshape(-1)
+    for start in range(0, flat.size, _BLOCK_DOUBLE):
+        w, o = flat[start:start + _BLOCK_DOUBLE], out_flat[start:start + _BLOCK_DOUBLE]
+        # Every element gets its branch's value below, except those past beyond.
+        if limit is None:
+            np.copyto(o, w)
+        else:
+            o.fill(limit)
+        done = w >= beyond
+        t = np.abs(w)
+        inside = t < _MIDDLE_END
+        where = np.flatnonzero(~(inside | done))
+        o[where] = branches[3](w[where])
+        # The other three split the elements inside, fewer than the block.
+        inside = np.flatnonzero(inside)
+        w_in = w[inside]
+        small = np.abs(w_in) < _NEAR_END
+        positive = w_in > 0
+        for branch, mask in zip(branches, (small & ~positive, small & positive, ~small)):
+            where = np.flatnonzero(mask)
+            o[inside[where]] = branch(w_in[where])
     return out
 
 
@@ -257,20 +278,96 @@ def _erfcx_near(t):
     return c[0], c[1] + h * series
 
 
-def _asymptotic_correction(t):
-    """c = z P(z) / Q(z) with z = 1/y^2 = 2/t^2: Cody's erfcx(y) = (1/sqrt(pi) - c) / y for y > 4."""
-    z = 2 / (t * t)
-    num, den = np.full_like(z, _ASYMPTOTIC_NUM[0]), np.ones_like(z)
-    for p, q in zip(_ASYMPTOTIC_NUM[1:], _ASYMPTOTIC_DEN[1:]):
-        num *= z
-        num += p
-        den *= z
-        den += q
-    return z * num / den
+# Past y = 1.25 the tail follows fdlibm's erfc (s_erf.c, Sun Microsystems
+# 1993, freely distributable): erfc(y) = e^(-y^2 - 0.5625 + R(s)/S(s)) / y,
+# s = 1/y^2, with two rational fits to log(y erfc(y)) + y^2 + 0.5625, to 2^-61
+# on [1.25, 1/0.35] and on [1/0.35, 28]. Their coefficients, lowest power first:
+_TAIL_FITS = (
+    ((-9.86494403484714822705e-03, -6.93858572707181764372e-01, -1.05586262253232909814e+01,
+      -6.23753324503260060396e+01, -1.62396669462573470355e+02, -1.84605092906711035994e+02,
+      -8.12874355063065934246e+01, -9.81432934416914548592e+00),
+     (1.0, 1.96512716674392571292e+01, 1.37657754143519042600e+02, 4.34565877475229228821e+02,
+      6.45387271733267880336e+02, 4.29008140027567833386e+02, 1.08635005541779435134e+02,
+      6.57024977031928170135e+00, -6.04244152148580987438e-02)),
+    ((-9.86494292470009928597e-03, -7.99283237680523006574e-01, -1.77579549177547519889e+01,
+      -1.60636384855821916062e+02, -6.37566443368389627722e+02, -1.02509513161107724954e+03,
+      -4.83519191608651397019e+02),
+     (1.0, 3.03380607434824582924e+01, 3.25792512996573918826e+02, 1.53672958608443695994e+03,
+      3.19985821950859553908e+03, 2.55305040643316442583e+03, 4.74528541206955367215e+02,
+      -2.24409524465858183362e+01)),
+)
+_NEAR_END = 1.768  # t = y sqrt(2) for y = 1.25: below, the Taylor table
+_MIDDLE_END = 4.0406  # y = 1/0.35
+_LOG_SQRT_2 = 0.34657359027997264  # log(2) / 2
+
+
+def _tail_fit(fit):
+    """R and S as polynomials in u = 1/t^2 = s/2 (the powers of 2 are exact), as
+    one array: row k holds the two coefficients of u^(n-k), highest power first,
+    so that one Horner pass evaluates both."""
+    r, s = ([a * 2.0**k for k, a in enumerate(p)] for p in fit)
+    r += [0.0] * (len(s) - len(r))
+    return np.array([r[::-1], s[::-1]]).T[:, :, None]
+
+
+_TAILS = [_tail_fit(fit) for fit in _TAIL_FITS]
+_HIGH_BITS = np.int64(-(1 << 32))  # clears the low 32 bits of a float64
+
+
+def _poly(coefficients, u):
+    """The polynomial (highest power first) at u, by Horner's rule, in place."""
+    p = coefficients[0] * u
+    p += coefficients[1]
+    for c in coefficients[2:]:
+        p *= u
+        p += c
+    return p
+
+
+def _tail_parts(w, fit, power=1.0):
+    """t = |x| capped, e^(-z^2/2 - 0.5625) to the power 1 or 1/2, d and R/S for the pair fit, with
+    d = (z - t)(z + t)/2 and z = t with its low 32 bits cleared: t^2/2 = z^2/2 - d."""
+    # Past |x| = 40 every e^(-t^2/2) is 0: the cap keeps t^2 finite. NaN stays NaN.
+    t = np.abs(w)
+    np.minimum(t, 40.0, out=t)
+    # z has 21 bits, so z^2 and -z^2/2 - 0.5625 are exact: np.exp rounds once.
+    # A rounded t^2 would cost up to t^2/2 ULP, hundreds on the left tail.
+    z = (t.view(np.int64) & _HIGH_BITS).view(np.float64)
+    big = z * z
+    big *= -0.5 * power
+    big -= 0.5625 * power
+    np.exp(big, out=big)
+    d = z - t
+    z += t
+    d *= z
+    d *= 0.5
+    # The ratio is a small correction in the exponent: its rounding errors
+    # change the result by a fraction of an ULP, t^2 rounded included.
+    u = np.multiply(t, t, out=z)
+    np.divide(1.0, u, out=u)
+    both = _poly(fit, u)
+    num = both[0]
+    num /= both[1]
+    # t Q(t) = t erfc(y) / 2 = e^(... - log sqrt(2)), as t/(2y) = 1/sqrt(2).
+    # The ratio and this constant are added apart: folding the constant
+    # into R would cost up to 1.5 ULP more.
+    num -= _LOG_SQRT_2
+    return t, big, d, num
+
+
+def _gelu_tail(w, fit):
+    """GELU past |x| = 1.768: max(x, 0) - t Q(t), t Q(t) = e^(-z^2/2 - 0.5625) e^(d + R/S - log sqrt(2))."""
+    t, big, d, ratio = _tail_parts(w, fit)
+    d += ratio
+    np.exp(d, out=d)
+    d *= big
+    np.maximum(w, 0, out=t)
+    t -= d
+    return t
 
 
 def _gelu_near(w):
-    """GELU for |x| <= 4 sqrt(2): max(x, 0) - t Q(t), with the upper tail
+    """GELU for -1.768 < x <= 0: max(x, 0) - t Q(t), with the upper tail
     Q(t) = e^(-t^2/2) erfcx(t/sqrt(2)) / 2 computed as such, never as 1 - Phi:
     for x < 0 the result keeps its relative accuracy."""
     t, halves, p, e, exp_half = _common(w)
@@ -282,23 +379,30 @@ def _gelu_near(w):
     return np.maximum(w, 0) - (m + (a_low * exp_half - m * (e / 2)))
 
 
-def _gelu_far(w):
-    """GELU for |x| > 4 sqrt(2): t Q(t) = e^(-t^2/2) (1/sqrt(2 pi) - c/sqrt(2)),
-    as t / (2y) = 1/sqrt(2); c is a correction of at most 1.3 %."""
-    t, halves, p, e, exp_half = _common(w)
-    s, s_error = _two_sum(_RSQRT_2PI[0], -(_asymptotic_correction(t) * _SQRT_HALF[0]))
-    m = s * exp_half
-    return np.maximum(w, 0) - (m + ((s_error + _RSQRT_2PI[1]) * exp_half - m * (e / 2)))
+def _gelu_near_positive(t):
+    """GELU for 0 < x < 1.768: x - t Q(t) in plain float64. As t Q(t) <= x/2,
+    its relative error reaches the result at most once, and e^(-t^2/2) from
+    a rounded t^2 costs at most 0.2 ULP of it here."""
+    erfcx, erfcx_low = _erfcx_near(t)
+    erfcx += erfcx_low
+    e = t * t
+    e *= -0.5
+    np.exp(e, out=e)
+    erfcx *= t
+    erfcx *= 0.5
+    erfcx *= e
+    return t - erfcx
 
 
-def _gelu_block(w):
-    """GELU of a float64 block, to a few ULP."""
-    return _by_region(w, _gelu_near, _gelu_far)
+_GELU_BRANCHES = (_gelu_near, _gelu_near_positive, lambda w: _gelu_tail(w, _TAILS[0]),
+                  lambda w: _gelu_tail(w, _TAILS[1]))
 
 
-# Blocks of 8192 float64 (64 KB) stay in the CPU cache through the dozens
-# of passes above: on whole arrays each pass would go out to main memory.
+# Blocks stay in the CPU cache through the dozens of passes above: on whole
+# arrays each pass would go out to main memory. float64 blocks are split
+# four ways, and larger blocks keep each branch's share large.
 _BLOCK = 8192
+_BLOCK_DOUBLE = 65536
 
 
 def _blockwise(kernel, x):
@@ -348,7 +452,8 @@ def _gelu_block_single(w):
 def gelu(x):
     """GELU(x) = x Phi(x) = x/2 (1 + erf(x/sqrt(2))), to a few ULP for every x."""
     x = _as_float(x)
-    return _blockwise(_gelu_block if x.dtype == np.float64 else _gelu_block_single, x)
+    # Past x = 8.5, t Q(t) < 2e-16 is below half an ULP of x.
+    return _by_region(x, _GELU_BRANCHES, 8.5, None) if x.dtype == np.float64 else _blockwise(_gelu_block_single, x)
 # --8<-- [end:forward]
 
 
@@ -362,7 +467,7 @@ def _from_bracket(w, bracket):
 
 
 def _gelu_grad_near(w):
-    """GELU' for |x| <= 4 sqrt(2), from e^(-t^2/2) (erfcx/2 - t/sqrt(2 pi))."""
+    """GELU' for -1.768 < x <= 0, from e^(-t^2/2) (erfcx/2 - t/sqrt(2 pi))."""
     t, halves, p, e, exp_half = _common(w)
     erfcx, erfcx_low = _erfcx_near(t)
     # The bracket cancels near the minimum of GELU, x = -0.75: it is formed
@@ -374,24 +479,43 @@ def _gelu_grad_near(w):
     return _from_bracket(w, m + ((b_error + (erfcx_low / 2 - tc_low)) * exp_half - m * (e / 2)))
 
 
-def _gelu_grad_far(w):
-    """GELU' for |x| > 4 sqrt(2): the bracket is -(t - (1 - sqrt(pi) c)/t) / sqrt(2 pi),
-    no cancellation."""
-    t, halves, p, e, exp_half = _common(w)
-    d = _RSQRT_2PI[0] * (t - (1 - 1.7724538509055159 * _asymptotic_correction(t)) / t)
-    m = d * exp_half
-    # Where e^(-t^2/2) is subnormal it has lost bits while the bracket, up to
-    # 16 times larger, may be normal: (d h) h with h = e^(-t^2/4) stays normal.
-    tiny = np.finfo(np.float64).tiny
-    if np.any(exp_half < tiny):
-        h = np.exp(-p / 4)
-        m = np.where(exp_half < tiny, (d * h) * h, m)
-    return _from_bracket(w, -(m - m * (e / 2)))
+_SLOPE_K = 0.70016550707689571  # e^0.5625 / sqrt(2 pi)
 
 
-def _gelu_grad_block(w):
-    """GELU' of a float64 block, to a few ULP."""
-    return _by_region(w, _gelu_grad_near, _gelu_grad_far)
+def _gelu_grad_tail(w, fit):
+    """GELU' past |x| = 1.768: the bracket Q(t) - t phi(t) is
+    e^(-z^2/2 - 0.5625) e^d (g/t - t e^0.5625/sqrt(2 pi)), g = e^(R/S - log sqrt(2));
+    the difference cancels by at most 1.4."""
+    t, big, d, ratio = _tail_parts(w, fit, 0.5)
+    np.exp(ratio, out=ratio)
+    ratio /= t
+    ratio -= t * _SLOPE_K
+    np.exp(d, out=d)
+    # e^(-z^2/2 - 0.5625) may be subnormal, and so have lost bits, where
+    # the bracket, up to 30 times larger, is normal: (b h) h with its square
+    # root h stays normal.
+    ratio *= d
+    ratio *= big
+    ratio *= big
+    return _from_bracket(w, ratio)
+
+
+def _gelu_grad_near_positive(t):
+    """GELU' for 0 < x < 1.768: 1 - e^(-t^2/2) (erfcx/2 - t/sqrt(2 pi)) in plain
+    float64. The bracket is below 0.5 and the result above 0.5: no cancellation."""
+    erfcx, erfcx_low = _erfcx_near(t)
+    erfcx += erfcx_low
+    erfcx *= 0.5
+    erfcx -= t * _RSQRT_2PI[0]
+    e = t * t
+    e *= -0.5
+    np.exp(e, out=e)
+    erfcx *= e
+    return 1 - erfcx
+
+
+_GELU_GRAD_BRANCHES = (_gelu_grad_near, _gelu_grad_near_positive, lambda w: _gelu_grad_tail(w, _TAILS[0]),
+                       lambda w: _gelu_grad_tail(w, _TAILS[1]))
 
 
 def _gelu_grad_block_single(w):
@@ -404,7 +528,10 @@ def _gelu_grad_block_single(w):
 def gelu_grad(x):
     """d GELU / dx = Phi(x) + x phi(x), with phi(x) = e^(-x^2/2) / sqrt(2 pi)."""
     x = _as_float(x)
-    return _blockwise(_gelu_grad_block if x.dtype == np.float64 else _gelu_grad_block_single, x)
+    if x.dtype == np.float64:
+        # Past x = 9, t phi(t) < 1e-17 is below half an ULP of 1.
+        return _by_region(x, _GELU_GRAD_BRANCHES, 9.0, 1.0)
+    return _blockwise(_gelu_grad_block_single, x)
 # --8<-- [end:grad]
 
 

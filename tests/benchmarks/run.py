@@ -108,6 +108,12 @@ SLOWER_BECAUSE = {
     "gelu": "float64: x·ndtr(x) is one compiled loop but rounds x/√2 first: 33 ULP off at x = −10.5, 1190 ULP at −37.2; "
             "ours stays within 2 ULP with NumPy only (erfc by fdlibm's method, about 45 passes, branches sorted per block)",
     "gelu_grad": "float64: as for gelu, ndtr + x·φ loses the same accuracy; ours stays within 4.2 ULP",
+    "softplus": "float32: log(1+exp(x)) loses every digit below x ≈ −17; ours pays log1p and one pass that keeps exp from overflowing",
+    "swish_grad": "float32: float32 arithmetic grows the error near the slope's root (t ≈ −1.28) past 8 ULP, so ours works in float64",
+    "mish": "float32: ours computes in float64 and rounds once (0.5 ULP); the float32 reference gives that up",
+    "mish_grad": "float32: as for swish′, ours works in float64 near the slope's root; the reference loses accuracy there and in the left tail",
+    "tanhshrink": "x − tanh(x) keeps no correct digit near 0; finding those x by index (flatnonzero, gather, scatter: "
+                  "about 1 ms) costs more than the whole float32 reference; the Padé ratio itself is cheap",
     "hardswish": "−inf gives 0 (not NaN), 6x cannot overflow, and x near −3 keeps its accuracy: two more passes",
 }
 

@@ -72,3 +72,20 @@ def test_every_page_has_an_edit_link_target():
     assert "repo_url" not in config, "the repository widget would call api.github.com"
     assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+/edit/main/docs/", config["edit_uri"])
     assert "content.action.edit" in config["theme"]["features"]
+
+
+def test_no_build_command_silences_warnings():
+    """`mkdocs build --strict -q` passes a failing build: -q drops warnings
+    before strict mode counts them. No command we give or run may carry it."""
+    import re
+
+    sources = [ROOT / "README.md", ROOT / ".ci" / "run", ROOT / ".github" / "workflows" / "docs.yml",
+               ROOT / "tests" / "sitebuild.py", ROOT / "tests" / "benchmarks" / "build_times.py"]
+    offenders = []
+    for path in sources:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if "mkdocs" in line and re.search(r"(?<![\w-])(-q|--quiet)\b", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, offenders
+    # The pattern does find the flag where it is used.
+    assert re.search(r"(?<![\w-])(-q|--quiet)\b", "mkdocs build --strict -q")

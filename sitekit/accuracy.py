@@ -5,7 +5,7 @@ The points: a fixed log-spaced grid over the whole float64 range (both
 signs, from the smallest subnormal to the largest finite value, one point a
 decade, plus 0), without the kinks (their values are conventions, tested on
 their own) and, for a derivative, without the points next to one of its roots
-(where no formula keeps a relative error bound; see catalogue.measure).
+(where no formula keeps a relative error bound): catalogue.measurable.
 Errors count wherever the exact value is finite: below the normal range in
 units of the smallest subnormal, and an exact 0 must come out as 0. A NaN or
 an infinity where the exact value is a number counts as an infinite error.
@@ -22,23 +22,12 @@ import mpmath
 import numpy as np
 
 from sitekit import cache
-from sitekit.catalogue import elementwise_names, snippet
-from sitekit.definitions import DEFINITIONS
+from sitekit.catalogue import elementwise_names, measurable, snippet
 from sitekit.oracle import shared_oracle, ulp_error
 from sitekit.points import log_grid
 from sitekit.references import REFERENCES
 
 GRID = np.concatenate([[0.0], log_grid(np.float64, per_decade=1)])
-_pending: dict = {}
-
-
-def grid_for(name: str, which: str) -> np.ndarray:
-    definition = DEFINITIONS[name]
-    xs = GRID[~np.isin(GRID, [k.at for k in definition.kinks])]
-    scale = definition.params.get("beta", 1.0)
-    for root in definition.grad_roots if which == "grad" else ():
-        xs = xs[~(np.abs(xs - root / scale) < 0.05 / abs(scale))]
-    return xs
 
 
 def candidates(name: str, which: str) -> list[tuple[str, str, object]]:
@@ -64,7 +53,7 @@ def measure(name: str) -> list[dict]:
     oracle = shared_oracle(name)
     rows = []
     for which in ("f", "grad"):
-        xs = grid_for(name, which)
+        xs = measurable(name, which, GRID)
         exact = oracle.many(which, xs)
         finite = np.array([bool(mpmath.isfinite(t)) for t in exact])
         for role, label, fn in candidates(name, which):
@@ -82,18 +71,10 @@ def measure(name: str) -> list[dict]:
 def prefetch(names: list[str] | None = None) -> None:
     """Start measuring, in worker processes, every function not in the cache."""
     for name in names or elementwise_names():
-        digest = cache.key("accuracy", name)
-        if name not in _pending and cache.load("accuracy", digest) is None:
-            _pending[name] = cache.submit(measure, name)
+        cache.start("accuracy", (name,), measure, name)
 
 
 def results(name: str) -> list[dict]:
-    digest = cache.key("accuracy", name)
-    pending = _pending.pop(name, None)
-    if pending is not None:
-        rows = pending.result()
-        cache.store("accuracy", digest, rows)
-        return rows
     return cache.memo("accuracy", (name,), lambda: measure(name))
 
 

@@ -102,25 +102,36 @@ def store(namespace: str, digest: str, value: Any) -> None:
     os.replace(f.name, path)
 
 
-def memo(namespace: str, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """compute(), or its stored result for the same parts and code. The value
-    must survive a JSON round trip as it is (lists, not tuples)."""
+_pool: list[ProcessPoolExecutor] = []
+_pending: dict[str, Future] = {}  # digest -> result computed by a worker
+
+
+def start(namespace: str, parts: tuple, compute: Callable[..., Any], *args: Any) -> bool:
+    """Compute compute(*args) in a worker process (one per core, forked,
+    shared by all build-time work), unless it is stored or started already,
+    so the build renders pages meanwhile; memo() with the same parts then
+    takes the result. True if a worker got the job."""
     digest = key(namespace, *parts)
-    found = load(namespace, digest)
+    if digest in _pending or (enabled() and _path(namespace, digest).exists()):
+        return False
+    if not _pool:
+        _pool.append(ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
+                                         mp_context=multiprocessing.get_context("fork")))
+    _pending[digest] = _pool[0].submit(compute, *args)
+    return True
+
+
+def memo(namespace: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """compute(), or its stored result for the same parts and code, or the
+    result of a worker that start() gave it to. The value must survive a JSON
+    round trip as it is (lists, not tuples)."""
+    digest = key(namespace, *parts)
+    pending = _pending.pop(digest, None)
+    found = pending.result() if pending is not None else load(namespace, digest)
     if found is not None:
+        if pending is not None:
+            store(namespace, digest, found)
         return found
     value = compute()
     store(namespace, digest, value)
     return value
-
-
-_pool: list[ProcessPoolExecutor] = []
-
-
-def submit(fn: Callable, *args: Any) -> Future:
-    """Run fn(*args) in a worker process (one per core, forked, shared by
-    all build-time work), so the build renders pages meanwhile."""
-    if not _pool:
-        _pool.append(ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
-                                         mp_context=multiprocessing.get_context("fork")))
-    return _pool[0].submit(fn, *args)

@@ -61,7 +61,6 @@ import random
 import re
 import sys
 import time
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -1315,7 +1314,6 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
 
 
 _checked: dict[tuple[tuple[str, str, str | None], str], Report] = {}
-_pending: dict[tuple[str, str, str | None], Future] = {}
 
 
 def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Report:
@@ -1328,44 +1326,29 @@ def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Rep
     Across processes, the result is kept on disk under the hash of the page
     and of all code it depends on (sitekit.cache): never stale."""
     key = (markdown, src_uri, label)
-    if (key, cache.fingerprint()) not in _checked:
-        pending = _pending.pop(key, None)
-        if pending is not None:
-            report = pending.result()
-            cache.store("derivations", cache.key("derivations", *key), asdict(report))
-        else:
-            report = _report(cache.memo("derivations", key, lambda: asdict(_check_markdown(*key))))
-        _checked[key, cache.fingerprint()] = report
-    return _checked[key, cache.fingerprint()]
+    memo_key = (key, cache.fingerprint())
+    if memo_key not in _checked:
+        stored = cache.memo("derivations", key, lambda: _stored_report(*key))
+        report = Report(**stored)
+        report.outcomes = [tuple(o) for o in report.outcomes]
+        _checked[memo_key] = report
+    return _checked[memo_key]
 
 
-def _report(stored: dict) -> Report:
-    report = Report(**stored)
-    report.outcomes = [tuple(o) for o in report.outcomes]
-    return report
+def _stored_report(markdown: str, src_uri: str, label: str | None) -> dict:
+    return asdict(_check_markdown(markdown, src_uri, label))
 
 
 def prefetch(paths: list[Path]) -> int:
     """Start checking pages in worker processes, so the build renders other
-    pages meanwhile; check_markdown then waits for each result. Returns the
+    pages meanwhile; check_markdown then takes each result. Returns the
     number of pages sent to the workers (those not found in the cache)."""
-    todo = []
-    for path in paths:
-        key = (Path(path).read_text(encoding="utf-8"), Path(path).resolve().relative_to(DOCS).as_posix(), None)
-        if (key, cache.fingerprint()) in _checked or key in _pending:
-            continue
-        stored = cache.load("derivations", cache.key("derivations", *key))
-        if stored is not None:
-            _checked[key, cache.fingerprint()] = _report(stored)
-        else:
-            todo.append(key)
-    if not todo:
-        return 0
+    keys = [(Path(p).read_text(encoding="utf-8"), Path(p).resolve().relative_to(DOCS).as_posix(), None)
+            for p in paths]
+    keys = [k for k in keys if (k, cache.fingerprint()) not in _checked]
     # The slowest pages first, so no worker is left with one long page at the end.
-    todo.sort(key=lambda k: -k[0].count("\\begin{align"))
-    for key in todo:
-        _pending[key] = cache.submit(_check_markdown, *key)
-    return len(todo)
+    keys.sort(key=lambda k: -k[0].count("\\begin{align"))
+    return sum(cache.start("derivations", key, _stored_report, *key) for key in keys)
 
 
 def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:

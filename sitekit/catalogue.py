@@ -60,19 +60,26 @@ def function_for(module: ModuleType, name: str, which: str):
     return getattr(module, name if which == "f" else f"{name}_{which}")
 
 
+def measurable(name: str, which: str, xs: np.ndarray, **params) -> np.ndarray:
+    """xs without the kinks (their values are conventions, tested on their
+    own) and, for a derivative, without the points next to one of its roots."""
+    kinks = [k.at for k in DEFINITIONS[name].kinks]
+    xs = xs[~np.isin(xs, np.array(kinks, dtype=xs.dtype))] if kinks else xs
+    # Near a root of f' no floating-point formula keeps a relative bound
+    # (the error stays a fraction of eps in absolute terms): skip |t - r| < 0.05.
+    scale = {**DEFINITIONS[name].params, **params}.get("beta", 1.0)
+    for root in DEFINITIONS[name].grad_roots if which == "grad" else ():
+        xs = xs[~(np.abs(xs.astype(np.float64) - root / scale) < 0.05 / abs(scale))]
+    return xs
+
+
 def measure(name: str, which: str, dtype, module: ModuleType | None = None, **params) -> Accuracy:
     """Max ULP error of one function of one snippet over the accuracy points,
     away from its kinks (kinks follow a convention, tested on their own)."""
     module = module or snippet(name)
     oracle = shared_oracle(name, **params)
     kinks = [k.at for k in DEFINITIONS[name].kinks]
-    xs = accuracy_points(dtype, kinks)
-    xs = xs[~np.isin(xs, np.array(kinks, dtype=dtype))] if kinks else xs
-    # Near a root of f' no floating-point formula keeps a relative bound
-    # (the error stays a fraction of eps in absolute terms): skip |t - r| < 0.05.
-    scale = {**DEFINITIONS[name].params, **params}.get("beta", 1.0)
-    for root in DEFINITIONS[name].grad_roots if which == "grad" else ():
-        xs = xs[~(np.abs(xs.astype(np.float64) - root / scale) < 0.05 / abs(scale))]
+    xs = measurable(name, which, accuracy_points(dtype, kinks), **params)
     exact = oracle.many(which, xs)
     computed = function_for(module, name, which)(xs, **params)
     if computed.dtype != np.dtype(dtype):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,16 @@ def build_env(**extra: str) -> dict[str, str]:
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(build_command(project, site), cwd=project, capture_output=True, text=True,
                           timeout=900, env=build_env(**env))
+
+
+def copy_project(to: Path) -> Path:
+    """What the build reads (docs/, snippets/, sitekit/, mkdocs.yml), copied to `to`."""
+    to.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for item in ("docs", "snippets", "sitekit"):
+        shutil.copytree(ROOT / item, to / item, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", to / "mkdocs.yml")
+    return to
 
 
 def nav_pages() -> list[str]:

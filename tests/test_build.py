@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ SKELETON = [
 
 
 from conftest import FAULTS  # noqa: E402
-from sitebuild import build, build_command, build_env, html_of, nav_pages  # noqa: E402
+from sitebuild import build, build_command, build_env, copy_project, html_of, nav_pages  # noqa: E402
 
 
 def test_every_page_built_and_every_block_ran(site):
@@ -129,13 +128,7 @@ def test_plot_of_bad_data_fails():
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for item in ("docs", "snippets", "sitekit"):
-        shutil.copytree(ROOT / item, copy / item, ignore=ignore)
-    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def inject(project: Path, page: str, text: str) -> None:

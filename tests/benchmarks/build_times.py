@@ -24,7 +24,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,21 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sitebuild import build, build_env, copy_project  # noqa: E402
+
 EDITED_PAGE = "activations/sigmoid.md"
-
-
-def _copy_project(to: Path) -> Path:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for item in ("docs", "snippets", "sitekit"):
-        shutil.copytree(ROOT / item, to / item, ignore=ignore)
-    shutil.copy(ROOT / "mkdocs.yml", to / "mkdocs.yml")
-    return to
-
-
-def _env(cache: Path) -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000",
-            "BC_CACHE_DIR": str(cache)}
 
 
 def _children_cpu() -> float:
@@ -56,8 +44,7 @@ def _children_cpu() -> float:
 
 def timed_build(project: Path, cache: Path) -> dict:
     cpu, started = _children_cpu(), time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")],
-                         cwd=project, env=_env(cache), capture_output=True, text=True)
+    run = build(project, project / "site", BC_CACHE_DIR=str(cache))
     if run.returncode != 0:
         raise SystemExit(f"the build failed:\n{run.stderr[-3000:]}")
     return {"wall": time.perf_counter() - started, "cpu": _children_cpu() - cpu}
@@ -71,7 +58,7 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
         # --no-strict (mkdocs.yml sets strict): a dirty build always warns that it is one. Any other
         # warning fails the measurement below.
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"],
-        cwd=project, env=_env(cache), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=project, env=build_env(BC_CACHE_DIR=str(cache)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     log: list[str] = []
 
@@ -104,7 +91,7 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
 
 def measure() -> dict:
     with tempfile.TemporaryDirectory(prefix="bc-build-times-") as tmp:
-        project = _copy_project(Path(tmp) / "project")
+        project = copy_project(Path(tmp) / "project")
         cache = Path(tmp) / "cache"
         figures = {"cold": timed_build(project, cache)}
         figures["warm"] = timed_build(project, cache)

@@ -36,8 +36,9 @@ def binary_step(x):
 def binary_step_grad(x):
     """dH/dx = 0 for every x != 0, and 0 by convention at x = 0."""
     x = _as_float(x)
-    # Not x * 0: that is NaN at ±inf. NaN in still gives NaN out.
-    return _nan_back(np.zeros_like(x), x)
+    # Not x * 0: that is NaN at ±inf. clip(x, 0, 0) is 0 for every x and
+    # NaN where x is NaN, in one pass that reads x and writes the result.
+    return np.clip(x, 0, 0, out=np.empty_like(x))
 # --8<-- [end:grad]
 
 
@@ -45,7 +46,7 @@ def binary_step_grad(x):
 def binary_step_grad_from_output(y):
     """dH/dx from the output y = H(x): 0 again, since the slope is 0 everywhere."""
     y = _as_float(y)
-    return _nan_back(np.zeros_like(y), y)
+    return np.clip(y, 0, 0, out=np.empty_like(y))
 # --8<-- [end:grad_from_output]
 
 

@@ -1,10 +1,12 @@
 """A disk cache for expensive build-time work, keyed by content.
 
 A result is stored under the SHA-256 of everything it is computed from:
-its own inputs (a page's text, a function's name) and a fingerprint of all
-code it may read (sitekit/, snippets/, the versions of NumPy, SciPy, SymPy
-and mpmath). Change any of it and the key changes: a cached result is never
-stale, only unused.
+its own inputs (a page's text, a function's name, a plot's data) and a
+fingerprint of the code it may read: by default all of sitekit/ and
+snippets/; a narrower set where a job names its files (the oracle reads only
+its definitions). The fingerprint also holds the installed version of every
+package pinned in requirements.txt. Change any of it and the key changes: a
+cached result is never stale, only unused.
 
 - `BC_CACHE_DIR`: where results live (default `.cache/` in the project).
 - `BC_CACHE=off`: compute everything, read and write nothing (a cold build).
@@ -25,8 +27,7 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a cached result may depend on, besides its own inputs.
-_CODE = [("sitekit", ("*.py", "*.js", "*.json")), ("snippets", ("*.py",))]
-_PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "antlr4-python3-runtime")
+_CODE = ("sitekit/*.py", "sitekit/*.js", "sitekit/*.json", "snippets/**/*.py")
 
 
 def enabled() -> bool:
@@ -37,25 +38,36 @@ def directory() -> Path:
     return Path(os.environ.get("BC_CACHE_DIR") or ROOT / ".cache")
 
 
-def _code_files() -> list[Path]:
-    return [
+def _code_files(patterns: tuple[str, ...]) -> list[Path]:
+    return sorted({
         path
-        for folder, patterns in _CODE
         for pattern in patterns
-        for path in sorted((ROOT / folder).rglob(pattern))
-        if "__pycache__" not in path.parts
-    ]
+        for path in ROOT.glob(pattern)
+        if path.is_file() and "__pycache__" not in path.parts
+    })
 
 
-def fingerprint() -> str:
-    """SHA-256 of the code under sitekit/ and snippets/ and the package versions.
+def packages() -> list[str]:
+    """The names pinned in requirements.txt (name==version lines)."""
+    names = []
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            names.append(line.split("==", 1)[0].strip())
+    return names
+
+
+def fingerprint(code: tuple[str, ...] = _CODE) -> str:
+    """SHA-256 of the files matching `code` (globs under the project root;
+    by default all of sitekit/ and snippets/), of Python's version and of
+    the installed version of every package pinned in requirements.txt.
     Recomputed when a file's size or modification time changes, so that
     `mkdocs serve` sees an edited snippet."""
-    files = _code_files()
+    files = _code_files(tuple(code) + ("requirements.txt",))
     return _fingerprint(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _fingerprint(signature: tuple) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -64,7 +76,7 @@ def _fingerprint(signature: tuple) -> str:
         path = Path(name)
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    for package in _PACKAGES:
+    for package in packages():
         try:
             digest.update(f"{package}=={version(package)}\0".encode())
         except PackageNotFoundError:
@@ -72,8 +84,9 @@ def _fingerprint(signature: tuple) -> str:
     return digest.hexdigest()
 
 
-def key(namespace: str, *parts: Any) -> str:
-    payload = json.dumps([namespace, fingerprint(), *parts], sort_keys=True, default=str)
+def key(namespace: str, *parts: Any, code: tuple[str, ...] = _CODE) -> str:
+    """The key of a result computed from `parts` by the code in `code`."""
+    payload = json.dumps([namespace, fingerprint(code), *parts], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -121,11 +134,12 @@ def start(namespace: str, parts: tuple, compute: Callable[..., Any], *args: Any)
     return True
 
 
-def memo(namespace: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+def memo(namespace: str, parts: tuple, compute: Callable[[], Any], code: tuple[str, ...] = _CODE) -> Any:
     """compute(), or its stored result for the same parts and code, or the
     result of a worker that start() gave it to. The value must survive a JSON
-    round trip as it is (lists, not tuples)."""
-    digest = key(namespace, *parts)
+    round trip as it is (lists, not tuples). `code`: the files compute() reads
+    (globs), when fewer than all of sitekit/ and snippets/."""
+    digest = key(namespace, *parts, code=code)
     pending = _pending.pop(digest, None)
     found = pending.result() if pending is not None else load(namespace, digest)
     if found is not None:

@@ -7,6 +7,8 @@ Each job here is one that no Markdown extension does:
 - serve MathJax from its pinned PyPI package (no CDN, no copied files);
 - start the expensive checks in worker processes at the start of the build,
   and render the pages that summarise them last;
+- key mkdocs-jupyter's cache of the executed notebook by our code and
+  packages too, and keep the oracle's exact values (sitekit.cache);
 - typeset every formula of the site with that same MathJax at build time, so
   a malformed formula fails `mkdocs build --strict` with page and line.
 """
@@ -26,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitekit import accuracy, derivations, mathcheck  # noqa: E402
+from sitekit import accuracy, cache, derivations, mathcheck, oracle  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 
@@ -58,6 +60,15 @@ def on_config(config, **kwargs):
         if _filter not in handler.filters:
             handler.addFilter(_filter)
     _state["formulas"] = []
+    # mkdocs-jupyter caches an executed notebook by the notebook's bytes and
+    # its own options, not by the code and packages the notebook runs. So
+    # mkdocs.yml leaves its cache off, and here it is turned on in a folder
+    # named by the fingerprint of all of those (sitekit.cache): the same
+    # notebook under other code or packages is executed again.
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None and cache.enabled():
+        jupyter.config["cache"] = True
+        jupyter.config["cache_dir"] = str(cache.directory() / "notebooks" / cache.fingerprint())
     return config
 
 
@@ -156,6 +167,7 @@ def notebook_math(html: str) -> str:
 
 
 def on_post_build(config, **kwargs):
+    oracle.save()  # for `mkdocs serve`: the values of this build, kept now
     errors = mathcheck.check(_state["formulas"])
     for src_uri, line, tex, message in errors:
         where = f"docs/{src_uri}:{line}" if line else f"docs/{src_uri}"

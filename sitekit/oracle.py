@@ -2,10 +2,15 @@
 
 f' comes from `sympy.diff` of the definition, evaluated with mpmath at 50
 digits: nothing here shares a formula with the snippets.
+
+Exact values are kept in the content-hash cache (sitekit.cache), one file
+per function and parameters, keyed by this file and the definitions: the
+only code a value depends on. A snippet edit does not recompute them.
 """
 
 from __future__ import annotations
 
+import atexit
 import math
 from functools import lru_cache
 
@@ -13,9 +18,39 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from sitekit import cache
 from sitekit.definitions import DEFINITIONS, exact_values, x
 
 DIGITS = 50
+# The files an exact value is computed by (tests/test_cache.py checks that
+# this module and the definitions import nothing else of ours).
+CODE = ("sitekit/oracle.py", "sitekit/definitions*.py")
+
+# Stored exact values, by cache key: {"<which> <float.hex(x)>": mpf._mpf_}.
+_stores: dict[str, dict[str, list[int]]] = {}
+_unsaved: set[str] = set()
+
+
+def _stored(name: str, params: dict) -> str:
+    # Parameters by their exact binary value: 0.1 and float32(0.1) differ.
+    exact = sorted((k, float(v).hex()) for k, v in params.items())
+    digest = cache.key("oracle", name, exact, code=CODE)
+    if digest not in _stores:
+        _stores[digest] = cache.load("oracle", digest) or {}
+    return digest
+
+
+def save() -> None:
+    """Write the exact values computed in this process to the cache, merged
+    with what another process may have stored meanwhile."""
+    for digest in sorted(_unsaved):
+        merged = cache.load("oracle", digest) or {}
+        merged.update(_stores[digest])
+        cache.store("oracle", digest, merged)
+    _unsaved.clear()
+
+
+atexit.register(save)
 
 
 def _exp(value):
@@ -50,6 +85,7 @@ class Oracle:
             self.exprs[f"grad_{pname}"] = d.subs(values)
         self._funcs = {k: sp.lambdify(x, e, modules=[{"exp": _exp}, "mpmath"]) for k, e in self.exprs.items()}
         self._values: dict[tuple[str, float], mpmath.mpf] = {}
+        self._digest = _stored(name, params)
 
     @lru_cache(maxsize=None)
     def _limit(self, which: str, sign: int) -> mpmath.mpf:
@@ -70,7 +106,18 @@ class Oracle:
         """The exact value (to 50 digits) of f, grad or grad_<param> at a float."""
         key = (which, value)
         if key not in self._values:
-            self._values[key] = self._evaluate(which, value)
+            stored, name = _stores[self._digest], f"{which} {float(value).hex()}"
+            if name in stored:
+                # make_mpf: as stored, not rounded to the working precision.
+                self._values[key] = mpmath.mp.make_mpf(tuple(stored[name]))
+            else:
+                exact = self._evaluate(which, value)
+                if not isinstance(exact, mpmath.mpf):  # a constant branch gives an int
+                    with mpmath.workdps(DIGITS):
+                        exact = mpmath.mpf(exact)
+                self._values[key] = exact
+                stored[name] = [int(part) for part in exact._mpf_]
+                _unsaved.add(self._digest)
         return self._values[key]
 
     def _evaluate(self, which: str, value: float) -> mpmath.mpf:
@@ -128,9 +175,9 @@ def ulp_error(computed: np.ndarray, exact: list, dtype) -> np.ndarray:
             if t == 0:
                 out[i] = 0.0 if c == 0 else math.inf
                 continue
-            exponent = max(int(mpmath.floor(mpmath.log(abs(t), 2))), info.minexp)
-            unit = mpmath.ldexp(1, exponent - info.nmant)
-            out[i] = float(abs(mpmath.mpf(c) - t) / unit)
+            # floor(log2 |t|), from the binary exponent (t = m 2^e, 1/2 <= |m| < 1).
+            exponent = max(mpmath.frexp(t)[1] - 1, info.minexp)
+            out[i] = float(mpmath.ldexp(abs(mpmath.mpf(c) - t), info.nmant - exponent))
     return out
 
 

@@ -2,10 +2,15 @@
 
 Output is inline SVG, byte-for-byte deterministic, drawn in `currentColor`
 so that axes and labels follow the light or dark palette.
+
+The curves are evaluated at every build; drawing them (matplotlib, the slow
+part) is cached by content hash: of the data drawn, the titles and limits,
+this file and the package versions (sitekit.cache). New data, a new drawing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import matplotlib
@@ -13,6 +18,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+from sitekit import cache  # noqa: E402
+
+# The code a drawing depends on, besides its data and matplotlib.
+CODE = ("sitekit/plots.py",)
 
 _INK = "#010203"  # a colour no plot uses, swapped for currentColor afterwards
 _STYLE = {
@@ -41,6 +51,14 @@ def to_svg(fig) -> str:
     return svg.replace(_INK, "currentColor")
 
 
+def _drawn(kind: str, settings: list, data: list[np.ndarray], draw) -> str:
+    """draw(), or the SVG it gave before for the same data and settings."""
+    digest = hashlib.sha256()
+    for values in data:
+        digest.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    return cache.memo("plots", (kind, settings, digest.hexdigest()), draw, code=CODE)
+
+
 def plot_function(curves, lo=-6.0, hi=6.0, title="", n=1201, ylim=None) -> str:
     """curves: (label, function) pairs, each evaluated on one grid.
 
@@ -48,14 +66,23 @@ def plot_function(curves, lo=-6.0, hi=6.0, title="", n=1201, ylim=None) -> str:
     yields NaN or inf on the finite grid: a plot of bad data must not pass.
     """
     x = np.linspace(lo, hi, n)
+    ys = []
+    for label, fn in curves:
+        y = np.asarray(fn(x), dtype=np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"plot {title!r}: curve {label!r} is not finite on [{lo}, {hi}]")
+        ys.append(np.broadcast_to(y, x.shape))
+    labels = [label for label, _ in curves]
+    settings = [labels, lo, hi, title, n, None if ylim is None else list(ylim)]
+    return _drawn("function", settings, [x, *ys], lambda: _draw_function(x, labels, ys, title, ylim))
+
+
+def _draw_function(x, labels, ys, title, ylim) -> str:
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.4, 3.6))
         ax.axhline(0, color=_INK, lw=0.6, alpha=0.4)
         ax.axvline(0, color=_INK, lw=0.6, alpha=0.4)
-        for (label, fn), color in zip(curves, COLORS):
-            y = np.asarray(fn(x), dtype=np.float64)
-            if not np.all(np.isfinite(y)):
-                raise ValueError(f"plot {title!r}: curve {label!r} is not finite on [{lo}, {hi}]")
+        for label, y, color in zip(labels, ys, COLORS):
             ax.plot(x, y, label=label, color=color, lw=2)
         ax.set_xlabel("$x$")
         if ylim is not None:
@@ -76,16 +103,28 @@ def plot_gallery(curves, lo=-5.0, hi=5.0, columns=4, n=401) -> str:
     """curves: (name, f, f') triples; one small panel per activation, f and f'
     on the same axes, all panels the same scale of x."""
     x = np.linspace(lo, hi, n)
-    rows = -(-len(curves) // columns)
+    panels = []
+    for name, f, grad in curves:
+        pair = []
+        for fn, label in ((f, "f"), (grad, "f′")):
+            y = np.asarray(fn(x), dtype=np.float64)
+            if not np.all(np.isfinite(y)):
+                raise ValueError(f"gallery: {label} of {name} is not finite on [{lo}, {hi}]")
+            pair.append(np.broadcast_to(y, x.shape))
+        panels.append((name, pair))
+    settings = [[name for name, _ in panels], lo, hi, columns, n]
+    data = [x, *(y for _, pair in panels for y in pair)]
+    return _drawn("gallery", settings, data, lambda: _draw_gallery(x, panels, columns))
+
+
+def _draw_gallery(x, panels, columns) -> str:
+    rows = -(-len(panels) // columns)
     with plt.rc_context({**_STYLE, "font.size": 9}):
         fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.0 * rows), squeeze=False)
-        for ax in axes.flat[len(curves):]:
+        for ax in axes.flat[len(panels):]:
             ax.set_visible(False)
-        for ax, (name, f, grad) in zip(axes.flat, curves):
-            for fn, color, label in ((f, COLORS[0], "f"), (grad, COLORS[1], "f′")):
-                y = np.asarray(fn(x), dtype=np.float64)
-                if not np.all(np.isfinite(y)):
-                    raise ValueError(f"gallery: {label} of {name} is not finite on [{lo}, {hi}]")
+        for ax, (name, pair) in zip(axes.flat, panels):
+            for y, color, label in zip(pair, COLORS[:2], ("f", "f′")):
                 ax.plot(x, y, color=color, lw=1.5, label=label)
             ax.axhline(0, color=_INK, lw=0.5, alpha=0.4)
             ax.axvline(0, color=_INK, lw=0.5, alpha=0.4)

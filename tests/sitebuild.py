@@ -39,12 +39,14 @@ def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
 
 
 def copy_project(to: Path) -> Path:
-    """What the build reads (docs/, snippets/, sitekit/, mkdocs.yml), copied to `to`."""
+    """What the build reads (docs/, snippets/, sitekit/, mkdocs.yml, and
+    requirements.txt, whose pins are part of the cache's fingerprint), copied to `to`."""
     to.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for item in ("docs", "snippets", "sitekit"):
         shutil.copytree(ROOT / item, to / item, ignore=ignore)
-    shutil.copy(ROOT / "mkdocs.yml", to / "mkdocs.yml")
+    for item in ("mkdocs.yml", "requirements.txt"):
+        shutil.copy(ROOT / item, to / item)
     return to
 
 

@@ -288,7 +288,8 @@ def test_offline_build_is_byte_identical(site, tmp_path):
     loopback only, which the notebook's kernel needs), gives the same bytes
     as the first: nothing is downloaded and nothing depends on the clock.
     The first build ran with an empty cache, this one with the cache it
-    filled (sitekit.cache): cached results build the same site."""
+    filled (sitekit.cache: derivation verdicts, accuracy figures, exact
+    values, drawings, the executed notebook): cached results build the same site."""
     probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         if os.environ.get("CI") == "true":
@@ -298,6 +299,9 @@ def test_offline_build_is_byte_identical(site, tmp_path):
     run = subprocess.run(["unshare", "-rn", "sh", "-c", f"ip link set lo up && {command}"], cwd=ROOT,
                          capture_output=True, text=True, timeout=900, env=build_env())
     assert run.returncode == 0, run.stderr[-3000:]
+    # The notebook was not executed again: mkdocs-jupyter found it in the
+    # cache folder the hook named by the code's fingerprint.
+    assert re.search(r"Cache hit: \S*train_mlp\.ipynb", run.stderr), run.stderr[-3000:]
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(tmp_path / "site"): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second), set(first) ^ set(second)

@@ -4,13 +4,17 @@ the build shows."""
 
 from __future__ import annotations
 
+import ast
+import math
 import shutil
 from dataclasses import asdict
 from pathlib import Path
 
+import mpmath
+import numpy as np
 import pytest
 
-from sitekit import accuracy, cache, derivations
+from sitekit import accuracy, cache, derivations, oracle, plots
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGMOID_PAGE = ROOT / "docs" / "activations" / "sigmoid.md"
@@ -23,20 +27,132 @@ def fresh_cache(tmp_path, monkeypatch) -> Path:
     return tmp_path / "cache"
 
 
-def test_key_follows_every_code_file(tmp_path, monkeypatch):
-    """Editing any snippet or sitekit file changes every key."""
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch) -> Path:
+    """The code and requirements in a temporary folder, seen by the cache as
+    the project, so that a test can edit them."""
     for folder in ("sitekit", "snippets"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
     monkeypatch.setattr(cache, "ROOT", tmp_path)
+    return tmp_path
+
+
+def _edit(path: Path) -> None:
+    path.write_text(path.read_text() + "\n# edited\n")
+
+
+def test_key_follows_every_code_file(project_copy):
+    """Editing any snippet or sitekit file, or the requirements, changes every key."""
     before = cache.key("derivations", "same page")
     assert before == cache.key("derivations", "same page")
     assert before != cache.key("derivations", "another page")
-    for edited in ("snippets/activations/relu.py", "sitekit/definitions.py"):
-        path = tmp_path / edited
-        path.write_text(path.read_text() + "\n# edited\n")
+    for edited in ("snippets/activations/relu.py", "sitekit/definitions.py", "sitekit/plots.py", "requirements.txt"):
+        _edit(project_copy / edited)
         after = cache.key("derivations", "same page")
         assert after != before, edited
         before = after
+
+
+def test_key_follows_every_pinned_package(project_copy, monkeypatch):
+    """An upgraded package (here: another version reported for NumPy) changes the key."""
+    import importlib.metadata
+
+    assert "numpy" in cache.packages() and "matplotlib" in cache.packages()
+    before = cache.key("plots", "same", code=plots.CODE)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0" if name == "numpy" else real(name))
+    cache._fingerprint.cache_clear()
+    assert cache.key("plots", "same", code=plots.CODE) != before
+    cache._fingerprint.cache_clear()
+
+
+def test_narrow_keys_follow_their_own_files_only(project_copy):
+    """The oracle's values depend on the oracle and the definitions; a drawing
+    on sitekit/plots.py. Editing a snippet leaves both keys alone; editing
+    their own files changes them."""
+    oracle_key = cache.key("oracle", "relu", code=oracle.CODE)
+    plot_key = cache.key("plots", "relu", code=plots.CODE)
+    _edit(project_copy / "snippets/activations/relu.py")
+    _edit(project_copy / "sitekit/accuracy.py")
+    assert cache.key("oracle", "relu", code=oracle.CODE) == oracle_key
+    assert cache.key("plots", "relu", code=plots.CODE) == plot_key
+    _edit(project_copy / "sitekit/definitions_exp.py")
+    assert cache.key("oracle", "relu", code=oracle.CODE) != oracle_key
+    assert cache.key("plots", "relu", code=plots.CODE) == plot_key
+    oracle_key = cache.key("oracle", "relu", code=oracle.CODE)
+    _edit(project_copy / "sitekit/oracle.py")
+    assert cache.key("oracle", "relu", code=oracle.CODE) != oracle_key
+    _edit(project_copy / "sitekit/plots.py")
+    assert cache.key("plots", "relu", code=plots.CODE) != plot_key
+
+
+def _our_imports(path: Path) -> set[str]:
+    """The sitekit modules a file imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "sitekit":
+            found |= {f"sitekit.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sitekit."):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("sitekit.")}
+    return found
+
+
+@pytest.mark.parametrize("module", [oracle, plots], ids=lambda m: m.__name__)
+def test_narrow_code_lists_cover_every_import(module):
+    """A narrow key is only safe if the code it names is all the code that
+    runs: every sitekit module the named files import is named too (the
+    cache itself only files results away)."""
+    named = {path for pattern in module.CODE for path in ROOT.glob(pattern)}
+    assert Path(module.__file__).resolve() in {p.resolve() for p in named}
+    for path in named:
+        for imported in _our_imports(path) - {"sitekit.cache"}:
+            target = ROOT / (imported.replace(".", "/") + ".py")
+            assert target in named, f"{path.name} imports {imported}, which {module.__name__}.CODE leaves out"
+
+
+def test_stored_exact_values_are_the_computed_ones(fresh_cache, monkeypatch):
+    """Exact values read back from the cache are the computed ones, bit for
+    bit (not rounded to mpmath's working precision), at ordinary points, a
+    constant branch, ±inf and NaN; a new parameter value is not read from
+    another's store."""
+    points = [-1.3, -0.0, 0.0, 2.5, 1e-300, -710.0, math.inf, -math.inf, math.nan]
+    monkeypatch.setattr(oracle, "_stores", {})
+    computed = {which: oracle.Oracle("celu", alpha=0.3).many(which, points) for which in ("f", "grad")}
+    computed_relu = oracle.Oracle("relu").many("grad", points)  # 0 and 1: constant branches
+    oracle.save()
+    assert list(fresh_cache.joinpath("oracle").glob("*.json"))
+    monkeypatch.setattr(oracle, "_stores", {})
+
+    def refuse(*args):
+        raise AssertionError("computed again, not read from the cache")
+
+    monkeypatch.setattr(oracle.Oracle, "_evaluate", refuse)
+    for which, values in computed.items():
+        stored = oracle.Oracle("celu", alpha=0.3).many(which, points)
+        assert [v._mpf_ for v in stored] == [v._mpf_ for v in values], which
+    assert [v._mpf_ for v in oracle.Oracle("relu").many("grad", points)] == [v._mpf_ for v in computed_relu]
+    assert all(isinstance(v, mpmath.mpf) for v in computed_relu)
+    with pytest.raises(AssertionError, match="computed again"):
+        oracle.Oracle("celu", alpha=float(np.float32(0.3))).many("f", [1.0])
+
+
+def test_a_drawing_is_reused_only_for_the_same_data(fresh_cache, monkeypatch):
+    svg = plots.plot_function([("f", np.tanh)], lo=-2, hi=2, n=51)
+    assert svg.startswith('<div class="bc-plot"><svg')
+    drawn = []
+    draw = plots._draw_function
+    monkeypatch.setattr(plots, "_draw_function", lambda *a: drawn.append(1) or draw(*a))
+    assert plots.plot_function([("f", np.tanh)], lo=-2, hi=2, n=51) == svg
+    assert drawn == []
+    # Data one ULP apart at one point: drawn again.
+    nudged = plots.plot_function([("f", lambda x: np.where(x == 0, 5e-324, np.tanh(x)))], lo=-2, hi=2, n=51)
+    assert drawn == [1]
+    assert plots.plot_function([("f", np.tanh)], lo=-2, hi=2, n=51, title="t") != svg
+    assert drawn == [1, 1]
+    assert nudged.startswith('<div class="bc-plot"><svg')
 
 
 def test_memo_computes_once_and_off_means_off(fresh_cache, monkeypatch):

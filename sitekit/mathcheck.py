@@ -3,6 +3,11 @@
 MathJax comes from the PyPI package django-static-mathjax (a plain copy of
 MathJax 3.2.2). The check runs it in Node with the very configuration the
 pages use, so a formula that passes here is one the browser can typeset.
+
+Each formula's verdict is kept in the content-hash cache (sitekit.cache),
+keyed by this file, the checker script, the page configuration, the package
+versions and Node's version: a build sends Node only formulas it has not
+seen under the same code.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from pathlib import Path
 
 import mathjax
 
+from sitekit import cache
+
 ROOT = Path(__file__).resolve().parent.parent
 MATHJAX_ES5 = str(Path(mathjax.__file__).parent / "static" / "mathjax" / "es5")
 CONFIG_JS = ROOT / "docs" / "javascripts" / "mathjax-config.js"
@@ -23,6 +30,9 @@ CHECKER_JS = Path(__file__).with_name("mathcheck.js")
 
 # What the pages load: the combined TeX-to-SVG component, plus the pieces it
 # fetches on demand (TeX extensions by autoload, menu and accessibility).
+# What a verdict depends on, besides the formula and the package versions.
+CODE = ("sitekit/mathcheck.py", "sitekit/mathcheck.js", "docs/javascripts/mathjax-config.js")
+
 _SERVED = ("tex-svg.js", "input/tex/extensions", "ui", "a11y", "sre", "adaptors")
 
 _BLOCK = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.S)
@@ -72,11 +82,20 @@ def check(formulas: list[tuple]) -> list[tuple]:
     node = shutil.which("node")
     if node is None:
         return [("(site)", None, "", "Node.js is not installed, so no formula could be checked")]
-    payload = json.dumps([[tex, display] for _, _, tex, display in formulas])
-    run = subprocess.run(
-        [node, str(CHECKER_JS), MATHJAX_ES5, str(CONFIG_JS)],
-        input=payload, capture_output=True, text=True, timeout=300,
-    )
-    if run.returncode != 0:
-        return [("(site)", None, "", f"the MathJax check crashed: {run.stderr.strip()}")]
-    return [(*formulas[i][:3], message) for i, message in json.loads(run.stdout)]
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    digest = cache.key("mathjax", version, code=CODE)
+    # {json [tex, display]: MathJax's message, or None for a formula it typesets}
+    verdicts = cache.load("mathjax", digest) or {}
+    names = [json.dumps([tex, display]) for _, _, tex, display in formulas]
+    unseen = sorted(set(names) - set(verdicts))
+    if unseen:
+        run = subprocess.run(
+            [node, str(CHECKER_JS), MATHJAX_ES5, str(CONFIG_JS)],
+            input="[" + ",".join(unseen) + "]", capture_output=True, text=True, timeout=300,
+        )
+        if run.returncode != 0:
+            return [("(site)", None, "", f"the MathJax check crashed: {run.stderr.strip()}")]
+        verdicts.update(dict.fromkeys(unseen))
+        verdicts.update({unseen[i]: message for i, message in json.loads(run.stdout)})
+        cache.store("mathjax", digest, verdicts)
+    return [(*row[:3], verdicts[name]) for row, name in zip(formulas, names) if verdicts[name] is not None]

@@ -14,7 +14,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from sitekit import accuracy, cache, derivations, oracle, plots
+from sitekit import accuracy, cache, derivations, mathcheck, oracle, plots
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGMOID_PAGE = ROOT / "docs" / "activations" / "sigmoid.md"
@@ -100,14 +100,14 @@ def _our_imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", [oracle, plots], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [oracle, plots, mathcheck], ids=lambda m: m.__name__)
 def test_narrow_code_lists_cover_every_import(module):
     """A narrow key is only safe if the code it names is all the code that
     runs: every sitekit module the named files import is named too (the
     cache itself only files results away)."""
     named = {path for pattern in module.CODE for path in ROOT.glob(pattern)}
     assert Path(module.__file__).resolve() in {p.resolve() for p in named}
-    for path in named:
+    for path in (p for p in named if p.suffix == ".py"):
         for imported in _our_imports(path) - {"sitekit.cache"}:
             target = ROOT / (imported.replace(".", "/") + ".py")
             assert target in named, f"{path.name} imports {imported}, which {module.__name__}.CODE leaves out"
@@ -208,3 +208,22 @@ def test_accuracy_figures_from_the_cache_are_the_measured_ones(fresh_cache):
     assert accuracy.results("relu") == measured  # computed and stored
     assert accuracy.results("relu") == measured  # read back
     assert {(r["which"], r["role"]) for r in measured} >= {("f", "ours"), ("grad", "ours"), ("f", "naive")}
+
+
+def test_formula_verdicts_from_the_cache_are_the_checked_ones(fresh_cache, monkeypatch):
+    """MathJax's verdict on each formula is kept; a second check of the same
+    formulas does not start MathJax, and gives the same errors; a formula
+    not seen before is still checked."""
+    rows = [("a.md", 1, r"\frac{1}{2}", False), ("a.md", 2, r"\frac{1}{", True),
+            ("b.md", 3, r"\sigmaa", False), ("c.md", 4, r"\frac{1}{2}", False)]
+    first = mathcheck.check(rows)
+    assert [(page, line) for page, line, _, _ in first] == [("a.md", 2), ("b.md", 3)]
+    assert "Missing close brace" in first[0][3] and "Undefined control sequence" in first[1][3]
+    started = []
+    run = mathcheck.subprocess.run
+    monkeypatch.setattr(mathcheck.subprocess, "run", lambda command, **kw: started.append(command) or run(command, **kw))
+    assert mathcheck.check(rows) == first
+    assert all("--version" in command for command in started), started
+    more = mathcheck.check(rows + [("d.md", 5, r"\left(x", False)])
+    assert more[:2] == first and more[2][:2] == ("d.md", 5)
+    assert any(str(mathcheck.CHECKER_JS) in command for command in started)

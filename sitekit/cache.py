@@ -105,14 +105,19 @@ def load(namespace: str, digest: str) -> Any | None:
 
 
 def store(namespace: str, digest: str, value: Any) -> None:
-    """Write atomically, so a reader never sees half a file."""
+    """Write atomically, so a reader never sees half a file. Where the cache
+    folder cannot be written (a read-only checkout), nothing is kept: the
+    result is computed again next time, which is slower, never wrong."""
     if not enabled():
         return
     path = _path(namespace, digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
-        json.dump(value, f)
-    os.replace(f.name, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
+            json.dump(value, f)
+        os.replace(f.name, path)
+    except OSError:
+        return
 
 
 _pool: list[ProcessPoolExecutor] = []

@@ -227,3 +227,15 @@ def test_formula_verdicts_from_the_cache_are_the_checked_ones(fresh_cache, monke
     more = mathcheck.check(rows + [("d.md", 5, r"\left(x", False)])
     assert more[:2] == first and more[2][:2] == ("d.md", 5)
     assert any(str(mathcheck.CHECKER_JS) in command for command in started)
+
+
+def test_an_unwritable_cache_is_only_unused(tmp_path, monkeypatch):
+    """A cache folder that cannot be made (here a file is in the way): every
+    result is computed, none kept, and nothing fails."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("BC_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.delenv("BC_CACHE", raising=False)
+    calls = []
+    assert cache.memo("test", ("b",), lambda: calls.append(1) or len(calls)) == 1
+    assert cache.memo("test", ("b",), lambda: calls.append(1) or len(calls)) == 2

@@ -43,7 +43,7 @@ def _stored(name: str, params: dict) -> str:
 def save() -> None:
     """Write the exact values computed in this process to the cache, merged
     with what another process may have stored meanwhile."""
-    for digest in sorted(_unsaved):
+    for digest in sorted(_unsaved & set(_stores)):
         merged = cache.load("oracle", digest) or {}
         merged.update(_stores[digest])
         cache.store("oracle", digest, merged)

@@ -167,7 +167,7 @@ def notebook_math(html: str) -> str:
 
 
 def on_post_build(config, **kwargs):
-    oracle.save()  # for `mkdocs serve`: the values of this build, kept now
+    oracle.save()  # the exact values this build computed, kept for the next
     errors = mathcheck.check(_state["formulas"])
     for src_uri, line, tex, message in errors:
         where = f"docs/{src_uri}:{line}" if line else f"docs/{src_uri}"

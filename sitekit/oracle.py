@@ -10,7 +10,6 @@ only code a value depends on. A snippet edit does not recompute them.
 
 from __future__ import annotations
 
-import atexit
 import math
 from functools import lru_cache
 
@@ -42,15 +41,15 @@ def _stored(name: str, params: dict) -> str:
 
 def save() -> None:
     """Write the exact values computed in this process to the cache, merged
-    with what another process may have stored meanwhile."""
+    with what another process may have stored meanwhile. The build calls this
+    (sitekit/hooks.py, after each build); the tests do not, so the stores hold
+    what the pages use, not the millions of points the tests sweep."""
     for digest in sorted(_unsaved & set(_stores)):
         merged = cache.load("oracle", digest) or {}
         merged.update(_stores[digest])
         cache.store("oracle", digest, merged)
     _unsaved.clear()
 
-
-atexit.register(save)
 
 
 def _exp(value):

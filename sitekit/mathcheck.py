@@ -28,11 +28,11 @@ MATHJAX_ES5 = str(Path(mathjax.__file__).parent / "static" / "mathjax" / "es5")
 CONFIG_JS = ROOT / "docs" / "javascripts" / "mathjax-config.js"
 CHECKER_JS = Path(__file__).with_name("mathcheck.js")
 
-# What the pages load: the combined TeX-to-SVG component, plus the pieces it
-# fetches on demand (TeX extensions by autoload, menu and accessibility).
 # What a verdict depends on, besides the formula and the package versions.
 CODE = ("sitekit/mathcheck.py", "sitekit/mathcheck.js", "docs/javascripts/mathjax-config.js")
 
+# What the pages load: the combined TeX-to-SVG component, plus the pieces it
+# fetches on demand (TeX extensions by autoload, menu and accessibility).
 _SERVED = ("tex-svg.js", "input/tex/extensions", "ui", "a11y", "sre", "adaptors")
 
 _BLOCK = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.S)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import math
-import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import mpmath
 import numpy as np
 import pytest
 
+from sitebuild import copy_project
 from sitekit import accuracy, cache, derivations, mathcheck, oracle, plots
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +31,7 @@ def fresh_cache(tmp_path, monkeypatch) -> Path:
 def project_copy(tmp_path, monkeypatch) -> Path:
     """The code and requirements in a temporary folder, seen by the cache as
     the project, so that a test can edit them."""
-    for folder in ("sitekit", "snippets"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    copy_project(tmp_path)
     monkeypatch.setattr(cache, "ROOT", tmp_path)
     return tmp_path
 

@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitekit import accuracy, cache, derivations, mathcheck, oracle  # noqa: E402
+from sitekit import accuracy, cache, derivations, links, mathcheck, oracle  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 
-_state: dict = {"page": None, "formulas": []}
+_state: dict = {"page": None, "formulas": [], "files": None}
 
 
 class _NamePage(logging.Filter):
@@ -79,6 +79,7 @@ SUMMARY_PAGES = ("index.md", "about.md", "accuracy.md")
 
 
 def on_files(files, config, **kwargs):
+    _state["files"] = files
     for src_uri in SUMMARY_PAGES:
         file = files.get_file_from_path(src_uri)
         if file is not None:
@@ -133,6 +134,9 @@ def _mark_blocks(markdown: str, outcomes, src_uri: str) -> str:
 def on_page_content(html, page, **kwargs):
     if page.file.src_uri.endswith(".ipynb"):
         html = notebook_math(html)
+    html, broken = links.rewrite(html, page.file.src_uri, _state["files"])
+    for message in broken:
+        log.warning(f"docs/{page.file.src_uri}: {message}")
     source = page.file.content_string if page.file.src_uri.endswith(".md") else ""
     for tex, display in mathcheck.formulas_in_html(html):
         _state["formulas"].append((page.file.src_uri, mathcheck.line_of(tex, source), tex, display))

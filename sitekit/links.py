@@ -51,6 +51,8 @@ def _resolve(href: str, src_uri: str, page_file, files, broken: list[str]) -> st
     if target is None or not target.is_documentation_page():
         broken.append(f"link '{href}' in generated HTML: no such page (resolved to docs/{target_uri})")
         return None
+    if target_uri == src_uri and src_uri.endswith(".ipynb"):
+        return None  # a notebook's link to itself is its download (mkdocs-jupyter's include_source copy)
     if fragment:
         _expect_anchor(page_file, target, fragment, href)
     return urlunsplit(("", "", target.url_relative_to(page_file), query, fragment))

@@ -153,7 +153,9 @@ def test_crawl_without_site_url_maps_absolute_paths_to_the_root(tmp_path):
 def files() -> Files:
     docs = Files([File(uri, "/docs", "/site", use_directory_urls=True)
                   for uri in ("index.md", "about.md", "activations/index.md", "activations/sigmoid.md",
-                              "img/plot.png")])
+                              "img/plot.png", "backprop/train_mlp.ipynb")])
+    notebook = docs.get_file_from_path("backprop/train_mlp.ipynb")
+    notebook.is_documentation_page = lambda: True  # as mkdocs-jupyter's NotebookFile
     for file in docs.documentation_pages():
         file.page = SimpleNamespace(links_to_anchors={}, present_anchor_ids=set())
     return docs
@@ -166,6 +168,13 @@ def test_rewrite_turns_a_page_link_into_its_url(files):
     assert (html, broken) == ('<a title="t" href="../activations/sigmoid/">s</a>', [])
     html, _ = links.rewrite('<a href="../index.md">home</a>', "activations/sigmoid.md", files)
     assert html == '<a href="../../">home</a>'
+
+
+def test_rewrite_leaves_a_notebooks_download_link(files):
+    source = '<a href="train_mlp.ipynb">Download the notebook</a>'
+    assert links.rewrite(source, "backprop/train_mlp.ipynb", files) == (source, [])
+    html, _ = links.rewrite('<a href="../backprop/train_mlp.ipynb">train</a>', "activations/index.md", files)
+    assert html == '<a href="../backprop/train_mlp/">train</a>'
 
 
 def test_rewrite_keeps_the_fragment_and_hands_it_to_anchor_validation(files):

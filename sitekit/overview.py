@@ -143,14 +143,15 @@ def names_table() -> str:
 
 
 def gallery() -> str:
-    """Small multiples of f and f′ for every elementwise activation, one figure."""
-    from sitekit.plots import plot_gallery
+    """Small multiples of f and f′ for every elementwise activation, one
+    small figure each, titled with its page's heading and linking to it."""
+    from sitekit.plots import page_title, plot_gallery
 
-    curves = []
+    panels = []
     for name in elementwise_names():
         module = snippet(name)
-        curves.append((name, getattr(module, name), getattr(module, f"{name}_grad")))
-    return plot_gallery(curves)
+        panels.append((page_title(name), f"{name}.md", getattr(module, name), getattr(module, f"{name}_grad")))
+    return plot_gallery(panels)
 
 
 def conventions_table() -> str:

@@ -4,19 +4,19 @@ Each job here is one that no Markdown extension does:
 - put the repository root on sys.path, so executed blocks can import sitekit;
 - name the page in every warning logged while that page is rendered
   (markdown-exec names only the block);
-- serve MathJax from its pinned PyPI package (no CDN, no copied files);
 - start the expensive checks in worker processes at the start of the build,
   and render the pages that summarise them last;
 - key mkdocs-jupyter's cache of the executed notebook by our code and
   packages too, and keep the oracle's exact values (sitekit.cache);
-- typeset every formula of the site with that same MathJax at build time, so
-  a malformed formula fails `mkdocs build --strict` with page and line.
+- resolve and validate links in HTML that executed blocks write (sitekit.links);
+- typeset every formula at build time with the pinned MathJax (sitekit.typeset):
+  pages carry SVG and load no MathJax, and a malformed formula fails
+  `mkdocs build --strict` with page and line.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import posixpath
 import re
 import sys
@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitekit import accuracy, cache, derivations, links, mathcheck, oracle  # noqa: E402
+from sitekit import accuracy, cache, derivations, links, oracle, typeset  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 
-_state: dict = {"page": None, "formulas": [], "files": None}
+_state: dict = {"page": None, "files": None, "typesetter": None}
 
 
 class _NamePage(logging.Filter):
@@ -59,7 +59,7 @@ def on_config(config, **kwargs):
     for handler in logging.getLogger("mkdocs").handlers:
         if _filter not in handler.filters:
             handler.addFilter(_filter)
-    _state["formulas"] = []
+    _state["typesetter"] = typeset.Typesetter()
     # mkdocs-jupyter caches an executed notebook by the notebook's bytes and
     # its own options, not by the code and packages the notebook runs. So
     # mkdocs.yml leaves its cache off, and here it is turned on in a folder
@@ -76,6 +76,7 @@ def on_config(config, **kwargs):
 # every other page (run by worker processes from the start of the build)
 # are done by the time they are needed.
 SUMMARY_PAGES = ("index.md", "about.md", "accuracy.md")
+MATHJAX_CSS = "assets/stylesheets/mathjax.css"
 
 
 def on_files(files, config, **kwargs):
@@ -87,14 +88,8 @@ def on_files(files, config, **kwargs):
             files.append(file)
     derivations.prefetch(sorted(Path(config["docs_dir"]).rglob("*.md")))
     accuracy.prefetch()
-    for rel in mathcheck.mathjax_files():
-        files.append(
-            File.generated(
-                config,
-                f"assets/mathjax/{rel}",
-                abs_src_path=os.path.join(mathcheck.MATHJAX_ES5, rel),
-            )
-        )
+    # MathJax's CSS for the SVG the build puts in the pages (mkdocs.yml's extra_css).
+    files.append(File.generated(config, MATHJAX_CSS, content=_state["typesetter"].stylesheet()))
     return files
 
 
@@ -138,8 +133,11 @@ def on_page_content(html, page, **kwargs):
     for message in broken:
         log.warning(f"docs/{page.file.src_uri}: {message}")
     source = page.file.content_string if page.file.src_uri.endswith(".md") else ""
-    for tex, display in mathcheck.formulas_in_html(html):
-        _state["formulas"].append((page.file.src_uri, mathcheck.line_of(tex, source), tex, display))
+    html, errors = _state["typesetter"].page(html)
+    for tex, message in errors:
+        line = typeset.line_of(tex, source)
+        where = f"docs/{page.file.src_uri}:{line}" if line else f"docs/{page.file.src_uri}"
+        log.warning(f"{where}: MathJax cannot typeset formula: {message}\n    {tex.strip()[:200]}")
     _state["page"] = None
     return html
 
@@ -172,7 +170,4 @@ def notebook_math(html: str) -> str:
 
 def on_post_build(config, **kwargs):
     oracle.save()  # the exact values this build computed, kept for the next
-    errors = mathcheck.check(_state["formulas"])
-    for src_uri, line, tex, message in errors:
-        where = f"docs/{src_uri}:{line}" if line else f"docs/{src_uri}"
-        log.warning(f"{where}: MathJax cannot typeset formula: {message}\n    {tex.strip()[:200]}")
+    _state["typesetter"].close()

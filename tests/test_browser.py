@@ -1,11 +1,15 @@
 """The built site in a real browser: Debian's chromium driven by Playwright.
 
-Every page is served from 127.0.0.1 and visited: no console error, no failed
-request, no request to another host, every formula typeset by MathJax with
-no error, in at most 3 s. Instant navigation re-typesets; search finds the
-sigmoid page; the copy button copies the snippet's exact text, which runs in
-a fresh Python; the palette toggle works (screenshots of one page in each
-palette are kept in test-artifacts/); the notebook page shows math and output.
+Every page is served from 127.0.0.1 and visited with an empty cache: no
+console error, no failed request, no request to another host, no MathJax
+loaded (the build typesets every formula to SVG), math visible at first
+paint. Each page is laid out as a reader sees it: display formulas at their
+natural width on a 390 px phone and a 768 px tablet, nothing wider than a
+320 px screen, no table clipped and no code name broken at 1280 px, every
+table column on paper. Instant navigation keeps the page alive; the
+previous/next footer, a 404 page under a sub-path, search ranking for each
+function's name, the copy button, the palette toggle and the notebook page
+are tested too. Timings and transfer sizes go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -24,15 +28,15 @@ from conftest import BROWSER_TIMINGS as TIMINGS
 from sitebuild import ROOT, nav_pages
 
 ARTIFACTS = ROOT / "test-artifacts"
-# Issue targets: all math typeset within 1 s of loading a page, and a page's
-# own transfer (its HTML and anything only it loads; not the theme, MathJax
-# and search assets every page shares, which the browser caches) within 1 MB.
-# A test fails at 3x a target, so that a regression is caught.
-TYPESET_TARGET_S = 1.0
-PAGE_BYTES_TARGET = 1_000_000
-TYPESET_LIMIT_S = 3 * TYPESET_TARGET_S
+# Issue targets, measured with an empty cache: math visible within 0.5 s of
+# navigation; a typical activation page within 600 kB transferred, the
+# search index aside. A page fails at 3x a target, so a regression is caught;
+# the typical page's size is held to its target.
+VISIBLE_TARGET_S = 0.5
+PAGE_BYTES_TARGET = 600_000
+VISIBLE_LIMIT_S = 3 * VISIBLE_TARGET_S
 PAGE_BYTES_LIMIT = 3 * PAGE_BYTES_TARGET
-SHARED_ASSETS = ("assets/", "javascripts/", "stylesheets/", "search/")
+SEARCH_INDEX = "search/search_index.json"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -52,20 +56,62 @@ def url_of(base: str, page: str) -> str:
     return base + ("" if stem == "index" else stem.removesuffix("/index") + "/")
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+def site_path() -> tuple[str, str]:
+    """The origin and path of site_url (mkdocs.yml, SITE_URL in the environment)."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.config import load_config
+
+    url = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"])
+    return f"{url.scheme}://{url.netloc}", url.path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """The site as GitHub Pages serves it, at site_url's path on 127.0.0.1:
+    an unknown URL gets 404.html with status 404, and the sitemap names this
+    server (as the published one names the published site), so that instant
+    navigation finds every page in it."""
+
+    origin, prefix, local = "", "/", ""
+
     def log_message(self, *args):
         pass
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return "/nonexistent"
+        return super().translate_path("/" + path.removeprefix(self.prefix))
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path.split("?")[0]))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if path.name == "sitemap.xml" and path.is_file():
+            return self._send(200, path.read_bytes().replace(self.origin.encode(), self.local.encode()), "text/xml")
+        if not path.is_file():
+            return self._send(404, (Path(self.directory) / "404.html").read_bytes(), "text/html")
+        return super().send_head()
+
+    def _send(self, status: int, body: bytes, kind: str):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The base URL of the site, served from 127.0.0.1 at site_url's path."""
+    origin, prefix = site_path()
+    handler_class = type("Handler", (_PagesHandler,), {"origin": origin, "prefix": prefix})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(site)))
+    handler_class.local = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"{handler_class.local}{prefix}"
+    httpd.shutdown()
+    httpd.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -92,30 +138,63 @@ class Watch:
     def __init__(self, page, base: str):
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.urls: list[str] = []
         self.bytes: dict[str, int] = {}  # URL -> bytes transferred (Content-Length)
         page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+        page.on("request", lambda r: self.urls.append(r.url))
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else self.foreign.append(r.url))
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         page.on("response", lambda r: self.bytes.__setitem__(r.url, int(r.headers.get("content-length", 0))))
         self.base = base
 
-    def own_bytes(self) -> int:
-        """Bytes of this page's own requests: not the shared theme, MathJax and search assets."""
-        return sum(n for url, n in self.bytes.items() if not url.removeprefix(self.base).startswith(SHARED_ASSETS))
-
-    def shared_bytes(self) -> int:
-        return sum(n for url, n in self.bytes.items() if url.removeprefix(self.base).startswith(SHARED_ASSETS))
+    def page_bytes(self) -> int:
+        """Everything the page transferred with an empty cache, the search index aside."""
+        return sum(n for url, n in self.bytes.items() if not url.removeprefix(self.base).startswith(SEARCH_INDEX))
 
 
+# Every formula is SVG from the build: an arithmatex element without an SVG
+# is TeX shown as text. Math is visible at the first paint that shows the
+# article (the SVG is in the HTML; no script has to run).
 MATH_STATE = """async () => {
-  await MathJax.startup.promise;
   const all = [...document.querySelectorAll('.arithmatex')];
-  const typeset = all.filter(el => el.querySelector('mjx-container'));
-  const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(e => e.textContent);
-  return {math: all.length, typeset: typeset.length, errors};
+  const typeset = all.filter(el => el.querySelector('mjx-container > svg'));
+  const paint = await new Promise(resolve => {
+    new PerformanceObserver(list => {
+      const entry = list.getEntriesByName('first-contentful-paint')[0];
+      if (entry) resolve(entry);
+    }).observe({type: 'paint', buffered: true});
+    setTimeout(() => resolve(null), 5000);
+  });
+  return {math: all.length, typeset: typeset.length, mathjax: typeof window.MathJax,
+          visible: paint ? paint.startTime / 1000 : null};
 }"""
+
+# Layout checks, in CSS px. Display formulas: rendered width of each SVG.
+DISPLAY_WIDTHS = "() => [...document.querySelectorAll('div.arithmatex svg')].map(s => s.getBoundingClientRect().width)"
+# Table cells past the right edge of a box that does not scroll (clipped),
+# and inline code in a table broken over two lines.
+TABLE_DEFECTS = """() => {
+  const out = [];
+  document.querySelectorAll('article table').forEach((table, i) => {
+    let box = null;
+    for (let a = table.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') { box = a; break; }
+    }
+    const scrolls = box && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+    const right = box ? box.getBoundingClientRect().right : innerWidth;
+    const cut = [...table.querySelectorAll('th, td')].filter(c => c.getBoundingClientRect().right > right + 1);
+    if (cut.length && !scrolls) out.push(`table ${i + 1}: ${cut.length} cells clipped, first: ${cut[0].textContent.slice(0, 40)}`);
+    if (matchMedia('screen').matches) {
+      table.querySelectorAll('code').forEach(code => {
+        if (code.getClientRects().length > 1) out.push(`table ${i + 1}: code broken over lines: ${code.textContent}`);
+      });
+    }
+  });
+  return out;
+}"""
+OVERFLOW = "() => document.documentElement.scrollWidth - innerWidth"
 
 
 def typeset_state(page) -> dict:
@@ -123,63 +202,145 @@ def typeset_state(page) -> dict:
 
 
 @pytest.mark.parametrize("page_path", nav_pages())
-def test_every_page_loads_clean_and_typesets_its_math(context, server, page_path):
+def test_every_page_loads_clean_with_its_math_at_first_paint(context, server, page_path):
     page = context.new_page()
     watch = Watch(page, server)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url_of(server, page_path), wait_until="load")
     state = typeset_state(page)
-    seconds = page.evaluate("() => performance.now()") / 1000  # since navigation started
-    TIMINGS.append((page_path, seconds, state["math"], watch.own_bytes(), watch.shared_bytes()))
+    page.wait_for_timeout(200)  # the search worker's requests, counted in the page's bytes
+    if state["visible"] is not None:
+        TIMINGS.append((page_path, state["visible"], state["math"], watch.page_bytes(), 0))
     assert not watch.errors, f"{page_path}: {watch.errors}"
     assert not watch.foreign, f"{page_path}: requests to other hosts: {watch.foreign}"
-    assert state["typeset"] == state["math"], f"{page_path}: {state['typeset']} of {state['math']} formulas typeset"
-    assert not state["errors"], f"{page_path}: MathJax errors {state['errors']}"
-    assert seconds <= TYPESET_LIMIT_S, f"{page_path}: math typeset after {seconds:.2f} s"
-    assert watch.own_bytes() <= PAGE_BYTES_LIMIT, f"{page_path}: {watch.own_bytes()} bytes of its own"
+    assert not [u for u in watch.urls if "mathjax" in u.lower() and u.endswith(".js")], f"{page_path}: loads MathJax"
+    assert state["mathjax"] == "undefined", f"{page_path}: MathJax runs in the browser"
+    assert state["typeset"] == state["math"], f"{page_path}: {state['math'] - state['typeset']} formulas shown as TeX"
+    assert state["visible"] is not None and state["visible"] <= VISIBLE_LIMIT_S, f"{page_path}: first paint {state}"
+    assert watch.page_bytes() <= PAGE_BYTES_LIMIT, f"{page_path}: {watch.page_bytes()} bytes"
     page.close()
 
 
-def test_undefined_macro_is_an_error_in_the_browser(context, server):
-    """The page config makes an undefined macro an error node, not red text."""
+@pytest.mark.parametrize("page_path", nav_pages())
+def test_every_page_reads_at_every_width(context, server, page_path):
+    """Display formulas keep their natural width on a phone and a tablet
+    (scrolling inside their own box), nothing is wider than a 320 px screen,
+    tables scroll rather than clip and keep code names whole, and the print
+    view keeps every column."""
     page = context.new_page()
-    page.goto(url_of(server, "notation.md"), wait_until="load")
-    result = page.evaluate("""async () => {
-      await MathJax.startup.promise;
-      const el = document.createElement('span');
-      el.className = 'arithmatex';
-      el.textContent = '\\\\(\\\\nosuchmacro{x}\\\\)';
-      document.querySelector('article').appendChild(el);
-      await MathJax.typesetPromise([el]);
-      return {error: !!el.querySelector('mjx-merror, [data-mjx-error]'), text: el.textContent};
-    }""")
-    assert result["error"], result
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url_of(server, page_path), wait_until="load")
+    natural = page.evaluate(DISPLAY_WIDTHS)
+    assert page.evaluate(TABLE_DEFECTS) == [], page_path
+    for width in (768, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        widths = page.evaluate(DISPLAY_WIDTHS)
+        squeezed = [(round(w), round(n)) for w, n in zip(widths, natural) if abs(w - n) > 0.5]
+        assert not squeezed, f"{page_path} at {width} px: display formulas (width, natural) {squeezed[:5]}"
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate(OVERFLOW) <= 0, f"{page_path}: wider than a 320 px screen"
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    assert page.evaluate(TABLE_DEFECTS) == [], f"{page_path}: print view"
     page.close()
 
 
-def test_instant_navigation_retypesets(context, server):
+def test_a_typical_activation_page_is_light(context, server):
+    """The median activation page, transferred with an empty cache, search index aside."""
+    sizes = sorted(row[3] for row in TIMINGS if row[0].startswith("activations/"))
+    if not sizes:  # run alone: measure the pages here
+        for path in (p for p in nav_pages() if p.startswith("activations/")):
+            page = context.new_page()
+            watch = Watch(page, server)
+            page.goto(url_of(server, path), wait_until="load")
+            page.wait_for_timeout(200)
+            sizes.append(watch.page_bytes())
+            page.close()
+        sizes.sort()
+    assert sizes[len(sizes) // 2] <= PAGE_BYTES_TARGET, sizes
+
+
+def test_instant_navigation_keeps_the_page_alive(context, server):
+    """A click swaps the content in place: a value set in the page before the
+    click is still there after it, and the new page's math is SVG."""
     page = context.new_page()
     watch = Watch(page, server)
     page.goto(url_of(server, "activations/sigmoid.md"), wait_until="load")
-    typeset_state(page)
+    page.evaluate("() => { window.__bcAlive = 42; }")
     page.click('a.md-nav__link[href$="tanh/"]')
     page.wait_for_url("**/activations/tanh/")
-    page.wait_for_function("() => document.querySelectorAll('.arithmatex mjx-container').length > 0 && "
-                           "document.querySelectorAll('.arithmatex').length === "
-                           "document.querySelectorAll('.arithmatex mjx-container').length")
-    assert "Tanh" in page.title()
+    page.wait_for_function("() => document.title.startsWith('Tanh')")
+    assert page.evaluate("() => window.__bcAlive") == 42, "the click reloaded the page"
     state = typeset_state(page)
-    assert state["math"] > 0 and state["typeset"] == state["math"] and not state["errors"], state
+    assert state["math"] > 0 and state["typeset"] == state["math"], state
+    page.go_back()
+    page.wait_for_url("**/activations/sigmoid/")
+    assert page.evaluate("() => window.__bcAlive") == 42
     assert not watch.errors, watch.errors
     page.close()
 
 
-def test_search_finds_the_sigmoid_page(context, server):
+def test_footer_links_to_previous_and_next_pages(context, server):
+    page = context.new_page()
+    page.goto(url_of(server, "activations/sigmoid.md"), wait_until="load")
+    previous = page.get_attribute("a.md-footer__link--prev", "href")
+    following = page.get_attribute("a.md-footer__link--next", "href")
+    assert previous and previous.rstrip("/").endswith("binary_step"), previous
+    assert following and following.rstrip("/").endswith("tanh"), following
+    page.click("a.md-footer__link--next")
+    page.wait_for_url("**/activations/tanh/")
+    page.close()
+
+
+def test_404_page_works_under_the_site_path(context, server):
+    """An unknown URL under site_url's path (a sub-path on GitHub Pages) gets
+    the 404 page with its stylesheet and scripts, and a working home link."""
+    assert server.rstrip("/").count("/") > 2, f"site_url has no sub-path: {server}"
+    page = context.new_page()
+    watch = Watch(page, server)
+    response = page.goto(server + "no/such/page/", wait_until="load")
+    assert response.status == 404
+    # The page itself is the one 404 (and Chromium logs it once, without its URL).
+    document = ["HTTP 404: " + server + "no/such/page/", "console error: Failed to load resource: "
+                "the server responded with a status of 404 (Not Found)"]
+    assert sorted(watch.errors) == sorted(document), watch.errors
+    styled = page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position")
+    assert styled in ("sticky", "fixed"), "404 page without its stylesheet"
+    page.click("a.md-header__button.md-logo")
+    page.wait_for_url(server)
+    assert "Backprop, Checked" in page.title()
+    page.close()
+
+
+def _search_queries() -> list[tuple[str, str]]:
+    """(query, page) pairs: each function page's own title, and the title
+    followed by "derivative"; the Jacobian of the vector functions."""
+    import yaml
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    section = next(item["Activations"] for item in config["nav"] if "Activations" in item)
+    pairs = []
+    for (title, path), in (item.items() for item in section):
+        if (ROOT / "snippets" / path.replace(".md", ".py")).is_file():
+            pairs += [(title, path), (f"{title} derivative", path)]
+    return pairs + [("softmax jacobian", "activations/softmax.md"), ("log-softmax jacobian", "activations/log_softmax.md")]
+
+
+def test_search_puts_the_function_page_first(context, server):
     page = context.new_page()
     page.goto(server, wait_until="load")
-    page.fill("input.md-search__input", "sigmoid derivative")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
-    assert any("activations/sigmoid/" in link for link in links), links
+    box = page.locator("input.md-search__input")
+    wrong = []
+    for query, target in _search_queries():
+        box.fill("")
+        box.press_sequentially(query)
+        page.wait_for_function("""(q) => document.querySelector('input.md-search__input').value === q
+                                  && document.querySelector('.md-search-result__item > a[href*="?h="]')""", arg=query)
+        page.wait_for_timeout(300)  # results for the last keystroke
+        first = page.get_attribute(".md-search-result__item > a", "href")
+        if url_of("/", target) not in first.split("?")[0] + "/":
+            wrong.append(f"{query!r} -> {first}")
+    assert not wrong, wrong
     page.close()
 
 
@@ -226,6 +387,10 @@ def test_palette_toggle_and_screenshots(context, server):
         }""")
         assert ink[0] == ink[1], f"{name}: plot ink {ink[0]} on text colour {ink[1]}"
         page.screenshot(path=str(ARTIFACTS / f"sigmoid-{name}.png"), full_page=False)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.locator("div.arithmatex").nth(1).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"sigmoid-{name}-phone.png"), full_page=False)
+        page.set_viewport_size({"width": 1200, "height": 900})
         page.click("form[data-md-component='palette'] label:visible")
         page.wait_for_timeout(300)
     assert schemes[0] != schemes[1], schemes
@@ -237,9 +402,9 @@ def test_notebook_page_shows_math_and_outputs(context, server):
     watch = Watch(page, server)
     page.goto(url_of(server, "backprop/train_mlp.ipynb"), wait_until="load")
     state = typeset_state(page)
-    assert state["math"] >= 10 and state["typeset"] == state["math"] and not state["errors"], state
+    assert state["math"] >= 10 and state["typeset"] == state["math"], state
     text = page.inner_text("article")
     assert "test accuracy:" in text and "largest relative error:" in text
-    assert page.locator(".jp-OutputArea-output img").count() >= 1
+    assert page.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").count() >= 1
     assert not watch.errors and not watch.foreign, (watch.errors, watch.foreign)
     page.close()

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from sitebuild import copy_project
-from sitekit import accuracy, cache, derivations, mathcheck, oracle, plots
+from sitekit import accuracy, cache, derivations, oracle, plots, typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGMOID_PAGE = ROOT / "docs" / "activations" / "sigmoid.md"
@@ -98,7 +98,7 @@ def _our_imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", [oracle, plots, mathcheck], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [oracle, plots, typeset], ids=lambda m: m.__name__)
 def test_narrow_code_lists_cover_every_import(module):
     """A narrow key is only safe if the code it names is all the code that
     runs: every sitekit module the named files import is named too (the
@@ -210,23 +210,26 @@ def test_accuracy_figures_from_the_cache_are_the_measured_ones(fresh_cache):
     assert {(r["which"], r["role"]) for r in measured} >= {("f", "ours"), ("grad", "ours"), ("f", "naive")}
 
 
-def test_formula_verdicts_from_the_cache_are_the_checked_ones(fresh_cache, monkeypatch):
-    """MathJax's verdict on each formula is kept; a second check of the same
-    formulas does not start MathJax, and gives the same errors; a formula
-    not seen before is still checked."""
-    rows = [("a.md", 1, r"\frac{1}{2}", False), ("a.md", 2, r"\frac{1}{", True),
-            ("b.md", 3, r"\sigmaa", False), ("c.md", 4, r"\frac{1}{2}", False)]
-    first = mathcheck.check(rows)
-    assert [(page, line) for page, line, _, _ in first] == [("a.md", 2), ("b.md", 3)]
-    assert "Missing close brace" in first[0][3] and "Undefined control sequence" in first[1][3]
+def test_typeset_formulas_from_the_cache_are_the_typeset_ones(fresh_cache, monkeypatch):
+    """MathJax's SVG (or its error) for each formula is kept: a second build
+    with the same formulas does not start Node, and gets the same results;
+    a formula not seen before is still typeset, and a bad one still fails."""
+    formulas = [(r"\frac{1}{2}", False), (r"\frac{1}{", True), (r"\sigmaa", False), (r"\frac{1}{2}", False)]
+    first = typeset.Typesetter()
+    results = first.typeset(formulas)
+    first.close()
+    assert "svg" in results[0] and results[0] == results[3] and results[0]["defs"]
+    assert "Missing close brace" in results[1]["error"] and "Undefined control sequence" in results[2]["error"]
     started = []
-    run = mathcheck.subprocess.run
-    monkeypatch.setattr(mathcheck.subprocess, "run", lambda command, **kw: started.append(command) or run(command, **kw))
-    assert mathcheck.check(rows) == first
-    assert all("--version" in command for command in started), started
-    more = mathcheck.check(rows + [("d.md", 5, r"\left(x", False)])
-    assert more[:2] == first and more[2][:2] == ("d.md", 5)
-    assert any(str(mathcheck.CHECKER_JS) in command for command in started)
+    popen = typeset.subprocess.Popen
+    monkeypatch.setattr(typeset.subprocess, "Popen", lambda command, **kw: started.append(command) or popen(command, **kw))
+    second = typeset.Typesetter()
+    assert second.typeset(formulas) == results
+    assert not [c for c in started if str(typeset.SCRIPT) in c], "MathJax started for formulas already in the cache"
+    more = second.typeset(formulas + [(r"\left(x", False)])
+    second.close()
+    assert more[:4] == results and "error" in more[4]
+    assert [c for c in started if str(typeset.SCRIPT) in c]
 
 
 def test_an_unwritable_cache_is_only_unused(tmp_path, monkeypatch):

@@ -17,17 +17,103 @@ the build recomputes them only when a snippet, the oracle or a package changes.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
+from types import ModuleType
 
 import mpmath
 import numpy as np
 
 from sitekit import cache
-from sitekit.catalogue import elementwise_names, measurable, snippet
-from sitekit.oracle import shared_oracle, ulp_error
-from sitekit.points import log_grid
+from sitekit.catalogue import ACTIVATIONS, elementwise_names, function_for, load_snippet, measurable, snippet
+from sitekit.definitions import DEFINITIONS
+from sitekit.oracle import DIGITS, is_normal, shared_oracle, ulp_error
+from sitekit.points import hard_points, log_grid
 from sitekit.references import REFERENCES
 
 GRID = np.concatenate([[0.0], log_grid(np.float64, per_decade=1)])
+
+# The short blocks a reader copies: snippets/activations/short/<name>.py.
+SHORT = ACTIVATIONS / "short"
+# Their contract: float64 within this relative error where the exact value
+# is a normal float (1e-12 is about 4500 ULP), float32 within 16 ULP.
+SHORT_RELATIVE = 1e-12
+SHORT_ULP = 16.0
+# Next to a root of f' the bound is the change of f' when x moves by one
+# float, plus this many ULP of the exact value for the rounding of the result.
+SHORT_SLACK_ULP = 4.0
+
+
+def short_path(name: str) -> Path:
+    return SHORT / f"{name}.py"
+
+
+def short_names() -> list[str]:
+    return sorted(p.stem for p in SHORT.glob("*.py"))
+
+
+def short_snippet(name: str) -> ModuleType:
+    return load_snippet(short_path(name))
+
+
+def short_within(dtype) -> float:
+    """The contract as a ULP count in `dtype` (float64: 1e-12 relative is at
+    least this many ULP), used where the exact value is not a normal float."""
+    return SHORT_RELATIVE / float(np.finfo(np.float64).eps) if np.dtype(dtype) == np.float64 else SHORT_ULP
+
+
+def short_errors(name: str, which: str, dtype, xs: np.ndarray, module: ModuleType | None = None,
+                 **params) -> dict:
+    """The short block's `which` ("f" or "grad") against the oracle over xs
+    cast to dtype, kinks left out (their values are conventions, tested on
+    their own). Warnings raise. Returns worst relative error (where the exact
+    value is normal), worst ULP (normal) and worst ULP anywhere (subnormal
+    units below the normal range; a wrong NaN, infinity or nonzero at an
+    exact 0 counts as inf), away from the roots of f'. Next to a root
+    (catalogue.measurable's window) a point passes if it meets the contract
+    or if its error is at most the change of the exact value when x moves
+    by one float either way, plus SHORT_SLACK_ULP: "near" is the worst ratio
+    of its error to the more lenient of the two bounds (<= 1 passes)."""
+    module = module or short_snippet(name)
+    dtype = np.dtype(dtype)
+    kinks = [k.at for k in DEFINITIONS[name].kinks]
+    xs = np.unique(np.asarray(xs, dtype=np.float64).astype(dtype))
+    xs = np.concatenate([xs[~np.isnan(xs)], np.array([np.nan], dtype)])
+    xs = xs[~np.isin(xs, np.array(kinks, dtype=dtype))] if kinks else xs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        computed = np.asarray(function_for(module, name, which)(xs.copy(), **params))
+    if computed.dtype != dtype or computed.shape != xs.shape:
+        raise AssertionError(f"{name} {which}: {computed.dtype} {computed.shape} from {dtype} {xs.shape}")
+    oracle = shared_oracle(name, **params)
+    exact = oracle.many(which, xs)
+    ulps = ulp_error(computed, exact, dtype)
+    normal = is_normal(exact, dtype)
+    with mpmath.workdps(DIGITS):
+        rel = np.array([float(abs(mpmath.mpf(float(c)) - t) / abs(t)) if n else 0.0
+                        for c, t, n in zip(computed, exact, normal)])
+    met = (rel <= SHORT_RELATIVE) if dtype == np.float64 else (ulps <= SHORT_ULP)
+    met &= ulps <= short_within(dtype)
+    kept = measurable(name, which, xs, **params)
+    near = ~np.isin(xs, kept) & np.isfinite(xs)
+    ratio = 0.0
+    for i in np.flatnonzero(near):
+        x, t = xs[i], exact[i]
+        moved = oracle.many(which, np.array([np.nextafter(x, -np.inf), np.nextafter(x, np.inf)], dtype))
+        with mpmath.workdps(DIGITS):
+            shift = max(abs(m - t) for m in moved)
+            slack = SHORT_SLACK_ULP * float(np.spacing(np.abs(dtype.type(float(t)))))
+            err = abs(mpmath.mpf(float(computed[i])) - t)
+            ratio = max(ratio, 0.0 if met[i] else float(err / (shift + slack)))
+    away = ~near
+    worst = int(np.argmax(np.where(away & normal, rel if dtype == np.float64 else ulps, -1.0)))
+    return {
+        "name": name, "which": which, "dtype": dtype.name, "params": params, "points": int(xs.size),
+        "max_rel": float(rel[away & normal].max(initial=0.0)),
+        "max_ulp": float(ulps[away & normal].max(initial=0.0)),
+        "max_ulp_all": float(ulps[away].max(initial=0.0)),
+        "worst_x": float(xs[worst]), "worst_x_all": float(xs[int(np.argmax(np.where(away, ulps, -1.0)))]),
+        "near_points": int(near.sum()), "near": ratio,
+    }
 
 
 def candidates(name: str, which: str) -> list[tuple[str, str, object]]:

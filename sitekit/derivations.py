@@ -163,7 +163,9 @@ def _parameter_pool(name: str) -> list[sp.Rational]:
     # Both signs: a step true only for a positive parameter is wrong unless
     # the block says `% domain: beta > 0`.
     first = ["7/10", "-13/10", "3/7", "23/10", "-1/3", "1/20", "-5/2", "9/4"]
-    rng = random.Random(sum(map(ord, name)))
+    # Seeded by the name itself: a sum of its characters gave w_{jk} and w_{kj}
+    # (any two names that are anagrams) the same values, so a transposition passed.
+    rng = random.Random(name)
     rng.shuffle(first)
     pool = [sp.Rational(v) for v in first]
     for _ in range(100):
@@ -435,6 +437,10 @@ def normalize(tex: str) -> str:
         return f"{operator}\\left({numerator}\\right)" if numerator else operator + " "
 
     tex = _INDEXED_DERIVATIVE.sub(indexed_derivative, tex)
+    # w_{kj}: the parser reads the subscript as the product k*j, which SymPy
+    # sorts to j*k, so w_{jk} and w_{kj} were one entry. The placeholder
+    # keeps the letters in order (row k, column j).
+    tex = re.sub(r"(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{\s*([A-Za-z]{2,})\s*\}", r"\\IdxDiff\1Sub\2 ", tex)
 
     def decimal(match: re.Match) -> str:
         value = Fraction(match.group(1))
@@ -969,9 +975,12 @@ def _substitute(expr: sp.Expr, point: dict) -> sp.Expr:
         values = point.get(entry.base)
         if values is None or not all(i.is_Integer for i in entry.indices):
             return expr  # left symbolic: N() then fails and the point is skipped
-        # One value per index tuple: w_{jk} and w_{kj} are different entries.
-        slot = sum(int(i) * 17**axis for axis, i in enumerate(entry.indices))
-        entries[entry] = values[slot % len(values)]
+        # An independent draw per index tuple (and per point), so that w_{jk}
+        # and w_{kj} differ at almost every point: a sum of index*base^axis
+        # modulo the pool gave them one value whenever base ≡ 1 (mod pool).
+        tuple_ = tuple(int(i) for i in entry.indices)
+        draw = random.Random(repr((str(entry.base), tuple_, values)))
+        entries[entry] = values[draw.randrange(len(values))]
     reals = {s: v for s, v in point.items() if isinstance(s, sp.Symbol) and not s.is_integer}
     return expr.xreplace(entries).xreplace(reals)
 

@@ -378,3 +378,37 @@ def test_two_index_weight_is_one_entry_of_a_matrix():
 def test_numbered_entry_as_the_variable():
     report = block(r"\frac{\partial}{\partial w_{21}} \left(w_{21} \cdot w_{12}\right)^{2} &= 2 \cdot w_{21} \cdot w_{12}^{2}.")
     assert report.ok and report.equalities == 1, report.errors
+
+
+def _index_mutations():
+    """On every backprop page: each chain line holding a two-index entry
+    (w_{jk}), with that entry's indices swapped, one dropped, or one repeated."""
+    entry = re.compile(r"(?<![\\A-Za-z])([A-Za-z])_\{([a-z])([a-z])\}")
+    for page in (p for p in PAGES if p.parent.name == "backprop"):
+        lines = page.read_text(encoding="utf-8").split("\n")
+        for found in derivations.extract_blocks("\n".join(lines)):
+            for number, _ in found.body:
+                match = entry.search(lines[number - 1])
+                if match is None or match.group(2) == match.group(3):
+                    continue
+                base, first, second = match.groups()
+                for kind, text in (("swapped", f"{base}_{{{second}{first}}}"), ("dropped", f"{base}_{{{first}}}"),
+                                   ("repeated", f"{base}_{{{first}{first}}}")):
+                    yield pytest.param(page, number, match.span(), text, id=f"{page.name}:{number}-{kind}")
+
+
+INDEX_MUTATIONS = list(_index_mutations())
+
+
+def test_index_mutations_reach_every_backprop_page_with_matrices():
+    assert {case.values[0].name for case in INDEX_MUTATIONS} >= {"hidden_layers.md"}
+
+
+@pytest.mark.parametrize("page, line, span, replacement", INDEX_MUTATIONS)
+def test_a_wrong_index_fails_at_its_line(page, line, span, replacement):
+    """The classic backprop slip: w_{kj} for w_{jk}, w_{j} or w_{jj}."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    text = lines[line - 1]
+    lines[line - 1] = text[: span[0]] + replacement + text[span[1] :]
+    report = check_markdown("\n".join(lines), str(page.relative_to(DOCS)))
+    assert report.errors, f"{page.name}:{line}: {replacement} passed"

@@ -1,4 +1,5 @@
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -8,7 +9,15 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
-from sitebuild import ROOT as _ROOT, build, warnings_in  # noqa: E402
+from sitebuild import CACHE_DIR, ROOT as _ROOT, build, warnings_in  # noqa: E402
+
+# Everything a test run computes is cached in the run's own folder, never in
+# the project's .cache (which holds what the developer's builds computed).
+os.environ["BC_CACHE_DIR"] = str(CACHE_DIR)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

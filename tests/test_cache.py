@@ -242,3 +242,9 @@ def test_an_unwritable_cache_is_only_unused(tmp_path, monkeypatch):
     calls = []
     assert cache.memo("test", ("b",), lambda: calls.append(1) or len(calls)) == 1
     assert cache.memo("test", ("b",), lambda: calls.append(1) or len(calls)) == 2
+
+
+def test_the_tests_never_use_the_projects_cache():
+    """A test run caches in a temporary folder of its own (removed at its end)."""
+    assert cache.directory().resolve() != (ROOT / ".cache").resolve()
+    assert cache.directory().name.startswith("bc-test-cache-")

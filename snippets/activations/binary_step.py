@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _nan_back(g, x):
@@ -28,7 +35,7 @@ def binary_step(x):
     # The comparison writes 0.0 and 1.0 straight into a float array; it
     # turns NaN into 0, so NaN is put back. (np.heaviside(x, 1) does both,
     # but one element at a time, about ten times slower.)
-    return _nan_back(np.greater_equal(x, 0, out=np.empty_like(x)), x)
+    return _nan_back(np.greater_equal(x, 0, out=np.empty_like(x)), x)[()]
 # --8<-- [end:forward]
 
 
@@ -38,7 +45,7 @@ def binary_step_grad(x):
     x = _as_float(x)
     # Not x * 0: that is NaN at ±inf. clip(x, 0, 0) is 0 for every x and
     # NaN where x is NaN, in one pass that reads x and writes the result.
-    return np.clip(x, 0, 0, out=np.empty_like(x))
+    return np.clip(x, 0, 0, out=np.empty_like(x))[()]
 # --8<-- [end:grad]
 
 
@@ -46,7 +53,7 @@ def binary_step_grad(x):
 def binary_step_grad_from_output(y):
     """dH/dx from the output y = H(x): 0 again, since the slope is 0 everywhere."""
     y = _as_float(y)
-    return np.clip(y, 0, 0, out=np.empty_like(y))
+    return np.clip(y, 0, 0, out=np.empty_like(y))[()]
 # --8<-- [end:grad_from_output]
 
 

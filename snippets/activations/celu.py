@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _product_error(a, b, p):
@@ -75,7 +82,7 @@ def celu(x, alpha=1.0):
     x = _as_float(x)
     if np.ndim(alpha) == 0 and alpha == 1:
         # x / 1 is exact, and this is ELU: see _elu_unit.
-        return _elu_unit(x, np.expm1)
+        return _elu_unit(x, np.expm1)[()]
     w, t, r = _celu_parts(x, alpha)
     # alpha * (e^(t + r/alpha) - 1) = alpha * expm1(t) + e^t * r to first order;
     # expm1 keeps the digits of e^t - 1 near 0.
@@ -83,7 +90,7 @@ def celu(x, alpha=1.0):
     # A huge alpha can push the floor -alpha past the float16/float32 max:
     # -inf is then its correctly rounded value.
     with np.errstate(over="ignore"):
-        return np.where(w > 0, w, negative).astype(x.dtype)
+        return np.where(w > 0, w, negative).astype(x.dtype)[()]
 # --8<-- [end:forward]
 
 
@@ -108,11 +115,11 @@ def celu_grad(x, alpha=1.0):
     x = _as_float(x)
     if np.ndim(alpha) == 0 and alpha == 1:
         # e^min(x, 0) is e^x for x <= 0 and e^0 = 1 for x > 0.
-        return _elu_unit(x, np.exp)
+        return _elu_unit(x, np.exp)[()]
     w, t, r = _celu_parts(x, alpha)
     # e^(t + r/alpha) = e^t + e^t * (r / alpha) to first order.
     z = np.exp(t)
-    return np.where(w > 0, 1, z + z * (r / alpha)).astype(x.dtype)
+    return np.where(w > 0, 1, z + z * (r / alpha)).astype(x.dtype)[()]
 
 
 def celu_grad_alpha(x, alpha=1.0):
@@ -129,7 +136,7 @@ def celu_grad_alpha(x, alpha=1.0):
     far = np.expm1(t) - t * z
     # The derivative of this in t is -t e^t: correct by the rounding error of t.
     g = np.where(s <= 5, near, far) - t * z * (r / alpha)
-    return np.where(w > 0, 0, g).astype(x.dtype)
+    return np.where(w > 0, 0, g).astype(x.dtype)[()]
 # --8<-- [end:grad]
 
 
@@ -142,7 +149,7 @@ def celu_grad_from_output(y, alpha=1.0):
     # For x <= 0: e^(x/alpha) = 1 + alpha (e^(x/alpha) - 1) / alpha = 1 + y / alpha,
     # and y > 0 exactly when x > 0.
     w = y.astype(np.promote_types(y.dtype, np.float64))
-    return np.where(w > 0, 1, 1 + w / alpha).astype(y.dtype)
+    return np.where(w > 0, 1, 1 + w / alpha).astype(y.dtype)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _working(x):
@@ -43,23 +50,31 @@ def elu(x, alpha=1.0):
     np.expm1(negative, out=negative)
     if np.ndim(alpha) == 0 and alpha == 1:
         # e^x - 1 >= x for every x: the max picks x exactly where x > 0.
-        return np.maximum(negative, w, out=negative).astype(x.dtype, copy=False)
+        return np.maximum(negative, w, out=negative).astype(x.dtype, copy=False)[()]
     # One of the two terms is 0, so the sum is exact.
     negative = _scale(negative, alpha)
     negative += np.maximum(w, 0)
     with np.errstate(over="ignore"):
-        return negative.astype(x.dtype, copy=False)
+        return negative.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
 # --8<-- [start:grad]
 def _times_exp(a, x):
     """a * e^x for x <= 0, accurate also where e^x is subnormal and a * e^x is not."""
-    z = np.exp(x, out=np.empty_like(x))  # an array also for 0-d x
-    tiny = np.finfo(z.dtype).tiny
-    # One min over z tells whether any e^x is subnormal: rarely so.
-    if np.ndim(a) == 0 and not (z.size and z.min() < tiny):
-        return _scale(z, a)
+    if np.ndim(a) == 0:
+        z = np.exp(x, out=np.empty_like(x))  # an array also for 0-d x
+        tiny = np.finfo(z.dtype).tiny
+        # One min over z tells whether any e^x is subnormal (rarely so); fmin
+        # skips NaN, where min would return NaN and miss a subnormal next to it.
+        if not (z.size and np.fmin.reduce(z, axis=None) < tiny):
+            return _scale(z, a)
+        # Only those elements go the long way: the others keep the value
+        # they get in any array.
+        lost = np.flatnonzero(z < tiny)
+        out = _scale(z, a)
+        out.reshape(-1)[lost] = _times_exp(np.asarray([a]), x.reshape(-1)[lost])
+        return out
     # A subnormal e^x has lost bits; (a h) h with h = e^(x/2) stays normal.
     # float64 throughout: float32 e^x is subnormal from x = -87.3 on already.
     v = x.astype(np.promote_types(x.dtype, np.float64))
@@ -77,8 +92,8 @@ def elu_grad(x, alpha=1.0):
     # slope for x > 0 already when alpha = 1.
     u = np.minimum(w, 0, out=np.empty_like(w))
     if np.ndim(alpha) == 0 and alpha == 1:
-        return np.exp(u, out=u).astype(x.dtype, copy=False)
-    return np.where(w > 0, 1, _times_exp(alpha, u)).astype(x.dtype, copy=False)
+        return np.exp(u, out=u).astype(x.dtype, copy=False)[()]
+    return np.where(w > 0, 1, _times_exp(alpha, u)).astype(x.dtype, copy=False)[()]
 
 
 def elu_grad_alpha(x, alpha=1.0):
@@ -86,7 +101,7 @@ def elu_grad_alpha(x, alpha=1.0):
     x = _as_float(x)
     # expm1(min(x, 0)) is exactly 0 for every x > 0: one formula for both branches.
     u = np.minimum(_working(x), 0, out=np.empty_like(x, dtype=_working(x).dtype))
-    return np.expm1(u, out=u).astype(x.dtype, copy=False)
+    return np.expm1(u, out=u).astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -102,7 +117,7 @@ def elu_grad_from_output(y, alpha=1.0):
         raise ValueError("alpha < 0: y does not determine the slope; use elu_grad(x)")
     w = y.astype(np.promote_types(y.dtype, np.float64))
     with np.errstate(over="ignore"):
-        return np.where(w > 0, 1, w + alpha).astype(y.dtype)
+        return np.where(w > 0, 1, w + alpha).astype(y.dtype)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 # Everything below works on pairs (hi, lo) of float64 standing for hi + lo
@@ -452,8 +459,10 @@ def _gelu_block_single(w):
 def gelu(x):
     """GELU(x) = x Phi(x) = x/2 (1 + erf(x/sqrt(2))), to a few ULP for every x."""
     x = _as_float(x)
-    # Past x = 8.5, t Q(t) < 2e-16 is below half an ULP of x.
-    return _by_region(x, _GELU_BRANCHES, 8.5, None) if x.dtype == np.float64 else _blockwise(_gelu_block_single, x)
+    if x.dtype == np.float64:
+        # Past x = 8.5, t Q(t) < 2e-16 is below half an ULP of x.
+        return _by_region(x, _GELU_BRANCHES, 8.5, None)[()]
+    return _blockwise(_gelu_block_single, x)[()]
 # --8<-- [end:forward]
 
 
@@ -530,8 +539,8 @@ def gelu_grad(x):
     x = _as_float(x)
     if x.dtype == np.float64:
         # Past x = 9, t phi(t) < 1e-17 is below half an ULP of 1.
-        return _by_region(x, _GELU_GRAD_BRANCHES, 9.0, 1.0)
-    return _blockwise(_gelu_grad_block_single, x)
+        return _by_region(x, _GELU_GRAD_BRANCHES, 9.0, 1.0)[()]
+    return _blockwise(_gelu_grad_block_single, x)[()]
 # --8<-- [end:grad]
 
 
@@ -548,7 +557,7 @@ def erfc(x):
     near_zero = one + (one_error - erf[1])
     # e^(-x^2) erfcx(|x|), with x^2 exact as a pair; for x < 0, 2 - erfc(|x|).
     tail = _times_exp(_erfcx((np.where(small, 1.0, a), np.zeros_like(a))), _two_product(a, a))
-    return np.where(small, near_zero, np.where(v < 0, 2 - tail, tail)).astype(x.dtype)
+    return np.where(small, near_zero, np.where(v < 0, 2 - tail, tail)).astype(x.dtype)[()]
 
 
 def erf(x):
@@ -559,7 +568,7 @@ def erf(x):
     small = a <= _SMALL
     erf_small = _erf_small((np.where(small, v, 0.0), np.zeros_like(v)))
     tail = _times_exp(_erfcx((np.where(small, 1.0, a), np.zeros_like(a))), _two_product(a, a))
-    return np.where(small, erf_small[0] + erf_small[1], np.copysign(1 - tail, v)).astype(x.dtype)
+    return np.where(small, erf_small[0] + erf_small[1], np.copysign(1 - tail, v)).astype(x.dtype)[()]
 # --8<-- [end:erf]
 
 

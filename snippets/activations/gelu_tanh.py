@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 # v = 2u = x (A + B x^2), with A = 2 sqrt(2/pi) and B = 0.044715 A, is formed
@@ -120,7 +127,7 @@ def _gelu_tanh_block_single(w):
 def gelu_tanh(x):
     """x/2 (1 + tanh(u)) = x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3), for any x."""
     x = _as_float(x)
-    return _blockwise(_gelu_tanh_block if x.dtype == np.float64 else _gelu_tanh_block_single, x)
+    return _blockwise(_gelu_tanh_block if x.dtype == np.float64 else _gelu_tanh_block_single, x)[()]
 # --8<-- [end:forward]
 
 
@@ -182,7 +189,7 @@ def gelu_tanh_grad(x):
     """d/dx x sigma(2u) = sigma(2u) + x sigma(2u) (1 - sigma(2u)) 2u'(x),
     with 2u'(x) = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)."""
     x = _as_float(x)
-    return _blockwise(_gelu_tanh_grad_block if x.dtype == np.float64 else _gelu_tanh_grad_block_single, x)
+    return _blockwise(_gelu_tanh_grad_block if x.dtype == np.float64 else _gelu_tanh_grad_block_single, x)[()]
 # --8<-- [end:grad]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _threshold(lambd):
@@ -48,12 +55,12 @@ def hardshrink(x, lambd=0.5):
     lam = _threshold(lambd)
     if not np.all(np.isfinite(lam)):  # inf * 0 below would be NaN
         kept = _outside(x, lam) | np.isnan(x)
-        return np.where(kept, x, 0).astype(x.dtype)
+        return np.where(kept, x, 0).astype(x.dtype)[()]
     # x * 1 is x and x * 0 is ±0: ±inf are always kept, so never times 0,
     # and NaN * 0 is NaN, so NaN is passed on. Adding +0 turns -0.0 into 0.
     y = np.multiply(x, _outside(x, lam), out=np.empty_like(x))
     y += 0
-    return y
+    return y[()]
 # --8<-- [end:forward]
 
 
@@ -71,7 +78,7 @@ def hardshrink_grad(x, lambd=0.5):
     """d/dx: 1 for |x| > lambd, 0 for |x| < lambd, and 0 by convention at x = ±lambd."""
     x = _as_float(x)
     # At the jumps we take 0, the slope of the zeroed middle, as PyTorch does.
-    return _nan_back(_outside(x, _threshold(lambd)).astype(x.dtype), x)
+    return _nan_back(_outside(x, _threshold(lambd)).astype(x.dtype), x)[()]
 # --8<-- [end:grad]
 
 
@@ -80,7 +87,7 @@ def hardshrink_grad_from_output(y, lambd=0.5):
     """d/dx from the output y = hardshrink(x): 1 where y != 0, else 0."""
     y = _as_float(y)
     # A kept x is returned unchanged, and it is not 0 (|x| > lambd >= 0).
-    return _nan_back(np.not_equal(y, 0, out=np.empty_like(y)), y)
+    return _nan_back(np.not_equal(y, 0, out=np.empty_like(y)), y)[()]
 # --8<-- [end:grad_from_output]
 
 

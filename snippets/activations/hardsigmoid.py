@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def hardsigmoid(x):
@@ -26,7 +33,7 @@ def hardsigmoid(x):
     y = np.add(x, 3, out=np.empty(x.shape, work), dtype=work)
     np.clip(y, 0, 6, out=y)
     y /= 6
-    return y.astype(x.dtype, copy=False)
+    return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -51,7 +58,7 @@ def hardsigmoid_grad(x):
     """d/dx: 1/6 for -3 < x < 3, else 0 (also at the kinks -3 and 3)."""
     x = _as_float(x)
     # At both kinks we take the flat side's slope, 0, as PyTorch and JAX do.
-    return _sixth_inside(x)
+    return _sixth_inside(x)[()]
 # --8<-- [end:grad]
 
 
@@ -63,7 +70,7 @@ def hardsigmoid_grad_from_output(y):
     # there this returns 0 where the slope is 1/6 (see the page).
     inside = np.greater(y, 0)
     inside &= y < 1
-    return _nan_back(np.multiply(inside, y.dtype.type(1 / 6)), y)
+    return _nan_back(np.multiply(inside, y.dtype.type(1 / 6)), y)[()]
 # --8<-- [end:grad_from_output]
 
 

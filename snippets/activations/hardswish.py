@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def hardswish(x):
@@ -29,7 +36,7 @@ def hardswish(x):
     y /= 6
     y *= m
     y += 0  # -3 * 0 is -0.0; adding +0 makes it +0.0 and changes nothing else
-    return y.astype(x.dtype, copy=False)
+    return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -51,7 +58,7 @@ def hardswish_grad(x):
     inside &= x < 3
     m *= inside
     m += x >= 3
-    return m.astype(x.dtype, copy=False)
+    return m.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _bounds(min_val, max_val):
@@ -38,7 +45,7 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     # x's dtype lies strictly between a bound and its rounded value, so the
     # only x that may land on the other side is the rounded bound itself.
     # np.clip propagates NaN.
-    return np.clip(x, lo_x, hi_x)
+    return np.clip(x, lo_x, hi_x)[()]
 # --8<-- [end:forward]
 
 
@@ -71,7 +78,7 @@ def hardtanh_grad(x, min_val=-1.0, max_val=1.0):
     # as PyTorch does (JAX returns 1 there).
     inside = np.greater(x, lo)
     inside &= x < hi  # in place: no third boolean array
-    return _nan_back(inside.astype(x.dtype), x)
+    return _nan_back(inside.astype(x.dtype), x)[()]
 
 
 def hardtanh_grad_min_val(x, min_val=-1.0, max_val=1.0):
@@ -80,7 +87,7 @@ def hardtanh_grad_min_val(x, min_val=-1.0, max_val=1.0):
     lo, hi = _floor_ceil(*_bounds(min_val, max_val), x.dtype)
     # The three slopes add up to 1 at every x, kinks included: moving x and
     # both bounds together moves the output by the same amount.
-    return _nan_back(np.less_equal(x, lo, out=np.empty_like(x)), x)
+    return _nan_back(np.less_equal(x, lo, out=np.empty_like(x)), x)[()]
 
 
 def hardtanh_grad_max_val(x, min_val=-1.0, max_val=1.0):
@@ -91,7 +98,7 @@ def hardtanh_grad_max_val(x, min_val=-1.0, max_val=1.0):
     # min_val; counting it here too would make the three slopes add up to 2.
     at_max = np.greater_equal(x, hi)
     at_max &= x > lo
-    return _nan_back(at_max.astype(x.dtype), x)
+    return _nan_back(at_max.astype(x.dtype), x)[()]
 # --8<-- [end:grad]
 
 
@@ -106,7 +113,7 @@ def hardtanh_grad_from_output(y, min_val=-1.0, max_val=1.0):
     with np.errstate(over="ignore"):  # as in hardtanh: ±inf is the rounded bound
         inside = np.greater(y, lo.astype(y.dtype))
         inside &= y < hi.astype(y.dtype)
-    return _nan_back(inside.astype(y.dtype), y)
+    return _nan_back(inside.astype(y.dtype), y)[()]
 # --8<-- [end:grad_from_output]
 
 

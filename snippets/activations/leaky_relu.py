@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -24,7 +31,7 @@ def leaky_relu(x, negative_slope=0.01):
         # one invalid product; it is replaced below by its limit, 0.
         with np.errstate(over="ignore", invalid="ignore"):
             y = np.where(x < 0, x * a, x).astype(x.dtype)
-        return np.where(np.isneginf(x) & (a == 0), 0, y)
+        return np.where(np.isneginf(x) & (a == 0), 0, y)[()]
     # For a <= 1 the branch x < 0 is the larger of x and a x, for a > 1 the
     # smaller; rounding a x keeps that order, since x itself is a float.
     # An overflow (possible only for |a| > 1) has ±inf as its correctly
@@ -34,7 +41,7 @@ def leaky_relu(x, negative_slope=0.01):
     with np.errstate(over="ignore"):
         loop = x.dtype if a.astype(x.dtype) == a else np.float64
         y = np.multiply(x, a, out=np.empty_like(x), dtype=loop)
-    return np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y)
+    return (np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y))[()]
 # --8<-- [end:forward]
 
 
@@ -68,7 +75,7 @@ def leaky_relu_grad(x, negative_slope=0.01):
     """d/dx: 1 for x > 0, negative_slope for x < 0, and negative_slope at x = 0."""
     x = _as_float(x)
     # At the kink we take the left slope, as PyTorch does (JAX returns 1).
-    return _one_or_slope(x, np.asarray(negative_slope, dtype=np.float64))
+    return _one_or_slope(x, np.asarray(negative_slope, dtype=np.float64))[()]
 # --8<-- [end:grad]
 
 
@@ -82,7 +89,7 @@ def leaky_relu_grad_from_output(y, negative_slope=0.01):
     if np.any(a < 0):
         raise ValueError("negative_slope < 0: y does not determine the slope; "
                          "use leaky_relu_grad(x)")
-    return _one_or_slope(y, a)
+    return _one_or_slope(y, a)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def linear(x, c=1.0):
@@ -28,14 +35,14 @@ def linear(x, c=1.0):
         # value; c != 0, so no 0 * inf.
         loop = x.dtype if c_x == c else np.float64
         with np.errstate(over="ignore"):
-            return np.multiply(x, c, out=np.empty_like(x), dtype=loop)
+            return np.multiply(x, c, out=np.empty_like(x), dtype=loop)[()]
     # Where |c * x| exceeds the largest float, the exact value has no finite
     # representation and ±inf is its correctly rounded value, so the overflow
     # warning carries no news. 0 * (±inf) is the one invalid product; it is
     # replaced below by its limit, 0.
     with np.errstate(over="ignore", invalid="ignore"):
         y = (x * c).astype(x.dtype)
-    return np.where(np.isinf(x) & (c == 0), 0, y)
+    return np.where(np.isinf(x) & (c == 0), 0, y)[()]
 # --8<-- [end:forward]
 
 
@@ -49,14 +56,14 @@ def linear_grad(x, c=1.0):
         c = np.asarray(c, dtype=np.float64).astype(x.dtype)
     # clip(x, c, c) is c for every x, ±inf included, and NaN where x is NaN:
     # one pass that reads x and writes the result, as fast as a copy.
-    return np.clip(x, c, c, out=np.empty_like(x))
+    return np.clip(x, c, c, out=np.empty_like(x))[()]
 # --8<-- [end:grad]
 
 
 # --8<-- [start:grad_from_output]
 def linear_grad_from_output(y, c=1.0):
     """df/dx from the output y = c * x: still c; y only passes on its NaNs."""
-    return linear_grad(y, c)
+    return linear_grad(y, c)[()]
 # --8<-- [end:grad_from_output]
 
 

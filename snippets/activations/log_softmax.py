@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _two_sum(a, b):
@@ -73,16 +80,20 @@ def _limit_softmax(z):
     return np.where(defined, top / np.maximum(n, 1), np.nan)
 
 
-def _vectors(z, name):
+def _classes(z, axis, name):
+    """z as a float array with a class axis that has entries, or a ValueError
+    naming the function: NumPy's own error would name a reduction."""
     z = _as_float(z)
     if z.ndim == 0:
         raise ValueError(f"{name} needs a vector (or a batch of them), got a 0-d array (a scalar)")
+    if z.shape[axis] == 0:
+        raise ValueError(f"{name}: the class axis (axis={axis}) is empty")
     return z
 
 
 def log_softmax(z, axis=-1):
     """y_i = z_i - log(sum_k exp(z_k)) along `axis`, without overflow for any z."""
-    z = _vectors(z, "log_softmax")
+    z = _classes(z, axis, "log_softmax")
     moved = np.moveaxis(z, axis, -1)
     d, r, e, others = _parts(moved)
     # log of the sum 1 + others: log1p keeps the digits of a small `others`
@@ -110,6 +121,8 @@ def log_softmax_jacobian(z):
         raise ValueError(
             f"log_softmax_jacobian takes one vector z (1-D), got {z.ndim}-D; for a batch use log_softmax_vjp"
         )
+    if z.size == 0:
+        raise ValueError("log_softmax_jacobian: the class axis (axis=0) is empty")
     d, r, e, others = _parts(z)
     if np.isnan(e).any():
         # Limits (0, 1/n, 1) are exact, so 1 - p has nothing to cancel.
@@ -130,9 +143,11 @@ def log_softmax_jacobian(z):
 def log_softmax_vjp(z, g, axis=-1):
     """J^T g = g - p * sum_i g_i along `axis`, with p = softmax(z): the
     backward pass of log_softmax, for a batch, without any K x K matrix."""
-    z, g = _vectors(z, "log_softmax_vjp"), _as_float(g)
+    z, g = _classes(z, axis, "log_softmax_vjp"), _as_float(g)
+    # Broadcasting would accept a g of shape (K,) or (1, K) and return a
+    # product of the wrong shape without an error.
     if g.shape != z.shape:
-        raise ValueError(f"g must have the shape of z, {z.shape}; got {g.shape}")
+        raise ValueError(f"log_softmax_vjp: g must have the shape of z, {z.shape}; got {g.shape}")
     dtype = np.result_type(z, g)
     work = np.promote_types(dtype, np.float64)
     z, g = np.moveaxis(z, axis, -1), np.moveaxis(g, axis, -1).astype(work)
@@ -158,7 +173,11 @@ def log_softmax_vjp(z, g, axis=-1):
 # --8<-- [start:grad_from_output]
 def log_softmax_vjp_from_output(y, g, axis=-1):
     """J^T g = g - exp(y) * sum_i g_i from the forward output y = log_softmax(z)."""
-    y, g = _as_float(y), _as_float(g)
+    y, g = _classes(y, axis, "log_softmax_vjp_from_output"), _as_float(g)
+    if g.shape != y.shape:
+        raise ValueError(
+            f"log_softmax_vjp_from_output: g must have the shape of y, {y.shape}; got {g.shape}"
+        )
     return g - np.exp(y) * np.sum(g, axis=axis, keepdims=True)
 # --8<-- [end:grad_from_output]
 

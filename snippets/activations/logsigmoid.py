@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def logsigmoid(x):
@@ -29,7 +36,7 @@ def logsigmoid(x):
     np.log1p(y, out=y)
     np.negative(y, out=y)
     np.minimum(y, w, out=y)
-    return y.astype(x.dtype, copy=False)
+    return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -54,7 +61,7 @@ def logsigmoid_grad(x):
     if np.fmax.reduce(w, axis=None, initial=-np.inf) > cut:
         far = w > cut
         s[far] = np.exp(-w[far])
-    return s.astype(x.dtype, copy=False)
+    return s.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -65,7 +72,7 @@ def logsigmoid_grad_from_output(y):
     w = y.astype(np.promote_types(y.dtype, np.float64))
     # e^y = sigma(x), so the slope 1 - sigma(x) is 1 - e^y; expm1 computes
     # e^y - 1 without cancellation when y is close to 0 (x large).
-    return (-np.expm1(w)).astype(y.dtype)
+    return (-np.expm1(w)).astype(y.dtype)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _mish_parts(x):
@@ -95,7 +102,7 @@ def mish(x):
     w *= p
     if far is not None:
         w[far] = _mish_exact(w_far)
-    return w.astype(x.dtype)
+    return w.astype(x.dtype)[()]
 
 # --8<-- [end:forward]
 
@@ -209,7 +216,7 @@ def mish_grad(x):
         b.reshape(-1)[near] = _mish_grad_near_root(w_near)
     if far is not None:
         b[far] = _mish_grad_exact(w_far)
-    return b.astype(x.dtype)
+    return b.astype(x.dtype)[()]
 
 # --8<-- [end:grad]
 

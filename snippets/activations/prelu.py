@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def prelu(x, alpha=0.25):
@@ -26,7 +33,7 @@ def prelu(x, alpha=0.25):
         # is the one invalid product; it is replaced below by its limit, 0.
         with np.errstate(over="ignore", invalid="ignore"):
             y = np.where(x < 0, a * x, x).astype(x.dtype)
-        return np.where(np.isneginf(x) & (a == 0), 0, y)
+        return np.where(np.isneginf(x) & (a == 0), 0, y)[()]
     # For a <= 1 the branch x < 0 is the larger of x and a x, for a > 1 the
     # smaller; rounding a x keeps that order, since x itself is a float.
     # An overflow (possible only for |a| > 1) has +-inf as its correctly
@@ -36,7 +43,7 @@ def prelu(x, alpha=0.25):
     with np.errstate(over="ignore"):
         loop = x.dtype if a.astype(x.dtype) == a else np.float64
         y = np.multiply(x, a, out=np.empty_like(x), dtype=loop)
-    return np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y)
+    return (np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y))[()]
 # --8<-- [end:forward]
 
 
@@ -70,14 +77,14 @@ def prelu_grad(x, alpha=0.25):
     """d/dx: 1 for x > 0, alpha for x < 0, and alpha at x = 0."""
     x = _as_float(x)
     # At the kink we take the left slope, as PyTorch does.
-    return _one_or_slope(x, np.asarray(alpha, dtype=np.float64))
+    return _one_or_slope(x, np.asarray(alpha, dtype=np.float64))[()]
 
 
 def prelu_grad_alpha(x, alpha=0.25):
     """d/d alpha, elementwise: min(0, x). It does not depend on alpha."""
     x = _as_float(x)
     # np.minimum keeps NaN (np.fmin would not) and x's dtype.
-    return np.minimum(x, 0)
+    return np.minimum(x, 0)[()]
 
 
 def prelu_grad_alpha_batch(x, g, channel_axis=None):
@@ -92,7 +99,7 @@ def prelu_grad_alpha_batch(x, g, channel_axis=None):
     # Accumulate in float64: a float16 sum over a batch overflows or stalls.
     terms = g.astype(np.float64) * np.minimum(x.astype(np.float64), 0)
     axes = None if channel_axis is None else tuple(i for i in range(x.ndim) if i != channel_axis % x.ndim)
-    return np.sum(terms, axis=axes).astype(np.result_type(x, g))
+    return np.sum(terms, axis=axes).astype(np.result_type(x, g))[()]
 # --8<-- [end:grad]
 
 

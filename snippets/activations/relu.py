@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def relu(x):
@@ -22,7 +29,7 @@ def relu(x):
     # In place: one new array, not two.
     y = np.maximum(x, 0)
     y += 0
-    return y
+    return y[()]
 # --8<-- [end:forward]
 
 
@@ -40,7 +47,7 @@ def relu_grad(x):
     """dReLU/dx: 1 for x > 0, 0 for x < 0, and the subgradient 0 at x = 0."""
     x = _as_float(x)
     # The comparison writes 0.0 and 1.0 straight into a float array.
-    return _nan_back(np.greater(x, 0, out=np.empty_like(x)), x)
+    return _nan_back(np.greater(x, 0, out=np.empty_like(x)), x)[()]
 # --8<-- [end:grad]
 
 
@@ -48,7 +55,7 @@ def relu_grad(x):
 def relu_grad_from_output(y):
     """dReLU/dx from the output y = max(0, x): y > 0 exactly when x > 0."""
     y = _as_float(y)
-    return _nan_back(np.greater(y, 0, out=np.empty_like(y)), y)
+    return _nan_back(np.greater(y, 0, out=np.empty_like(y)), y)[()]
 # --8<-- [end:grad_from_output]
 
 

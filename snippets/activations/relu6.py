@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def relu6(x):
@@ -21,7 +28,7 @@ def relu6(x):
     # value. In place: one new array, not two.
     y = np.clip(x, 0, 6)
     y += 0
-    return y
+    return y[()]
 # --8<-- [end:forward]
 
 
@@ -46,7 +53,7 @@ def relu6_grad(x):
     """dReLU6/dx: 1 for 0 < x < 6, else 0 (also at the kinks 0 and 6)."""
     x = _as_float(x)
     # At both kinks we take the flat side's slope, 0, as PyTorch and JAX do.
-    return _inside(x, 0, 6)
+    return _inside(x, 0, 6)[()]
 # --8<-- [end:grad]
 
 
@@ -54,7 +61,7 @@ def relu6_grad(x):
 def relu6_grad_from_output(y):
     """dReLU6/dx from the output y = relu6(x): 0 < y < 6 exactly when 0 < x < 6."""
     y = _as_float(y)
-    return _inside(y, 0, 6)
+    return _inside(y, 0, 6)[()]
 # --8<-- [end:grad_from_output]
 
 

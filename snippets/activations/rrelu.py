@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _check_bounds(lower, upper):
@@ -35,7 +42,7 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
         # 0 * (-inf) by its limit, 0.
         with np.errstate(invalid="ignore"):
             y = np.where(x < 0, a * x, x).astype(x.dtype)
-        return np.where(np.isneginf(x), 0, y)
+        return np.where(np.isneginf(x), 0, y)[()]
     # For a <= 1 the branch x < 0 is the larger of x and a x, for a > 1 the
     # smaller; rounding a x keeps that order, since x itself is a float.
     # An overflow (possible only for |a| > 1) has +-inf as its correctly
@@ -45,7 +52,7 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
     with np.errstate(over="ignore"):
         loop = x.dtype if a.astype(x.dtype) == a else np.float64
         y = np.multiply(x, a, out=np.empty_like(x), dtype=loop)
-    return np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y)
+    return (np.maximum(y, x, out=y) if a <= 1 else np.minimum(y, x, out=y))[()]
 # --8<-- [end:forward]
 
 
@@ -81,7 +88,7 @@ def rrelu_grad(x, lower=1 / 8, upper=1 / 3):
     _check_bounds(lower, upper)
     a = (np.float64(lower) + np.float64(upper)) / 2
     # At the kink we take the left slope, as PyTorch does.
-    return _one_or_slope(x, np.asarray(a))
+    return _one_or_slope(x, np.asarray(a))[()]
 # --8<-- [end:grad]
 
 
@@ -94,7 +101,7 @@ def rrelu_grad_from_output(y, lower=1 / 8, upper=1 / 3):
     # With a >= 0 the sign of y gives the branch: y > 0 exactly when x > 0.
     if a < 0:
         raise ValueError("mean slope < 0: y does not determine the slope; use rrelu_grad(x)")
-    return _one_or_slope(y, np.asarray(a))
+    return _one_or_slope(y, np.asarray(a))[()]
 # --8<-- [end:grad_from_output]
 
 
@@ -113,7 +120,7 @@ def rrelu_train(x, lower=1 / 8, upper=1 / 3, rng=None):
     slopes = rng.uniform(lower, upper, size=x.shape)
     with np.errstate(over="ignore", invalid="ignore"):
         y = np.where(x < 0, slopes * x, x).astype(x.dtype)
-    return np.where(np.isneginf(x) & (slopes == 0), 0, y), slopes
+    return np.where(np.isneginf(x) & (slopes == 0), 0, y)[()], slopes[()]
 
 
 def rrelu_train_backward(g, slopes, x):
@@ -122,7 +129,7 @@ def rrelu_train_backward(g, slopes, x):
     g, x = _as_float(g), _as_float(x)
     local = np.where(x > 0, 1.0, np.where(np.isnan(x), np.nan, slopes))
     with np.errstate(over="ignore"):
-        return (g.astype(np.float64) * local).astype(np.result_type(g, x))
+        return (g.astype(np.float64) * local).astype(np.result_type(g, x))[()]
 # --8<-- [end:train]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 # The constants of Klambauer et al. (2017), each the float64 nearest to the
@@ -44,7 +51,7 @@ def selu(x):
     # is then beyond the overflow threshold, and inf is its correct rounding.
     with np.errstate(over="ignore"):
         negative += SELU_SCALE * np.maximum(w, 0)
-        return negative.astype(x.dtype, copy=False)
+        return negative.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -56,15 +63,9 @@ def selu_grad(x):
     z = np.minimum(w, 0, out=np.empty_like(w))  # an array also for 0-d x
     np.exp(z, out=z)
     tiny = np.finfo(z.dtype).tiny
-    # One min over z tells whether any e^x is subnormal: rarely so.
-    if z.size and z.min() < tiny:
-        # A subnormal e^x has lost bits while lambda * alpha * e^x may still be
-        # normal: (c h) h with h = e^(x/2) goes through normal numbers only.
-        # float64 throughout: float32 e^x is subnormal from x = -87.3 on already.
-        v = np.minimum(w, 0).astype(np.promote_types(w.dtype, np.float64))
-        z, h = np.exp(v), np.exp(v / 2)
-        negative = np.where(z >= np.finfo(z.dtype).tiny, SELU_SCALE_ALPHA * z, (SELU_SCALE_ALPHA * h) * h)
-        return np.where(w > 0, SELU_SCALE, negative).astype(x.dtype)
+    # One min over z tells whether any e^x is subnormal (rarely so); fmin
+    # skips NaN, where min would return NaN and miss a subnormal next to it.
+    lost = np.flatnonzero(z < tiny) if z.size and np.fmin.reduce(z, axis=None) < tiny else None
     # x > 0 gives e^0 = 1, so c * e^min(x, 0) is c there, with c the constant
     # lambda * alpha rounded to the dtype; adding d = lambda - c (exact, as the
     # two are within a factor 2) turns it into lambda exactly. At the kink
@@ -72,7 +73,16 @@ def selu_grad(x):
     slope = _scale(z, SELU_SCALE_ALPHA)
     c = slope.dtype.type(SELU_SCALE_ALPHA)
     slope += (w > 0) * (slope.dtype.type(SELU_SCALE) - c)
-    return slope.astype(x.dtype, copy=False)
+    if lost is not None:
+        # A subnormal e^x has lost bits while lambda * alpha * e^x may still be
+        # normal: (c h) h with h = e^(x/2) goes through normal numbers only.
+        # float64 throughout: float32 e^x is subnormal from x = -87.3 on already.
+        # Only those elements: the others keep the value they get in any array.
+        v = w.reshape(-1)[lost].astype(np.promote_types(w.dtype, np.float64))
+        z, h = np.exp(v), np.exp(v / 2)
+        normal = z >= np.finfo(z.dtype).tiny
+        slope.reshape(-1)[lost] = np.where(normal, SELU_SCALE_ALPHA * z, (SELU_SCALE_ALPHA * h) * h)
+    return slope.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -83,7 +93,7 @@ def selu_grad_from_output(y):
     # For x <= 0: lambda alpha e^x = lambda alpha (e^x - 1) + lambda alpha = y + lambda alpha.
     # y > 0 exactly when x > 0, since lambda and alpha are positive.
     w = y.astype(np.promote_types(y.dtype, np.float64))
-    return np.where(w > 0, SELU_SCALE, w + SELU_SCALE_ALPHA).astype(y.dtype)
+    return np.where(w > 0, SELU_SCALE, w + SELU_SCALE_ALPHA).astype(y.dtype)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def sigmoid(x):
@@ -35,7 +42,7 @@ def sigmoid(x):
     if np.fmin.reduce(w, axis=None, initial=np.inf) < cut:
         far = w < cut
         s[far] = np.exp(w[far])
-    return s.astype(x.dtype, copy=False)
+    return s.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -53,7 +60,7 @@ def sigmoid_grad(x):
     d = np.add(z, 1, out=np.empty_like(z))
     np.multiply(d, d, out=d)
     np.divide(z, d, out=z)
-    return z.astype(x.dtype, copy=False)
+    return z.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -61,7 +68,7 @@ def sigmoid_grad(x):
 def sigmoid_grad_from_output(y):
     """d sigma / dx from the forward output y = sigma(x): y * (1 - y)."""
     y = _as_float(y)
-    return y * (1 - y)
+    return (y * (1 - y))[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _two_sum(a, b):
@@ -69,11 +76,20 @@ def _limit(z, axis):
     return np.where(defined, top / np.maximum(n, 1), np.nan)
 
 
-def softmax(z, axis=-1):
-    """p_i = exp(z_i) / sum_k exp(z_k) along `axis`, without overflow for any z."""
+def _classes(z, axis, name):
+    """z as a float array with a class axis that has entries, or a ValueError
+    naming the function: NumPy's own error would name a reduction."""
     z = _as_float(z)
     if z.ndim == 0:
-        raise ValueError("softmax needs a vector (or a batch of them), got a 0-d array (a scalar)")
+        raise ValueError(f"{name} needs a vector (or a batch of them), got a 0-d array (a scalar)")
+    if z.shape[axis] == 0:
+        raise ValueError(f"{name}: the class axis (axis={axis}) is empty")
+    return z
+
+
+def softmax(z, axis=-1):
+    """p_i = exp(z_i) / sum_k exp(z_k) along `axis`, without overflow for any z."""
+    z = _classes(z, axis, "softmax")
     e = _exp_minus_max(z, axis)
     # The max entry contributes exactly 1, so the sum is in [1, K]: no 0/0, no overflow;
     # summed with one rounding, so the error does not grow with K.
@@ -91,6 +107,8 @@ def softmax_jacobian(z):
         raise ValueError(
             f"softmax_jacobian takes one vector z (1-D), got {z.ndim}-D; for a batch use softmax_vjp"
         )
+    if z.size == 0:
+        raise ValueError("softmax_jacobian: the class axis (axis=0) is empty")
     e = _exp_minus_max(z, 0)
     if np.isnan(e).any():
         # Limits (0, 1/n, 1) are exact, so 1 - p has nothing to cancel.
@@ -119,7 +137,11 @@ def softmax_jacobian_from_output(p):
 def softmax_vjp(z, g, axis=-1):
     """J^T g = p * (g - sum_j g_j p_j) along `axis`: the backward pass of softmax,
     for a batch, without building any K x K Jacobian."""
-    z, g = _as_float(z), _as_float(g)
+    z, g = _classes(z, axis, "softmax_vjp"), _as_float(g)
+    # Broadcasting would accept a g of shape (K,) or (1, K) and return a
+    # product of the wrong shape without an error.
+    if g.shape != z.shape:
+        raise ValueError(f"softmax_vjp: g must have the shape of z, {z.shape}; got {g.shape}")
     dtype = np.result_type(z, g)
     work = np.promote_types(dtype, np.float64)
     p = softmax(z.astype(work), axis=axis)

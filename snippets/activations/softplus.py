@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def softplus(x):
@@ -27,7 +34,7 @@ def softplus(x):
     np.exp(y, out=y)
     np.log1p(y, out=y)
     np.maximum(y, w, out=y)
-    return y.astype(x.dtype, copy=False)
+    return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -52,7 +59,7 @@ def softplus_grad(x):
     if np.fmin.reduce(w, axis=None, initial=np.inf) < cut:
         far = w < cut
         s[far] = np.exp(w[far])
-    return s.astype(x.dtype, copy=False)
+    return s.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -62,7 +69,7 @@ def softplus_grad_from_output(y):
     y = _as_float(y)
     # For small y (x far left), 1 - exp(-y) subtracts two numbers close to 1
     # and loses every digit; expm1 computes e^-y - 1 without that cancellation.
-    return -np.expm1(-y)
+    return (-np.expm1(-y))[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _threshold(lambd):
@@ -32,14 +39,14 @@ def softshrink(x, lambd=0.5):
         # lambd) rounds x - lambd once, in x's own dtype, and is exactly 0 in
         # the middle; ±inf stays ±inf and NaN stays NaN.
         y = np.clip(x, -lam_x, lam_x, out=np.empty_like(x))
-        return np.subtract(x, y, out=y)
+        return np.subtract(x, y, out=y)[()]
     # Otherwise in float64 for every input dtype: lambd is not rounded to float32
     # first, so x - lambd is rounded once, to x's dtype, even for x next
     # to lambd. There x - lambd is exact in float64 (Sterbenz) and never 0.
     w = x.astype(np.promote_types(x.dtype, np.float64))
     y = np.where(w > lam, w - lam, np.where(w < -lam, w + lam, 0.0))
     # Both comparisons are false for NaN: pass it on, rather than return 0.
-    return np.where(np.isnan(w), w, y).astype(x.dtype)
+    return np.where(np.isnan(w), w, y).astype(x.dtype)[()]
 # --8<-- [end:forward]
 
 
@@ -70,7 +77,7 @@ def softshrink_grad(x, lambd=0.5):
     # At the kinks we take the flat middle's slope, 0, as PyTorch does.
     outside = np.greater(x, lam)
     outside |= x < -lam  # in place: no third boolean array
-    return _nan_back(outside.astype(x.dtype), x)
+    return _nan_back(outside.astype(x.dtype), x)[()]
 
 
 def softshrink_grad_lambd(x, lambd=0.5):
@@ -81,7 +88,7 @@ def softshrink_grad_lambd(x, lambd=0.5):
     # too (scaling x and lambd together scales the output).
     slope = np.less(x, -lam, out=np.empty_like(x))
     slope -= x > lam
-    return _nan_back(slope, x)
+    return _nan_back(slope, x)[()]
 # --8<-- [end:grad]
 
 
@@ -91,7 +98,7 @@ def softshrink_grad_from_output(y, lambd=0.5):
     y = _as_float(y)
     # y is 0 exactly on [-lambd, lambd]: outside, x - lambd (or x + lambd)
     # is a difference of two different floats, never 0.
-    return _nan_back(np.not_equal(y, 0, out=np.empty_like(y)), y)
+    return _nan_back(np.not_equal(y, 0, out=np.empty_like(y)), y)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def softsign(x):
@@ -30,7 +37,7 @@ def softsign(x):
         np.abs(w, out=d)
     d += 1
     np.divide(w, d, out=d)
-    return d.astype(x.dtype, copy=False)
+    return d.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -47,7 +54,7 @@ def softsign_grad(x):
     r += 1
     np.divide(1, r, out=r)
     np.multiply(r, r, out=r)
-    return r.astype(x.dtype, copy=False)
+    return r.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -56,7 +63,7 @@ def softsign_grad_from_output(y):
     """d softsign / dx from the output y = softsign(x): (1 - |y|)^2."""
     y = _as_float(y)
     # 1 - |y| = 1 / (1 + |x|): the slope is its square.
-    return (1 - np.abs(y)) ** 2
+    return ((1 - np.abs(y)) ** 2)[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _product_error(a, b, p):
@@ -89,7 +96,7 @@ def swish(x, beta=1.0):
     # float16 has no kernels of its own: work in float32, round once.
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     if not _exact_scale(beta) or w.dtype not in (np.float32, np.float64):
-        return _swish_exact(w, beta).astype(x.dtype)
+        return _swish_exact(w, beta).astype(x.dtype)[()]
     # beta a power of 2 (the default 1 included): t = beta x has no rounding
     # error, and x / (1 + e^-t) keeps full relative accuracy on both sides:
     # on the left e^-t is large and 1 + e^-t rounds once; nothing cancels.
@@ -107,7 +114,7 @@ def swish(x, beta=1.0):
         np.divide(w, y, out=y)
     if far is not None:
         y[far] = _swish_exact(w[far], beta)
-    return y.astype(x.dtype, copy=False)
+    return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -125,7 +132,7 @@ def swish_grad(x, beta=1.0):
     x = _as_float(x)
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     if not _exact_scale(beta) or w.dtype not in (np.float32, np.float64):
-        return _swish_grad_exact(w, beta).astype(x.dtype)
+        return _swish_grad_exact(w, beta).astype(x.dtype)[()]
     # In terms of z = e^-|t|, the slope is
     #   (1 + z + t z) / (1 + z)^2     for t >= 0,
     #   z (1 + t + z) / (1 + z)^2     for t < 0,
@@ -147,7 +154,7 @@ def swish_grad(x, beta=1.0):
         e += 1
         e *= e
         m /= e
-        return m.astype(x.dtype)
+        return m.astype(x.dtype)[()]
     # float64: both cases at once with p = e^min(t, 0) and q = e^-max(t, 0)
     # (one of them is 1, and p q = z): slope = p (p + q (1 + t)) / (1 + p q)^2.
     with np.errstate(over="ignore"):  # beta = 2, x near max: t = +-inf, handled below
@@ -173,7 +180,7 @@ def swish_grad(x, beta=1.0):
     t /= q
     if far is not None:
         t[far] = _swish_grad_exact(w[far], beta)
-    return t
+    return t[()]
 
 
 def swish_grad_beta(x, beta=1.0):
@@ -188,7 +195,7 @@ def swish_grad_beta(x, beta=1.0):
     # value exceeds the float max (beta near 0, huge x): inf is then exact.
     with np.errstate(over="ignore"):
         x2s = np.where(z >= np.finfo(z.dtype).tiny, clipped * (clipped * s), (clipped * h) * (clipped * h))
-        return x2s.astype(x.dtype)
+        return x2s.astype(x.dtype)[()]
 # --8<-- [end:grad]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def tanh(x):
@@ -20,7 +27,7 @@ def tanh(x):
     # is within 1.4 ULP (checked on every float32 in [2^-12, 2^8]): no need
     # to work in float64. float16 has no kernel of its own: float32, rounded once.
     w = x.astype(np.float32) if x.dtype == np.float16 else x
-    return np.tanh(w).astype(x.dtype, copy=False)
+    return np.tanh(w).astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 
@@ -40,7 +47,7 @@ def tanh_grad(x):
         np.cosh(w, out=sech)
     np.divide(1, sech, out=sech)
     np.multiply(sech, sech, out=sech)
-    return sech.astype(x.dtype, copy=False)
+    return sech.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 
@@ -50,7 +57,7 @@ def tanh_grad_from_output(y):
     y = _as_float(y)
     # (1 - y)(1 + y) is 1 - y^2 without rounding y^2 first: 1 - y is exact
     # for y in [1/2, 1], so no bits of the small difference are lost.
-    return (1 - y) * (1 + y)
+    return ((1 - y) * (1 + y))[()]
 # --8<-- [end:grad_from_output]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 # Near 0, x - tanh(x) = x^3 g(s), with s = x^2 and g smooth, g(0) = 1/3.
@@ -78,7 +85,7 @@ def tanhshrink(x):
         np.tanh(xb, out=yb)
         np.subtract(xb, yb, out=yb)
         yb[near] = _near_zero(xb[near])
-    return y.astype(x.dtype, copy=False)
+    return y.astype(x.dtype, copy=False)[()]
 
 
 # --8<-- [end:forward]
@@ -95,7 +102,7 @@ def tanhshrink_grad(x):
     # 1.4 ULP, so its square is within 3.3: float32 stays float32.
     t = np.tanh(w, out=np.empty_like(w))
     np.multiply(t, t, out=t)
-    return t.astype(x.dtype, copy=False)
+    return t.astype(x.dtype, copy=False)[()]
 # --8<-- [end:grad]
 
 

@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _floor(t, dtype):
@@ -40,10 +47,10 @@ def threshold(x, threshold=0.0, value=0.0):
         # it; adding +0 turns a -0.0 it may return into +0.0.
         y = np.maximum(x, v, out=np.empty_like(x))
         y += 0
-        return y
+        return y[()]
     # NaN > t is false: NaN is kept explicitly, as PyTorch keeps it.
     kept = (x > t) | np.isnan(x)
-    return np.where(kept, x, v).astype(x.dtype)
+    return np.where(kept, x, v).astype(x.dtype)[()]
 # --8<-- [end:forward]
 
 
@@ -62,7 +69,7 @@ def threshold_grad(x, threshold=0.0, value=0.0):
     x = _as_float(x)
     t = _floor(np.asarray(threshold, dtype=np.float64), x.dtype)
     # At x = threshold the output is value, a constant: slope 0, as in PyTorch.
-    return _nan_back(np.greater(x, t, out=np.empty_like(x)), x)
+    return _nan_back(np.greater(x, t, out=np.empty_like(x)), x)[()]
 # --8<-- [end:grad]
 
 
@@ -77,7 +84,7 @@ def threshold_grad_from_output(y, threshold=0.0, value=0.0):
     # comes from x = value, whose slope is 1: y cannot tell which.
     if np.any(np.asarray(value, dtype=np.float64) > t):
         raise ValueError("value > threshold: y does not determine the slope; use threshold_grad(x)")
-    return _nan_back(np.greater(y, _floor(t, y.dtype), out=np.empty_like(y)), y)
+    return _nan_back(np.greater(y, _floor(t, y.dtype), out=np.empty_like(y)), y)[()]
 # --8<-- [end:grad_from_output]
 
 

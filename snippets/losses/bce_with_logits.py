@@ -6,11 +6,18 @@ import numpy as np
 
 
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _check_targets(Z, T):
@@ -38,7 +45,10 @@ def bce_with_logits(Z, T):
     # nothing overflows and no log(0) happens.
     # max(z, 0) - z t is z (1 - t) for z >= 0 and -z t below: a single
     # product, where the difference would cancel when t is near 1.
-    linear = np.where(Z >= 0, Z * (1 - T), -Z * T)
+    weight = np.where(Z >= 0, 1 - T, -T)
+    # At z = +-inf with the label its sign agrees with (t = 1 at +inf, t = 0
+    # at -inf) the loss is 0, its limit: the product is skipped, not inf * 0.
+    linear = np.multiply(Z, weight, out=np.zeros_like(Z), where=weight != 0)
     return np.mean(linear + np.log1p(np.exp(-np.abs(Z))))
 # --8<-- [end:forward]
 

@@ -8,11 +8,18 @@ import numpy as np
 
 # From snippets/layers/dense.py.
 def _as_float(x):
-    """x as a float array; ints and bools become float64, floats keep their dtype."""
+    """x as a C-ordered float array in native byte order; ints and bools
+    become float64, floats keep their dtype. A 0-d result is returned as a NumPy
+    scalar of its dtype (`[()]`), as NumPy's own ufuncs do."""
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise TypeError(f"expected real numbers, got an array of dtype {x.dtype}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+    # One layout for every input: flat views, in-place steps and NumPy's
+    # vectorised loops (which round differently on strided data) rely on it.
+    if x.dtype.kind == "f" and x.dtype.isnative and x.flags.c_contiguous:
+        return x
+    dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
+    return x.astype(dtype, order="C")
 
 
 def _check_dense_shapes(X, W, b):
@@ -85,6 +92,8 @@ def _check_targets(Z, T):
     """Z as float logits (N, K), and T as class probabilities (N, K): T may be
     one-hot or soft rows of shape (N, K), or N integer class labels of shape (N,)."""
     Z = _as_float(Z)
+    if Z.ndim == 2 and Z.shape[0] and not Z.shape[1]:
+        raise ValueError("softmax_cross_entropy: the class axis (axis=1) is empty")
     if Z.ndim != 2 or Z.size == 0:
         raise ValueError(f"Z must have shape (N, K), one row of K logits per example, got {Z.shape}")
     N, K = Z.shape
@@ -135,7 +144,9 @@ def softmax_cross_entropy(Z, T):
     # log softmax(z) = z - logsumexp(z) = (z - max) - log(1 + S). No
     # probability is formed, so an underflowed one cannot become log(0);
     # log1p keeps S where 1 + S would round it away.
-    minus_log_P = np.log1p(S) - shifted
+    # A class with t = 0 adds 0 (the limit of t log p), also at a logit of
+    # -inf, where -log p = inf and t * inf would be NaN.
+    minus_log_P = np.where(T == 0, 0, np.log1p(S) - shifted)
     # Both terms of -log_P are >= 0: the sum has no cancellation, and a loss
     # that underflows is +0, not -0.
     return np.sum(T * minus_log_P) / Z.shape[0]

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.structure.files import File
+from mkdocs.utils import CountHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -51,10 +52,22 @@ class _NamePage(logging.Filter):
 _filter = _NamePage()
 
 
+def on_startup(command, **kwargs):
+    _state["command"] = command
+
+
 def on_config(config, **kwargs):
     # MkDocs restores sys.path after loading a hook; executed blocks need ROOT.
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    # `mkdocs serve` stops answering after a rebuild that strict mode aborts,
+    # until the fault is fixed. While writing, a warning is printed (page and
+    # line) and the server keeps going; `mkdocs build --strict` is the gate.
+    # (build() attached strict mode's warning counter before this event.)
+    if _state.get("command") == "serve":
+        mkdocs_log = logging.getLogger("mkdocs")
+        for handler in [h for h in mkdocs_log.handlers if isinstance(h, CountHandler)]:
+            mkdocs_log.removeHandler(handler)
     # The logger's handlers exist once the CLI has started; attach to each.
     for handler in logging.getLogger("mkdocs").handlers:
         if _filter not in handler.filters:

@@ -20,6 +20,7 @@ import logging
 import posixpath
 import re
 import sys
+import warnings
 from pathlib import Path
 
 from mkdocs.structure.files import File
@@ -108,6 +109,14 @@ def on_files(files, config, **kwargs):
 
 def on_page_markdown(markdown, page, **kwargs):
     _state["page"] = page
+    # While the page renders, its executed blocks run: a floating-point or
+    # user warning in one is an error, which markdown-exec reports for the
+    # block (and --strict fails on), instead of a line logged at INFO.
+    # A block that shows a warning on purpose catches it (sitekit.tables.call).
+    _state["warnings"] = warnings.catch_warnings()
+    _state["warnings"].__enter__()
+    warnings.simplefilter("error", RuntimeWarning)
+    warnings.simplefilter("error", UserWarning)
     # Every align chain, each step checked equal to the one before it; line
     # numbers refer to the file, so check its full text (front matter included).
     report = derivations.check_markdown(page.file.content_string, page.file.src_uri)
@@ -140,6 +149,8 @@ def _mark_blocks(markdown: str, outcomes, src_uri: str) -> str:
 
 
 def on_page_content(html, page, **kwargs):
+    if _state.get("warnings") is not None:
+        _state.pop("warnings").__exit__(None, None, None)
     if page.file.src_uri.endswith(".ipynb"):
         html = notebook_math(html)
     html, broken = links.rewrite(html, page.file.src_uri, _state["files"])

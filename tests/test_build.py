@@ -177,6 +177,14 @@ def test_fault_snippet_raises(project, tmp_path):
     assert "<code block: session sigmoid; n" in run.stderr and "TypeError" in run.stderr
 
 
+def test_fault_warning_in_executed_block(project, tmp_path):
+    """A block that overflows printed inf, logged at INFO, and built green."""
+    inject(project, "activations/tanh.md", '```python exec="on"\nimport numpy as np\nprint(np.exp(1000.0))\n```')
+    run = build(project, tmp_path / "site")
+    record("warning in an executed block", run, r"docs/activations/tanh\.md: .*Execution of python code block")
+    assert "RuntimeWarning: overflow encountered in exp" in run.stderr
+
+
 def test_fault_missing_snippet_section(project, tmp_path):
     inject(project, "activations/sigmoid.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```')
     run = build(project, tmp_path / "site")

@@ -16,6 +16,10 @@ the build recomputes them only when a snippet, the oracle or a package changes.
 
 from __future__ import annotations
 
+import ast
+import io
+import math
+import tokenize
 import warnings
 from pathlib import Path
 from types import ModuleType
@@ -39,7 +43,8 @@ SHORT = ACTIVATIONS / "short"
 SHORT_RELATIVE = 1e-12
 SHORT_ULP = 16.0
 # Next to a root of f' the bound is the change of f' when x moves by one
-# float, plus this many ULP of the exact value for the rounding of the result.
+# float, plus this many ULP of 1 for the rounding of the terms that cancel
+# there (they are of order 1: Phi(x) and x phi(x) are about 0.23 at GELU's).
 SHORT_SLACK_ULP = 4.0
 
 
@@ -55,10 +60,34 @@ def short_snippet(name: str) -> ModuleType:
     return load_snippet(short_path(name))
 
 
-def short_within(dtype) -> float:
-    """The contract as a ULP count in `dtype` (float64: 1e-12 relative is at
-    least this many ULP), used where the exact value is not a normal float."""
-    return SHORT_RELATIVE / float(np.finfo(np.float64).eps) if np.dtype(dtype) == np.float64 else SHORT_ULP
+def short_code_lines(name: str) -> int:
+    return len(code_lines(short_path(name).read_text()))
+
+
+def code_lines(source: str) -> list[int]:
+    """Numbers of the lines that hold code: not blank, not only a comment,
+    not part of a docstring (module, function or class)."""
+    docstrings: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                    and isinstance(first.value.value, str):
+                docstrings.update(range(first.lineno, first.end_lineno + 1))
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.ENDMARKER, tokenize.ENCODING}
+    lines: set[int] = set()
+    for token in tokenize.tokenize(io.BytesIO(source.encode()).readline):
+        if token.type not in skip:
+            lines.update(range(token.start[0], token.end[0] + 1))
+    return sorted(lines - docstrings)
+
+
+def short_subnormal_bound(dtype) -> float:
+    """Below the normal range the contract asks for no relative accuracy:
+    an error up to the smallest normal number, in units of the smallest
+    subnormal spacing (results may be flushed to 0 a little early)."""
+    return float(2 ** np.finfo(dtype).nmant)
 
 
 def short_errors(name: str, which: str, dtype, xs: np.ndarray, module: ModuleType | None = None,
@@ -66,13 +95,15 @@ def short_errors(name: str, which: str, dtype, xs: np.ndarray, module: ModuleTyp
     """The short block's `which` ("f" or "grad") against the oracle over xs
     cast to dtype, kinks left out (their values are conventions, tested on
     their own). Warnings raise. Returns worst relative error (where the exact
-    value is normal), worst ULP (normal) and worst ULP anywhere (subnormal
-    units below the normal range; a wrong NaN, infinity or nonzero at an
-    exact 0 counts as inf), away from the roots of f'. Next to a root
+    value is normal), worst ULP (normal), worst error where the exact value
+    is subnormal (in subnormal units), and "wrong": how many results are
+    NaN, infinite or nonzero where the exact value is a number, a finite
+    number or 0 (or the other way round), away from the roots of f'. Next to a root
     (catalogue.measurable's window) a point passes if it meets the contract
     or if its error is at most the change of the exact value when x moves
-    by one float either way, plus SHORT_SLACK_ULP: "near" is the worst ratio
-    of its error to the more lenient of the two bounds (<= 1 passes)."""
+    by one float either way, plus SHORT_SLACK_ULP ULP of 1: "near" is the worst ratio
+    of its error to the more lenient of the two bounds (<= 1 passes), and
+    "near_shift" the worst ratio of its error to that change alone."""
     module = module or short_snippet(name)
     dtype = np.dtype(dtype)
     kinks = [k.at for k in DEFINITIONS[name].kinks]
@@ -88,21 +119,22 @@ def short_errors(name: str, which: str, dtype, xs: np.ndarray, module: ModuleTyp
     exact = oracle.many(which, xs)
     ulps = ulp_error(computed, exact, dtype)
     normal = is_normal(exact, dtype)
+    subnormal = ~normal & np.array([bool(mpmath.isfinite(t) and t != 0) for t in exact])
     with mpmath.workdps(DIGITS):
         rel = np.array([float(abs(mpmath.mpf(float(c)) - t) / abs(t)) if n else 0.0
                         for c, t, n in zip(computed, exact, normal)])
     met = (rel <= SHORT_RELATIVE) if dtype == np.float64 else (ulps <= SHORT_ULP)
-    met &= ulps <= short_within(dtype)
     kept = measurable(name, which, xs, **params)
     near = ~np.isin(xs, kept) & np.isfinite(xs)
-    ratio = 0.0
+    ratio, shift_ratio = 0.0, 0.0
     for i in np.flatnonzero(near):
         x, t = xs[i], exact[i]
         moved = oracle.many(which, np.array([np.nextafter(x, -np.inf), np.nextafter(x, np.inf)], dtype))
         with mpmath.workdps(DIGITS):
             shift = max(abs(m - t) for m in moved)
-            slack = SHORT_SLACK_ULP * float(np.spacing(np.abs(dtype.type(float(t)))))
+            slack = SHORT_SLACK_ULP * float(np.finfo(dtype).eps)
             err = abs(mpmath.mpf(float(computed[i])) - t)
+            shift_ratio = max(shift_ratio, float(err / shift)) if shift else math.inf
             ratio = max(ratio, 0.0 if met[i] else float(err / (shift + slack)))
     away = ~near
     worst = int(np.argmax(np.where(away & normal, rel if dtype == np.float64 else ulps, -1.0)))
@@ -110,9 +142,10 @@ def short_errors(name: str, which: str, dtype, xs: np.ndarray, module: ModuleTyp
         "name": name, "which": which, "dtype": dtype.name, "params": params, "points": int(xs.size),
         "max_rel": float(rel[away & normal].max(initial=0.0)),
         "max_ulp": float(ulps[away & normal].max(initial=0.0)),
-        "max_ulp_all": float(ulps[away].max(initial=0.0)),
-        "worst_x": float(xs[worst]), "worst_x_all": float(xs[int(np.argmax(np.where(away, ulps, -1.0)))]),
-        "near_points": int(near.sum()), "near": ratio,
+        "max_subnormal": float(ulps[away & subnormal].max(initial=0.0)),
+        "wrong": [float(v) for v in xs[np.isinf(ulps)]],
+        "worst_x": float(xs[worst]),
+        "near_points": int(near.sum()), "near": ratio, "near_shift": shift_ratio,
     }
 
 
@@ -158,6 +191,106 @@ def prefetch(names: list[str] | None = None) -> None:
     """Start measuring, in worker processes, every function not in the cache."""
     for name in names or elementwise_names():
         cache.start("accuracy", (name,), measure, name)
+    for name in short_elementwise():
+        cache.start("short-accuracy", (name,), measure_short, name)
+
+
+def short_elementwise() -> list[str]:
+    return [n for n in short_names() if n in elementwise_names()]
+
+
+def short_points(dtype) -> np.ndarray:
+    """The points of the pages' figures: the hard points and GRID, in dtype."""
+    with np.errstate(over="ignore", under="ignore"):
+        return np.unique(np.concatenate([hard_points(dtype), GRID.astype(dtype)]))
+
+
+def root_points(name: str, dtype, count: int = 4, scale: float = 1.0) -> np.ndarray:
+    """Each root of f' (in the variable scale * x) rounded to dtype, and
+    `count` floats on each side of it."""
+    found = []
+    for root in DEFINITIONS[name].grad_roots:
+        lo = hi = dtype(root / scale)
+        found.append(lo)
+        for _ in range(count):
+            lo, hi = np.nextafter(lo, dtype(-np.inf)), np.nextafter(hi, dtype(np.inf))
+            found += [lo, hi]
+    return np.array(found, dtype=dtype)
+
+
+def measure_short(name: str) -> list[dict]:
+    """short_errors of the short block and of the exact snippet, f and f',
+    float64 and float32, default parameters, over short_points and the floats
+    next to each root of f'."""
+    rows = []
+    for version, module in (("short", short_snippet(name)), ("exact", snippet(name))):
+        for which in ("f", "grad"):
+            for dtype in (np.float64, np.float32):
+                xs = np.concatenate([short_points(dtype), root_points(name, dtype)])
+                row = short_errors(name, which, dtype, xs, module=module)
+                rows.append({**row, "version": version, "params": {}})
+    return rows
+
+
+def short_results(name: str) -> list[dict]:
+    return cache.memo("short-accuracy", (name,), lambda: measure_short(name))
+
+
+def short_figure(rows: list[dict], version: str, which: str, dtype: str) -> dict:
+    return next(r for r in rows if (r["version"], r["which"], r["dtype"]) == (version, which, dtype))
+
+
+def _fmt_rel(value: float) -> str:
+    return "0" if value == 0 else f"{value:.2g}"
+
+
+def short_contract(name: str) -> str:
+    """The sentences under a page's short block: its contract and the worst
+    errors this build measured."""
+    rows = short_results(name)
+    f64 = [short_figure(rows, "short", w, "float64") for w in ("f", "grad")]
+    f32 = [short_figure(rows, "short", w, "float32") for w in ("f", "grad")]
+    text = (
+        f"Against the exact values (the oracle), on {f64[0]['points']} float64 and {f32[0]['points']} float32 points "
+        f"(the hard points and the [accuracy grid](../accuracy.md#how-it-is-measured)), this build measured "
+        f"a worst relative error of {_fmt_rel(f64[0]['max_rel'])} for `{name}` and {_fmt_rel(f64[1]['max_rel'])} "
+        f"for `{name}_grad` in float64, and {_ulp(f32[0]['max_ulp'])} and {_ulp(f32[1]['max_ulp'])} ULP in float32. "
+    )
+    roots = DEFINITIONS[name].grad_roots
+    if roots:
+        g64, g32 = f64[1], f32[1]
+        text += (
+            f"Next to the root of f′ at x ≈ {roots[0]:.4f}, where no formula keeps a relative bound, "
+            f"the error of `{name}_grad` is held to the change of f′ when x moves by one float "
+            f"(plus {SHORT_SLACK_ULP:g} ULP of 1, the rounding of the terms that cancel there): "
+            f"on the {g64['near_points']} float64 and {g32['near_points']} float32 points there "
+            f"(the root's 9 nearest floats among them) it is at most {g64['near_shift']:.2g} and "
+            f"{g32['near_shift']:.2g} times that change. "
+        )
+    return text + (
+        "The contract, tested by `tests/test_short_blocks.py` on denser points: float64 within "
+        f"{SHORT_RELATIVE:g} relative where the exact value is a normal float, float32 in, float32 out, within "
+        f"{SHORT_ULP:g} ULP; no warning, NaN in, NaN out, and the right limits at ±∞."
+    )
+
+
+def short_table() -> str:
+    """The short blocks next to the exact snippets: worst float64 relative error and worst float32 ULP."""
+    lines = [
+        "| function | | code lines | short: float64 | exact: float64 | short: float32 | exact: float32 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in short_elementwise():
+        rows = short_results(name)
+        for which in ("f", "grad"):
+            cells = [f"[`{name}`](activations/{name}.md#implementation)" if which == "f" else "",
+                     "f" if which == "f" else "f′", str(short_code_lines(name)) if which == "f" else ""]
+            for dtype, key in (("float64", "max_rel"), ("float32", "max_ulp")):
+                for version in ("short", "exact"):
+                    value = short_figure(rows, version, which, dtype)[key]
+                    cells.append(_fmt_rel(value) if key == "max_rel" else _ulp(value))
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def results(name: str) -> list[dict]:

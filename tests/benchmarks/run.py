@@ -5,8 +5,9 @@
 Each function runs on 10**6 elements in float64 and float32, single-threaded,
 in this one process, and the minimum of the repeats is kept. Beside ours: the
 library equivalent (scipy.special where it has one), a NumPy one-liner, and
-the naive textbook formula; the table gives ours / fastest of those, and a
-plain copy of the array as the memory-bandwidth floor. `--write` writes
+the naive textbook formula; the table gives ours / fastest of those, the time
+of the page's short block (snippets/activations/short/), and a plain copy of
+the array as the memory-bandwidth floor. `--write` writes
 docs/performance.md (timings are never taken inside the deterministic build).
 Not part of the test command: timings need a quiet machine.
 """
@@ -33,6 +34,7 @@ import scipy  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from sitekit.accuracy import short_names, short_snippet  # noqa: E402
 from sitekit.catalogue import elementwise_names, snippet  # noqa: E402
 
 from sitekit.references import REFERENCES  # noqa: E402
@@ -89,15 +91,20 @@ def run(names, size: int, repeats: int) -> tuple[list[dict], dict]:
         floors[np.dtype(dtype).name] = best_time(np.copy, x, repeats)
         for name in names:
             module = snippet(name)
+            short = short_snippet(name) if name in short_names() else None
             for which in ("f", "grad"):
                 ours = getattr(module, name if which == "f" else f"{name}_grad")
                 references = REFERENCES.get(name, {}).get(which, [])
                 ours_time = best_time(ours, x, repeats)
+                # The short block each page opens with (the one readers copy).
+                short_fn = getattr(short, name if which == "f" else f"{name}_grad") if short else None
+                short_time = best_time(short_fn, x, repeats) if short_fn else None
                 timed = [(label, best_time(fn, x, repeats)) for label, fn in references]
                 fastest = min(timed, key=lambda t: t[1]) if timed else None
                 rows.append({
                     "name": name if which == "f" else f"{name}_grad", "dtype": np.dtype(dtype).name,
                     "ours_ms": ours_time * 1e3,
+                    "short_ms": short_time * 1e3 if short_time is not None else None,
                     "reference": fastest[0] if fastest else "—",
                     "reference_ms": fastest[1] * 1e3 if fastest else None,
                     "ratio": ours_time / fastest[1] if fastest else None,
@@ -149,17 +156,19 @@ def merged(rows) -> list[dict]:
 def table(rows, floors, size) -> str:
     # The wrapper gives the prose column room to read (docs/stylesheets/extra.css).
     lines = ['<div class="bc-prose-last" markdown>', "",
-             "| function | ours, float64 (ms) | ÷ fastest | ours, float32 (ms) | ÷ fastest | fastest reference | above 1.2 because |",
-             "|---|---:|---:|---:|---:|---|---|"]
+             "| function | ours, float64 (ms) | ÷ fastest | short, float64 (ms) | ours, float32 (ms) | ÷ fastest "
+             "| short, float32 (ms) | fastest reference | above 1.2 because |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for row in merged(rows):
         cells, references, slow = [f"`{row['name']}`"], [], False
         for dtype in ("float64", "float32"):
             r = row.get(dtype)
             if r is None:
-                cells += ["", ""]
+                cells += ["", "", ""]
                 continue
             ratio = r["ratio"]
-            cells += [f"{r['ours_ms']:.2f}", "—" if ratio is None else (f"**{ratio:.2f}**" if ratio > 1.2 else f"{ratio:.2f}")]
+            cells += [f"{r['ours_ms']:.2f}", "—" if ratio is None else (f"**{ratio:.2f}**" if ratio > 1.2 else f"{ratio:.2f}"),
+                      "—" if r.get("short_ms") is None else f"{r['short_ms']:.2f}"]
             slow = slow or (ratio is not None and ratio > 1.2)
             if r["reference"] not in references:
                 references.append(r["reference"])
@@ -237,6 +246,7 @@ def main(argv: list[str]) -> int:
                if pinned else "- The allocator could not be pinned here: timings include page faults and depend on run order.\n")
             +
             "- Ratios above 1.2 are in bold, with what the snippet does that the reference does not.\n"
+            "- \"short\": the short block each page's Implementation opens with, the one a reader copies.\n"
             "- Reproduce: `python tests/benchmarks/run.py --write --build`.\n\n"
             + text + "\n" + build, encoding="utf-8")
         print(f"wrote {page.relative_to(ROOT)}")

@@ -471,3 +471,16 @@ def test_bce_with_logits_at_infinite_logits(z, t):
     agrees = (z > 0 and t == 1) or (z < 0 and t == 0)
     assert bce.bce_with_logits(np.array([z]), np.array([t])) == (0.0 if agrees else np.inf)
     assert bce.bce_with_logits_grad(np.array([z]), np.array([t]))[0] == (1.0 if z > 0 else 0.0) - t
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name, params", [("selu", {}), ("elu", {"alpha": 2.0}), ("celu", {"alpha": 2.0})])
+def test_an_element_does_not_depend_on_its_neighbours(name, params, dtype):
+    """selu_grad took a slower route for the whole array when one e^x was
+    subnormal (the last bit of every other element changed with it), and
+    missed the subnormal when a NaN was in the array."""
+    fn = getattr(snippet(name), f"{name}_grad")
+    alone = {v: fn(np.array([v], dtype), **params)[0] for v in (-1.0, -89.0, -745.0)}
+    for neighbours in ([np.nan], [-745.0], [-89.0, np.nan], [1.0]):
+        for v, expected in alone.items():
+            same(fn(np.array([v, *neighbours], dtype), **params)[0], expected, f"{name}_grad({v}) next to {neighbours}")

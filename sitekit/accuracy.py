@@ -246,32 +246,33 @@ def _fmt_rel(value: float) -> str:
 
 def short_contract(name: str) -> str:
     """The sentences under a page's short block: its contract and the worst
-    errors this build measured."""
+    errors this build measured (one sentence a line)."""
     rows = short_results(name)
     f64 = [short_figure(rows, "short", w, "float64") for w in ("f", "grad")]
     f32 = [short_figure(rows, "short", w, "float32") for w in ("f", "grad")]
-    text = (
-        f"Against the exact values (the oracle), on {f64[0]['points']} float64 and {f32[0]['points']} float32 points "
-        f"(the hard points and the [accuracy grid](../accuracy.md#how-it-is-measured)), this build measured "
-        f"a worst relative error of {_fmt_rel(f64[0]['max_rel'])} for `{name}` and {_fmt_rel(f64[1]['max_rel'])} "
-        f"for `{name}_grad` in float64, and {_ulp(f32[0]['max_ulp'])} and {_ulp(f32[1]['max_ulp'])} ULP in float32. "
-    )
     roots = DEFINITIONS[name].grad_roots
+    grid = "the [accuracy grid](../accuracy.md#how-it-is-measured)"
+    where = f"the hard points, {grid} and the 9 floats nearest the root of f′" if roots else f"the hard points and {grid}"
+    lines = [
+        f"Against the exact values (the oracle), on {f64[0]['points']} float64 and {f32[0]['points']} float32 points "
+        f"({where}), this build measured a worst relative error of {_fmt_rel(f64[0]['max_rel'])} for `{name}` "
+        f"and {_fmt_rel(f64[1]['max_rel'])} for `{name}_grad` in float64, "
+        f"and {_ulp(f32[0]['max_ulp'])} and {_ulp(f32[1]['max_ulp'])} ULP in float32."
+    ]
     if roots:
         g64, g32 = f64[1], f32[1]
-        text += (
-            f"Next to the root of f′ at x ≈ {roots[0]:.4f}, where no formula keeps a relative bound, "
+        lines.append(
+            f"Within 0.05 of the root of f′ at x ≈ {roots[0]:.4f}, where no formula keeps a relative bound, "
             f"the error of `{name}_grad` is held to the change of f′ when x moves by one float "
-            f"(plus {SHORT_SLACK_ULP:g} ULP of 1, the rounding of the terms that cancel there): "
-            f"on the {g64['near_points']} float64 and {g32['near_points']} float32 points there "
-            f"(the root's 9 nearest floats among them) it is at most {g64['near_shift']:.2g} and "
-            f"{g32['near_shift']:.2g} times that change. "
+            f"(plus {SHORT_SLACK_ULP:g} ULP of 1, the rounding of the terms that cancel there); "
+            f"it is at most {g64['near_shift']:.2g} times that change in float64 and {g32['near_shift']:.2g} in float32."
         )
-    return text + (
+    lines.append(
         "The contract, tested by `tests/test_short_blocks.py` on denser points: float64 within "
-        f"{SHORT_RELATIVE:g} relative where the exact value is a normal float, float32 in, float32 out, within "
+        f"{SHORT_RELATIVE:g} relative where the exact value is a normal float; float32 in, float32 out, within "
         f"{SHORT_ULP:g} ULP; no warning, NaN in, NaN out, and the right limits at ±∞."
     )
+    return "\n".join(lines)
 
 
 def short_table() -> str:

@@ -4,8 +4,8 @@ import numpy as np
 def softmax(z, axis=-1):
     """p = exp(z - max z) / sum(exp(z - max z)) along axis: exp never overflows."""
     z = np.asarray(z)
-    # float32 is worked in float64 and rounded once: z - max z then costs
-    # exp none of its digits.
+    # float32 is worked in float64 and rounded once: the rounding of
+    # z - max z (half an ULP of the max) then does not show in exp.
     w = z.astype(np.float64)
     m = np.max(w, axis=axis, keepdims=True)
     m = np.where(m == -np.inf, np.nan, m)  # a row of only -inf is 0/0: no limit

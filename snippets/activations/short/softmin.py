@@ -4,8 +4,8 @@ import numpy as np
 def softmin(z, axis=-1):
     """q = softmax(-z) = exp(min z - z) / sum(exp(min z - z)) along axis."""
     z = np.asarray(z)
-    # float32 is worked in float64 and rounded once: min z - z then costs
-    # exp none of its digits.
+    # float32 is worked in float64 and rounded once: the rounding of
+    # min z - z (half an ULP of the max) then does not show in exp.
     w = -z.astype(np.float64)
     m = np.max(w, axis=axis, keepdims=True)
     m = np.where(m == -np.inf, np.nan, m)  # a row of only +inf is 0/0: no limit

@@ -4,11 +4,9 @@ C, A = np.sqrt(2 / np.pi), 0.044715
 
 
 def gelu_tanh(x):
-    """f(x) = x/2 (1 + tanh(u)), u = C (x + A x^3): as x sigma(2u).
-
-    1 + tanh(u) = 2 sigma(2u) keeps its accuracy where tanh(u) is near -1.
-    """
+    """f(x) = x/2 (1 + tanh(u)) = x sigma(2u), u = C (x + A x^3)."""
     x = np.asarray(x) * 1.0  # ints become float64; floats keep their type
+    # sigma(2u) = (1 + tanh(u)) / 2 keeps its accuracy where tanh(u) is near -1.
     # Past +-40, sigma(2u) is exactly 0 or 1. u in float64: e^(2u) magnifies
     # the rounding of u by |2u|, up to 87 in float32.
     t = np.clip(x, -40, 40).astype(np.float64)

@@ -20,12 +20,10 @@ def mish(x):
 
 
 def mish_grad(x):
-    """mish'(x) = tanh(sp) + x sigma(x) sech^2(sp), sp = softplus(x).
-
-    sech^2(sp) = 1 - tanh^2(sp) = 4q / (1 + q)^2 with q = e^-2sp = sigma(-x)^2:
-    no cancellation once tanh(sp) rounds to 1.
-    """
+    """mish'(x) = tanh(sp) + x sigma(x) sech^2(sp), sp = softplus(x)."""
     x = np.asarray(x) * 1.0
+    # sech^2(sp) = 1 - tanh^2(sp) = 4q / (1 + q)^2 with q = e^-2sp = sigma(-x)^2:
+    # no cancellation once tanh(sp) rounds to 1.
     # In float64, rounded once: the sum cancels near the minimum of mish (x = -1.19).
     # Clipped to finite: inf * 0 would be NaN.
     big = np.finfo(np.float64).max

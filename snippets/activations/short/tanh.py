@@ -7,10 +7,8 @@ def tanh(x):
 
 
 def tanh_grad(x):
-    """tanh'(x) = 1 - tanh(x)^2 = 4 e^-2|x| / (1 + e^-2|x|)^2.
-
-    The second form keeps its accuracy where tanh(x) rounds to +-1 and
-    1 - tanh(x)^2 would be 0; e^-2|x| lies in [0, 1], so nothing overflows.
-    """
-    z = np.exp(-np.abs(x)) ** 2  # not e^(-2|x|): 2|x| overflows near the largest float
+    """tanh'(x) = 1 - tanh(x)^2 = 4 e^-2|x| / (1 + e^-2|x|)^2."""
+    # Not 1 - tanh(x)^2, which is 0 once tanh(x) rounds to +-1. z lies in [0, 1];
+    # squared, as 2|x| would overflow near the largest float.
+    z = np.exp(-np.abs(x)) ** 2
     return 4 * z / (1 + z) ** 2

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -326,43 +327,49 @@ def _search_queries() -> list[tuple[str, str]]:
     return pairs + [("softmax jacobian", "activations/softmax.md"), ("log-softmax jacobian", "activations/log_softmax.md")]
 
 
+def _settled_results(page, seconds: float = 0.75, limit: float = 15.0) -> list[str]:
+    """The result links once they have not changed for `seconds` (search
+    answers each keystroke; a result list read too early is the previous one)."""
+    previous, since, deadline = None, time.monotonic(), time.monotonic() + limit
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        current = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+        if current != previous:
+            previous, since = current, time.monotonic()
+        elif current and time.monotonic() - since >= seconds:
+            return current
+    raise AssertionError(f"search results did not settle: {previous}")
+
+
 def test_search_puts_the_function_page_first(context, server):
     page = context.new_page()
     page.goto(server, wait_until="load")
     box = page.locator("input.md-search__input")
     wrong = []
     for query, target in _search_queries():
-        box.fill("")
+        box.press("Control+a")
+        box.press("Backspace")
+        page.wait_for_function("() => !document.querySelector('.md-search-result__item')")
         box.press_sequentially(query)
-        page.wait_for_function("""(q) => document.querySelector('input.md-search__input').value === q
-                                  && document.querySelector('.md-search-result__item > a[href*="?h="]')""", arg=query)
-        page.wait_for_timeout(300)  # results for the last keystroke
-        first = page.get_attribute(".md-search-result__item > a", "href")
+        first = _settled_results(page)[0]
         if url_of("/", target) not in first.split("?")[0] + "/":
             wrong.append(f"{query!r} -> {first}")
     assert not wrong, wrong
     page.close()
 
 
-def test_copy_button_copies_the_snippet_and_it_runs(context, server):
+def test_copy_button_copies_the_short_block_and_it_runs(context, server):
+    """The first block under Implementation is the one a reader copies: the
+    copy button gives the short snippet file's exact text, which runs alone."""
     page = context.new_page()
     page.goto(url_of(server, "activations/sigmoid.md"), wait_until="load")
-    section = (ROOT / "snippets" / "activations" / "sigmoid.py").read_text().splitlines()
-    start, end = section.index("# --8<-- [start:forward]"), section.index("# --8<-- [end:forward]")
-    expected = "\n".join(section[start + 1 : end]).strip("\n")
-    blocks = page.locator("div.highlight:has(button.md-code__button)")
-    copied = None
-    for i in range(blocks.count()):
-        block = blocks.nth(i)
-        if "def sigmoid(" not in block.inner_text():
-            continue
-        block.hover()
-        block.locator("button.md-code__button").click()
-        copied = page.evaluate("() => navigator.clipboard.readText()")
-        break
-    assert copied is not None, "no copyable block defines sigmoid"
-    assert copied.strip("\n") == expected
-    run = subprocess.run([sys.executable, "-c", copied + "\nprint(sigmoid([-1000.0, 0.0, 1000.0]))"],
+    expected = (ROOT / "snippets" / "activations" / "short" / "sigmoid.py").read_text()
+    block = page.locator("h2#implementation ~ div.highlight:has(button.md-code__button)").first
+    block.hover()
+    block.locator("button.md-code__button").click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.strip("\n") == expected.strip("\n")
+    run = subprocess.run([sys.executable, "-I", "-W", "error", "-c", copied + "\nprint(sigmoid([-1000.0, 0.0, 1000.0]))"],
                          capture_output=True, text=True, timeout=60, cwd=ARTIFACTS.parent)
     assert run.returncode == 0 and run.stdout.strip() == "[0.  0.5 1. ]", run.stdout + run.stderr
     page.close()

@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,6 +19,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 def _working(x):
@@ -60,6 +62,7 @@ def elu(x, alpha=1.0):
 
 
 # --8<-- [start:grad]
+# local: a * e^x from x, through float64 (_shared.py's _times_exp takes z = h^2)
 def _times_exp(a, x):
     """a * e^x for x <= 0, accurate also where e^x is subnormal and a * e^x is not."""
     if np.ndim(a) == 0:

@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,6 +19,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 # Everything below works on pairs (hi, lo) of float64 standing for hi + lo
@@ -55,11 +57,13 @@ def _two_product(a, b):
     return p, ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
 
 
+# stamp: _two_sum, from snippets/_shared.py (python -m sitekit.stamp)
 def _two_sum(a, b):
-    """(s, e) with s = a + b rounded and s + e = a + b exactly (Knuth)."""
+    """s = fl(a + b) and its rounding error: s + error == a + b exactly (Knuth)."""
     s = a + b
-    b_virtual = s - a
-    return s, (a - (s - b_virtual)) + (b - b_virtual)
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+# end stamp: _two_sum
 
 
 def _times(a, b):
@@ -164,6 +168,7 @@ def _exp_minus_small(s):
     return _horner(_EXP_TAYLOR, s)
 
 
+# local: a double-double pair times e^-(pair), not _shared.py's _times_exp
 def _times_exp(a, square):
     """The pair a times e^-(square), square a pair >= 0, rounded to float64 once more."""
     # e^-(hi + lo) = e^-hi (1 - lo) to 32 digits, as lo is tiny. Where e^-hi

@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,6 +19,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 # v = 2u = x (A + B x^2), with A = 2 sqrt(2/pi) and B = 0.044715 A, is formed
@@ -45,11 +47,13 @@ def _product_error(a_high, a_low, b_high, b_low, p):
     return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
 
 
+# stamp: _two_sum, from snippets/_shared.py (python -m sitekit.stamp)
 def _two_sum(a, b):
-    """(s, e) with s = a + b rounded and s + e = a + b exactly (Knuth)."""
+    """s = fl(a + b) and its rounding error: s + error == a + b exactly (Knuth)."""
     s = a + b
-    b_virtual = s - a
-    return s, (a - (s - b_virtual)) + (b - b_virtual)
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+# end stamp: _two_sum
 
 
 # sqrt(2/pi) to 45 digits; A and B are exact fractions of it, rounded to pairs.

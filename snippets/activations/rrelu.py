@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,6 +19,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 def _check_bounds(lower, upper):
@@ -57,6 +59,7 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
 
 
 # --8<-- [start:grad]
+# stamp: _nan_back, from snippets/_shared.py (python -m sitekit.stamp)
 def _nan_back(g, x):
     """g with NaN put back where x is NaN: a comparison gives 0 there."""
     # One reduction tells whether x holds any NaN at all; NaN is the rare
@@ -64,6 +67,7 @@ def _nan_back(g, x):
     if np.isnan(np.min(x, initial=0)):
         return np.where(np.isnan(x), x, g)
     return g
+# end stamp: _nan_back
 
 
 def _one_or_slope(x, a):

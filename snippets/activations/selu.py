@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,6 +19,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 # The constants of Klambauer et al. (2017), each the float64 nearest to the

@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,13 +19,16 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
+# stamp: _two_sum, from snippets/_shared.py (python -m sitekit.stamp)
 def _two_sum(a, b):
     """s = fl(a + b) and its rounding error: s + error == a + b exactly (Knuth)."""
     s = a + b
     b_part = s - a
     return s, (a - (s - b_part)) + (b - b_part)
+# end stamp: _two_sum
 
 
 def _sum(x, axis):

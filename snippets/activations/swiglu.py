@@ -6,6 +6,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -19,6 +20,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 def _halves(x, axis, name):
@@ -39,6 +41,7 @@ _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 
 
+# local: products times e^t as mantissa and 2^n, not _shared.py's _times_exp
 def _times_exp(t, factors, divisor):
     """(product of factors) * e^t / divisor, for -2300 <= t <= 0, in float64.
     e^t underflows from t = -745 on, and a product of factors can overflow,

@@ -5,6 +5,7 @@
 import numpy as np
 
 
+# stamp: _as_float, from snippets/_shared.py (python -m sitekit.stamp)
 def _as_float(x):
     """x as a C-ordered float array in native byte order; ints and bools
     become float64, floats keep their dtype. A 0-d result is returned as a NumPy
@@ -18,6 +19,7 @@ def _as_float(x):
         return x
     dtype = x.dtype.newbyteorder("=") if x.dtype.kind == "f" else np.float64
     return x.astype(dtype, order="C")
+# end stamp: _as_float
 
 
 def _product_error(a, b, p):
@@ -71,10 +73,12 @@ def _swish_parts(x, beta):
     return x, clipped, t, dt, z, h
 
 
+# stamp: _times_exp, from snippets/_shared.py (python -m sitekit.stamp)
 def _times_exp(a, z, h):
     """a * z for z = e^-|t| = h^2, accurate also where z is subnormal and a * z is not."""
     # A subnormal z has lost bits; (a h) h goes through normal numbers only.
     return np.where(z >= np.finfo(z.dtype).tiny, a * z, (a * h) * h)
+# end stamp: _times_exp
 
 
 def _swish_exact(x, beta):

@@ -113,7 +113,7 @@ def shown_blocks(site: Path) -> tuple[list[Block], list[str]]:
             if _is_python(code):
                 blocks.append(Block(page, len(blocks), title, code))
             else:
-                other.append(f"{page}: {code[:60]!r}")
+                other.append((page, code))
     by_page: dict[str, int] = {}
     for b in blocks:  # index within the page
         b.index = by_page.get(b.page, 0)
@@ -210,16 +210,16 @@ def test_every_shown_block_runs_on_its_own(site, tmp_path, record_property):
             failures.append(f"{b.label}: uses names it does not define: {', '.join(sorted(missing))}")
         folder = tmp_path / f"{b.page.replace('/', '_')}-{b.index}"
         folder.mkdir()
-        runs[b.label] = (len(parts), code, folder)
+        runs[b.page, b.index] = (b.label, len(parts), code, folder)
 
     # Two at a time: each is a fresh interpreter, and most of the time is its start.
     with ThreadPoolExecutor(2) as pool:
-        done = dict(zip(runs, pool.map(lambda r: _run(r[1], r[2]), runs.values())))
-    for label, run in done.items():
+        done = list(pool.map(lambda r: _run(r[2], r[3]), runs.values()))
+    for (label, *_), run in zip(runs.values(), done):
         if run.returncode != 0:
             last = (run.stderr.strip().splitlines() or ["(no message)"])[-1]
             failures.append(f"{label}: fails under python -I -W error: {last}")
-    alone = sum(1 for n, _, _ in runs.values() if n == 1)
+    alone = sum(1 for _, n, _, _ in runs.values() if n == 1)
     continued = len(runs) - alone
     summary = (f"{len(blocks)} shown Python blocks, {len(runs)} executed: {alone} alone, "
                f"{continued} after the blocks they continue; {len(failures)} failures")
@@ -234,6 +234,16 @@ def test_shown_blocks_are_found_where_the_page_shows_them(site):
     blocks, _ = shown_blocks(site)
     short = (Path(__file__).resolve().parent.parent / "snippets/activations/short/sigmoid.py").read_text()
     assert any(b.page == "activations/sigmoid" and b.code.strip() == short.strip() for b in blocks)
+
+
+def test_blocks_left_out_are_shell_commands(site):
+    """A shown block is left out only when it is not Python: then it must be
+    a shell command, so a Python block with a syntax error is not skipped."""
+    _, other = shown_blocks(site)
+    command = re.compile(r"(pip|python|mkdocs|git|apt-get|npm|npx|cd|[A-Z_]+=\S*)\s")
+    for page, code in other:
+        for line in code.strip().splitlines():
+            assert command.match(line), f"{page}: a block that is neither Python nor a command: {line!r}"
 
 
 @pytest.mark.parametrize("code, missing", [

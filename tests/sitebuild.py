@@ -50,6 +50,14 @@ def copy_project(to: Path) -> Path:
     return to
 
 
+def site_url() -> str:
+    """mkdocs.yml's site_url as the build reads it (SITE_URL in the environment
+    overrides it), or "" when unset."""
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml"))["site_url"] or ""
+
+
 def nav_pages() -> list[str]:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
 

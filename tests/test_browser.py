@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BROWSER_TIMINGS as TIMINGS
-from sitebuild import ROOT, nav_pages
+from sitebuild import ROOT, nav_pages, site_url
 
 ARTIFACTS = ROOT / "test-artifacts"
 # Issue targets, measured with an empty cache: math visible within 0.5 s of
@@ -61,9 +61,7 @@ def site_path() -> tuple[str, str]:
     """The origin and path of site_url (mkdocs.yml, SITE_URL in the environment)."""
     from urllib.parse import urlsplit
 
-    from mkdocs.config import load_config
-
-    url = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"])
+    url = urlsplit(site_url())
     return f"{url.scheme}://{url.netloc}", url.path
 
 

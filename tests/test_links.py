@@ -15,9 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from mkdocs.structure.files import File, Files
-from mkdocs.utils.yaml import yaml_load
 
-from sitebuild import ROOT
+from sitebuild import site_url
 from sitekit import links
 
 
@@ -42,12 +41,6 @@ def _parse(path: Path) -> _Page:
     page.feed(path.read_text(encoding="utf-8"))
     page.close()
     return page
-
-
-def _site_url() -> str:
-    # MkDocs' own loader: site_url may be an !ENV tag, read as the build reads it.
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as config:
-        return yaml_load(config).get("site_url") or ""
 
 
 def _site_path(href: str, page_rel: str, site_url: str) -> str | None:
@@ -110,7 +103,7 @@ def dead_links(site: Path, site_url: str = "") -> list[str]:
 def test_every_link_on_the_site_leads_somewhere(site):
     """Absolute links are read against mkdocs.yml's site_url: to crawl a
     BC_SITE built under another one, set SITE_URL as that build had it."""
-    failures = dead_links(site, _site_url())
+    failures = dead_links(site, site_url())
     shown = "\n".join(failures[:30])
     more = f"\n... and {len(failures) - 30} more" if len(failures) > 30 else ""
     assert not failures, f"{len(failures)} dead links or anchors on the built site:\n{shown}{more}"

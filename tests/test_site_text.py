@@ -9,16 +9,10 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from sitebuild import ROOT, html_of, nav_pages
+from sitebuild import html_of, nav_pages, site_url
 
 # TeX that a reader should never see as text: math delimiters and control words.
 TEX = re.compile(r"\\[()\[\]]|\\[a-zA-Z]{2,}|\$\$")
-
-
-def site_url() -> str:
-    from mkdocs.config import load_config
-
-    return load_config(str(ROOT / "mkdocs.yml"))["site_url"]
 
 
 class _NavText(HTMLParser):

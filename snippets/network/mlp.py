@@ -169,10 +169,10 @@ def softmax_cross_entropy_grad(Z, T):
 # --8<-- [start:network]
 def tanh_grad(x):
     """d tanh / dx = 1 - tanh(x)^2."""
-    # (1 - t)(1 + t) loses relative accuracy only where the slope is below the
+    # (1 - y)(1 + y) loses relative accuracy only where the slope is below the
     # rounding unit: there an SGD step cannot tell it from 0 anyway.
-    t = np.tanh(x)
-    return (1 - t) * (1 + t)
+    y = np.tanh(x)
+    return (1 - y) * (1 + y)
 
 
 def init_params(n_in, n_hidden, n_out, rng):
@@ -188,24 +188,25 @@ def init_params(n_in, n_hidden, n_out, rng):
 
 
 def forward(params, X):
-    """The logits (N, n_out) for a batch X (N, n_in), and the caches backward needs."""
-    hidden_in, dense1 = dense_forward(X, params["W1"], params["b1"])
-    hidden, tanh_layer = activation_forward(hidden_in, np.tanh, tanh_grad)
-    logits, dense2 = dense_forward(hidden, params["W2"], params["b2"])
-    return logits, (dense1, tanh_layer, dense2)
+    """The logits Z2 (N, n_out) for a batch X (N, n_in), and the caches backward needs."""
+    # Z is a pre-activation and A an activation, as on the notation page.
+    Z1, dense1 = dense_forward(X, params["W1"], params["b1"])
+    A1, tanh_layer = activation_forward(Z1, np.tanh, tanh_grad)
+    Z2, dense2 = dense_forward(A1, params["W2"], params["b2"])
+    return Z2, (dense1, tanh_layer, dense2)
 
 
-def backward(params, caches, G):
-    """The gradient of the loss for each parameter, a dict keyed like params,
-    from G = dL/dlogits. The weights are read from the caches, which hold the
+def backward(params, caches, dZ2):
+    """The gradient of the loss E for each parameter, a dict keyed like params,
+    from dZ2 = dE/dZ2. The weights are read from the caches, which hold the
     ones forward used; params is taken so the call reads like forward's."""
     dense1, tanh_layer, dense2 = caches
-    # The layers are undone in reverse order, each turning dL/d(its output)
-    # into dL/d(its input) and the gradients of its own parameters.
-    d_hidden, dW2, db2 = dense_backward(G, dense2)
-    d_hidden_in = activation_backward(d_hidden, tanh_layer)
-    # dL/dX of the data is not needed: the data is not trained.
-    _, dW1, db1 = dense_backward(d_hidden_in, dense1)
+    # The layers are undone in reverse order, each turning dE/d(its output)
+    # into dE/d(its input) and the gradients of its own parameters.
+    dA1, dW2, db2 = dense_backward(dZ2, dense2)
+    dZ1 = activation_backward(dA1, tanh_layer)
+    # dE/dX of the data is not needed: the data is not trained.
+    _, dW1, db1 = dense_backward(dZ1, dense1)
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 # --8<-- [end:network]
 
@@ -214,9 +215,9 @@ def backward(params, caches, G):
 def loss_and_grads(params, X, T):
     """The mean softmax cross-entropy on the batch (X, T) and its gradients.
     T: integer class labels (N,), or one-hot or probability rows (N, n_out)."""
-    logits, caches = forward(params, X)
-    loss = softmax_cross_entropy(logits, T)
-    grads = backward(params, caches, softmax_cross_entropy_grad(logits, T))
+    Z2, caches = forward(params, X)
+    loss = softmax_cross_entropy(Z2, T)
+    grads = backward(params, caches, softmax_cross_entropy_grad(Z2, T))
     return loss, grads
 
 
@@ -227,10 +228,10 @@ def sgd_step(params, grads, lr):
 
 def predict(params, X):
     """The most likely class for each row of X."""
-    logits, _ = forward(params, X)
+    Z2, _ = forward(params, X)
     # softmax is increasing in each logit: the largest logit has the largest
     # probability, so no softmax is computed.
-    return logits.argmax(axis=1)
+    return Z2.argmax(axis=1)
 
 
 def train(params, X, T, lr, epochs, batch_size, rng):

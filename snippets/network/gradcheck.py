@@ -12,11 +12,11 @@ GOOD, WRONG = 1e-7, 1e-2
 
 
 def relative_error(analytic, numeric):
-    """r = |a - n| / max(|a|, |n|, tiny), entry by entry."""
-    a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
-    # The smallest normal float in the max makes a = n = 0 give r = 0 (they
+    """r = |u - v| / max(|u|, |v|, tiny), entry by entry: u analytic, v numeric."""
+    u, v = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    # The smallest normal float in the max makes u = v = 0 give r = 0 (they
     # agree: nothing depends on the entry), never 0 / 0.
-    return np.abs(a - n) / np.maximum(np.maximum(np.abs(a), np.abs(n)), np.finfo(np.float64).tiny)
+    return np.abs(u - v) / np.maximum(np.maximum(np.abs(u), np.abs(v)), np.finfo(np.float64).tiny)
 
 
 def gradient_check(loss, array, grad, eps=EPS, count=None, rng=None, pattern=None):
@@ -42,8 +42,9 @@ def gradient_check(loss, array, grad, eps=EPS, count=None, rng=None, pattern=Non
         numeric[m] = (up - down) / (2 * eps)
         kinked[m] = pattern is not None and not np.array_equal(up_pattern, down_pattern)
     analytic = np.array([grad[index] for index in indices], dtype=np.float64)
-    # Rounding L moves the difference by about eps_mach |L| / eps: an entry
-    # below that / GOOD cannot show r < GOOD even when it is right.
+    # Rounding the loss E moves the difference by about eps_mach |E| / eps: an
+    # entry below that / GOOD cannot show r < GOOD even when it is right
+    # (equal sides, as both 0, need no such resolution).
     noise = np.finfo(array.dtype).eps * abs(float(loss())) / eps
     tiny = (np.maximum(np.abs(analytic), np.abs(numeric)) < noise / GOOD) & (analytic != numeric)
     return {"index": indices, "analytic": analytic, "numeric": numeric,

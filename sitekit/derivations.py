@@ -41,7 +41,10 @@ Names: `e` is Euler's number; \\sigma, \\operatorname{softplus}, \\operatorname{
 (FUNCTION_ALIASES), `f` and `y` (= f(x)) mean the page's definition,
 f'(x) its derivative; \\max, \\min, \\operatorname{sech}, ... are SymPy's; an
 unknown one-letter "function" x(1+e^{-x}) is a product. Subscripts are
-indices: z_k is entry k of a vector, \\delta_{ij} Kronecker's delta,
+indices: z_k is entry k of a vector, w_{jk} entry (j, k) of a matrix (a chain
+may differentiate by it), \\delta_k an error signal, the Iverson bracket
+[i = j] (or \\delta_{ij}) Kronecker's delta, \\bar{Y}_{nk} an entry of the
+upstream gradient \\bar{Y} (one name),
 \\sum_{k=1}^{K} a sum over an integer size K, and on the softmax page
 y_i and p_i are e^{z_i} / \\sum_{k=1}^{K} e^{z_k} (INDEXED_ALIASES).
 What the parser would silently misread is refused with a message: trailing
@@ -401,6 +404,10 @@ def _split_top(text: str, separator: str) -> list[str]:
 _SIZING = re.compile(r"\\(?:[Bb]igg?[lrm]?|displaystyle|textstyle)(?![A-Za-z])")
 _NAMED = re.compile(r"\\(?:operatorname\*?|mathrm|textrm|mathit)\s*\{\s*([^{}]*?)\s*\}")
 _DECIMAL = re.compile(r"(?<![\d.])(\d+\.\d+)(?![\d.])")
+# The Iverson bracket [i = j]: 1 if the indices are equal, else 0 (Kronecker's delta).
+_IVERSON = re.compile(r"(?:\\left\s*)?\[\s*([A-Za-z])\s*=\s*([A-Za-z])\s*(?:\\right\s*)?\]")
+# \bar{Y}_{nk}: an entry of the upstream gradient \bar{Y} = dE/dY, one name (Ybar).
+_BAR = re.compile(r"\\bar\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))\s*_\s*(?:\{\s*([A-Za-z]+)\s*\}|([A-Za-z]))")
 _DERIVATIVE_OPERATOR = re.compile(
     r"\\[dt]?frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{\s*(?:d|\\partial)\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}"
 )
@@ -436,6 +443,8 @@ def normalize(tex: str) -> str:
         operator = f"\\frac{{d}}{{d\\IdxDiff{base}Sub{letters}}}"
         return f"{operator}\\left({numerator}\\right)" if numerator else operator + " "
 
+    tex = _IVERSON.sub(r"\\delta_{\1\2}", tex)
+    tex = _BAR.sub(lambda m: f"\\IdxDiff{m.group(1) or m.group(2)}barSub{m.group(3) or m.group(4)} ", tex)
     tex = _INDEXED_DERIVATIVE.sub(indexed_derivative, tex)
     # w_{kj}: the parser reads the subscript as the product k*j, which SymPy
     # sorts to j*k, so w_{jk} and w_{kj} were one entry. The placeholder
@@ -840,7 +849,8 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
         # forms are slow to look for, and sampling writes them out anyway.
         value = converted.replace(lambda e: isinstance(e, (sp.Derivative, sp.Limit)),
                                   lambda e: e.doit(sums=False))
-    except (ValueError, NotImplementedError, TypeError) as error:  # e.g. a limit that does not exist
+    # e.g. a limit that does not exist, or d/dw_{j} of w_{jk} (IndexException: a wrong index)
+    except (ValueError, NotImplementedError, TypeError, sp.tensor.indexed.IndexException) as error:
         raise DerivationError(f"SymPy cannot evaluate it: {type(error).__name__}: {error}") from None
     leftover = value.atoms(sp.Derivative, AppliedUndef)
     if leftover:

@@ -363,6 +363,28 @@ def test_delta_with_one_index_is_an_error_signal():
     assert report.ok and report.equalities == 1, report.errors
 
 
+def test_iverson_bracket_is_kroneckers_delta():
+    left = r"\frac{\partial}{\partial y_{j}} \left(\frac{1}{2} \cdot \sum_{k=1}^{K} \left(y_{k} - t_{k}\right)^{2}\right)"
+    good = block(f"{left} &= \\sum_{{k=1}}^{{K}} \\left(y_{{k}} - t_{{k}}\\right) \\cdot [k = j] \\\\", r"&= y_{j} - t_{j}.")
+    assert good.ok and good.equalities == 2, good.errors
+    sized = block(r"\sum_{i=1}^{K} \left[i = j\right] \cdot z_{i} &= z_{j}.")
+    assert sized.ok, sized.errors
+    # Without the bracket the sum keeps every term: the step fails at its line.
+    bad = block(f"{left} &= \\sum_{{k=1}}^{{K}} \\left(y_{{k}} - t_{{k}}\\right) \\\\", r"&= y_{j} - t_{j}.")
+    assert error_lines(bad) == {4}, bad.errors
+
+
+def test_barred_entry_is_one_name_and_keeps_its_indices():
+    left = r"\sum_{k=1}^{K} \bar{Y}_{nk} \cdot \frac{\partial}{\partial X_{nj}} \left(X_{nj} \cdot W_{jk} + C_{nk}\right)"
+    good = block(f"{left} &= \\sum_{{k=1}}^{{K}} \\bar{{Y}}_{{nk}} \\cdot W_{{jk}}.")
+    assert good.ok and good.equalities == 1, good.errors
+    swapped = block(f"{left} &= \\sum_{{k=1}}^{{K}} \\bar{{Y}}_{{kn}} \\cdot W_{{jk}}.")
+    assert error_lines(swapped) == {4}, swapped.errors
+    # \bar{Y} is not Y: the upstream gradient and the output are two names.
+    other = block(f"{left} &= \\sum_{{k=1}}^{{K}} Y_{{nk}} \\cdot W_{{jk}}.")
+    assert error_lines(other) == {4}, other.errors
+
+
 def test_two_index_weight_is_one_entry_of_a_matrix():
     left = r"\frac{\partial}{\partial w_{jk}} \left(\frac{1}{2} \cdot \left(g\left(w_{jk} \cdot x_{j} + c_{k}\right) - t_{k}\right)^{2}\right)"
     common = r"\left(g\left(w_{jk} \cdot x_{j} + c_{k}\right) - t_{k}\right) \cdot g'\left(w_{jk} \cdot x_{j} + c_{k}\right)"
@@ -382,8 +404,8 @@ def test_numbered_entry_as_the_variable():
 
 def _index_mutations():
     """On every backprop page: each chain line holding a two-index entry
-    (w_{jk}), with that entry's indices swapped, one dropped, or one repeated."""
-    entry = re.compile(r"(?<![\\A-Za-z])([A-Za-z])_\{([a-z])([a-z])\}")
+    (w_{jk}, \\bar{Y}_{nk}), with that entry's indices swapped, one dropped, or one repeated."""
+    entry = re.compile(r"(?<![\\A-Za-z])(\\bar\{[A-Za-z]\}|[A-Za-z])_\{([a-z])([a-z])\}")
     for page in (p for p in PAGES if p.parent.name == "backprop"):
         lines = page.read_text(encoding="utf-8").split("\n")
         for found in derivations.extract_blocks("\n".join(lines)):

@@ -241,3 +241,14 @@ def test_staged_forward_value_matches_the_expression():
         with mpmath.workdps(50):
             exact = sp.lambdify((_u, _v), _expand(NODES["E"]), "mpmath")(mpmath.mpf(u), mpmath.mpf(v))
             assert abs(mpmath.mpf(float(E)) - exact) <= ULP_BOUND * EPS * abs(exact)
+
+
+def test_max_backward_agrees_with_jax_maximum():
+    """The page says the tie convention is JAX's too (jax is pinned in
+    requirements-dev.txt)."""
+    import jax
+    import jax.numpy as jnp
+
+    grad = jax.grad(jnp.maximum, argnums=(0, 1))
+    for u, v in [(c, c) for c in TIES] + [(1.0, 2.0), (2.0, 1.0)]:
+        assert tuple(float(g) for g in grad(u, v)) == tuple(float(s) for s in gates.max_backward(1.0, (u, v)))

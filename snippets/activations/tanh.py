@@ -26,8 +26,9 @@ def tanh(x):
     """tanh(x) = (e^x - e^-x) / (e^x + e^-x), without overflow for any x."""
     x = _as_float(x)
     # NumPy's tanh saturates to +-1 without overflow, and its float32 kernel
-    # is within 1.4 ULP (checked on every float32 in [2^-12, 2^8]): no need
-    # to work in float64. float16 has no kernel of its own: float32, rounded once.
+    # is within 1.4 ULP (tests/test_claims.py checks every float32 in
+    # +-[2^-12, 2^8]): no need to work in float64. float16 has no kernel of
+    # its own: float32, rounded once.
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     return np.tanh(w).astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]

@@ -240,6 +240,14 @@ def check_shift_error_grows(tables):
     assert shift == sorted(shift) and shift[0] <= 8 and shift[-1] > 8
 
 
+def check_overflow_thresholds(_):
+    """exp overflows just above 709 in float64 and 88 in float32: ln of the largest float."""
+    for dtype, edge in ((np.float64, 709), (np.float32, 88)):
+        assert np.floor(np.log(float(np.finfo(dtype).max))) == edge
+        with np.errstate(over="ignore"):
+            assert np.isfinite(np.exp(dtype(edge))) and np.isinf(np.exp(dtype(edge + 1)))
+
+
 @dataclass(frozen=True)
 class Claim:
     page: str
@@ -310,6 +318,22 @@ CLAIMS = [
           r"That error grows with the gap to the maximum, so it is largest where \(p_k\) is smallest, "
           "and small for the probabilities a loss or a prediction depends on.",
           check_shift_error_grows, built=True),
+]
+
+
+# The bounds each page names, held by tests/test_activations.py (BOUND).
+for _name in ("sigmoid", "tanh", "leaky_relu", "mish", "swish"):
+    CLAIMS.append(Claim(f"activations/{_name}.md", "Last-bit accurate version (within 4 ULP for f, 8 for f′)",
+                        check_test_bounds))
+    CLAIMS.append(Claim(f"activations/{_name}.md",
+                        f"`tests/test_activations.py`: `{_name}` within 4 ULP" + ("," if _name == "swish" else ""),
+                        check_test_bounds))
+CLAIMS += [
+    Claim("activations/sigmoid.md", r"(\(x < -709\) in float64, \(-88\) in float32)", check_overflow_thresholds),
+    Claim("activations/sigmoid.md", r"in float32 the same happens from \(x < -88\).", check_overflow_thresholds),
+    Claim("activations/tanh.md", r"for \(|x| > 709\) (float64)", check_overflow_thresholds),
+    Claim("activations/swish.md", r"(\(t < -709\), or \(-88\) in float32)", check_overflow_thresholds),
+    Claim("activations/mish.md", r"For \(x > 709\), `exp(x)` overflows", check_overflow_thresholds),
 ]
 
 

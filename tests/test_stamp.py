@@ -15,9 +15,14 @@ def _copies(root: Path) -> dict[str, list[str]]:
     """Each shared helper's name: the files holding a stamped copy of it."""
     found: dict[str, list[str]] = {name: [] for name in stamp.helpers(root)}
     for path in sorted((root / "snippets").rglob("*.py")):
+        depth = 0  # inside a stamped file, its own stamps are not the file's
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("# stamp: "):
-                found[line.split()[2].rstrip(",")].append(path.relative_to(root).as_posix())
+                name = line.split()[2].rstrip(",")
+                if not depth and name in found:
+                    found[name].append(path.relative_to(root).as_posix())
+                depth += 1
+            depth -= line.startswith("# end stamp: ")
     return found
 
 
@@ -95,3 +100,35 @@ def test_a_copy_outside_the_markers_is_reported(tmp_path):
     assert stamp.run(root, check=True) == [
         f"snippets/activations/softmax.py:{line}: _two_sum defined outside stamp markers"
     ]
+
+
+def test_a_stamped_file_follows_its_source(tmp_path):
+    # gelu.py carries special/erf.py whole, itself holding stamped helpers.
+    root = _project_copy(tmp_path)
+    erf, gelu = root / "snippets" / "special" / "erf.py", root / "snippets" / "activations" / "gelu.py"
+    line = _marker_line(gelu, "special/erf.py")
+    erf.write_text(erf.read_text(encoding="utf-8").replace("_SMALL = 0.46875", "_SMALL = 0.46875  # split"), encoding="utf-8")
+    assert stamp.run(root, check=True) == [
+        f"snippets/activations/gelu.py:{line}: special/erf.py differs from snippets/special/erf.py"
+    ]
+    source = root / stamp.SOURCE
+    source.write_text(source.read_text(encoding="utf-8").replace("(Knuth).", "(Knuth, TAOCP)."), encoding="utf-8")
+    stamp.run(root)
+    assert stamp.run(root, check=True) == []
+    assert "(Knuth, TAOCP)." in gelu.read_text(encoding="utf-8")
+    assert "_SMALL = 0.46875  # split" in gelu.read_text(encoding="utf-8")
+
+
+def test_a_helper_copied_by_hand_into_two_files_is_reported(tmp_path):
+    root = _project_copy(tmp_path)
+    helper = "\n\ndef _clip_unit(x):\n    return np.clip(x, 0, 1)\n"
+    for name in ("relu", "relu6"):
+        path = root / "snippets" / "activations" / f"{name}.py"
+        path.write_text(path.read_text(encoding="utf-8") + helper, encoding="utf-8")
+    reported = stamp.run(root, check=True)
+    assert len(reported) == 1 and "_clip_unit is also defined in snippets/activations/relu6.py" in reported[0]
+    # A variant that says why it is its own is not a copy.
+    for name in ("relu", "relu6"):
+        path = root / "snippets" / "activations" / f"{name}.py"
+        path.write_text(path.read_text(encoding="utf-8").replace("\ndef _clip_unit", "\n# local: why\ndef _clip_unit"), encoding="utf-8")
+    assert stamp.run(root, check=True) == []

@@ -22,6 +22,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _product_error, from snippets/_shared.py (python -m sitekit.stamp)
 def _product_error(a, b, p):
     """a * b - p exactly, where p is a * b rounded to float64 (Dekker)."""
     # Veltkamp's split cuts a float64 into two halves of at most 26 bits;
@@ -34,6 +35,7 @@ def _product_error(a, b, p):
     a_high, a_low = split(a)
     b_high, b_low = split(b)
     return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+# end stamp: _product_error
 
 
 def _celu_parts(x, alpha):

@@ -27,6 +27,7 @@ def _working(x):
     return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
+# local: alpha may be an array that broadcasts v; selu's _scale multiplies by one constant
 def _scale(v, alpha):
     """alpha * v, with alpha kept in float64 and the product rounded once to v's
     dtype; in place in v unless an array alpha broadcasts v to a larger shape."""

@@ -1,7 +1,7 @@
 # GELU, the exact form x * Phi(x), and its derivative, accurate for every float input.
-# Standalone: NumPy only, so each block can be pasted on its own.
+# The erf machinery comes first, stamped from snippets/special/erf.py.
 
-# --8<-- [start:forward]
+# stamp: special/erf.py, from snippets/special/erf.py (python -m sitekit.stamp)
 import numpy as np
 
 
@@ -26,12 +26,14 @@ def _as_float(x):
 # ("double-double"): about 32 digits, so that the float64 result is rounded
 # essentially once, at the end.
 
+# stamp: _ratio, from snippets/_shared.py (python -m sitekit.stamp)
 def _ratio(numerator, denominator):
     """The exact fraction numerator / denominator (Python ints) as a pair (hi, lo)."""
     # Python divides integers with one correct rounding: hi, then the rest.
     hi = numerator / denominator
     n, d = hi.as_integer_ratio()
     return hi, (numerator * d - n * denominator) / (denominator * d)
+# end stamp: _ratio
 
 
 def _pair(text):
@@ -42,11 +44,13 @@ def _pair(text):
     return _ratio(digits, 10**scale) if scale >= 0 else _ratio(digits * 10**-scale, 1)
 
 
+# stamp: _split, from snippets/_shared.py (python -m sitekit.stamp)
 def _split(a):
     """a = high + low, each half with at most 26 significant bits (Veltkamp)."""
     c = 134217729.0 * a  # 2^27 + 1
     high = c - (c - a)
     return high, a - high
+# end stamp: _split
 
 
 def _two_product(a, b):
@@ -223,12 +227,62 @@ _ERFCX_TAYLOR = _erfcx_taylor_table()  # 9 rows (erfcx hi, lo, c1 .. c7), one co
 _STEP = _SQRT_HALF[0] / 32
 _STEP_HEAD = 257.0 * _STEP - (257.0 * _STEP - _STEP)
 _NODE_STEP = (_STEP_HEAD, (_STEP - _STEP_HEAD) + _SQRT_HALF[1] / 32)
+
+
+def _erfcx_near(t):
+    """erfcx(t/sqrt(2)) for t <= 4 sqrt(2), as a pair (hi, lo)."""
+    k = np.rint(t * (_SQRT_HALF[0] * _NODES_PER_UNIT))
+    # h = y - y0 = (t - k sqrt(2)/64) / sqrt(2), never through a rounded y
+    # (that alone would cost up to 1 ULP): k times the 45-bit head of
+    # sqrt(2)/64 is exact, and so is t minus it (the two are close); only the
+    # small h then rounds.
+    h = ((t - k * _NODE_STEP[0]) - k * _NODE_STEP[1]) * _SQRT_HALF[0]
+    c = np.take(_ERFCX_TAYLOR, k.astype(np.intp), axis=1)
+    series = c[_TERMS].copy()
+    for j in range(_TERMS - 1, 1, -1):
+        series *= h
+        series += c[j]
+    return c[0], c[1] + h * series
+
+
+
+def erfc(x):
+    """The complementary error function 1 - erf(x), to a few ULP for every x."""
+    x = _as_float(x)
+    v = x.astype(np.promote_types(x.dtype, np.float64))
+    # erfc(27) is below the smallest subnormal: capping |x| keeps x^2 finite.
+    a = np.minimum(np.abs(v), 30.0)
+    small = a <= _SMALL
+    erf = _erf_small((np.where(small, v, 0.0), np.zeros_like(v)))
+    one, one_error = _two_sum(1.0, -erf[0])
+    near_zero = one + (one_error - erf[1])
+    # e^(-x^2) erfcx(|x|), with x^2 exact as a pair; for x < 0, 2 - erfc(|x|).
+    tail = _times_exp(_erfcx((np.where(small, 1.0, a), np.zeros_like(a))), _two_product(a, a))
+    return np.where(small, near_zero, np.where(v < 0, 2 - tail, tail)).astype(x.dtype)[()]
+
+
+def erf(x):
+    """The error function, to a few ULP for every x."""
+    x = _as_float(x)
+    v = x.astype(np.promote_types(x.dtype, np.float64))
+    a = np.minimum(np.abs(v), 30.0)
+    small = a <= _SMALL
+    erf_small = _erf_small((np.where(small, v, 0.0), np.zeros_like(v)))
+    tail = _times_exp(_erfcx((np.where(small, 1.0, a), np.zeros_like(a))), _two_product(a, a))
+    # erf is odd: copysign keeps erf(-0) = -0, which hi + lo would round to +0.
+    return np.copysign(np.where(small, erf_small[0] + erf_small[1], 1 - tail), v).astype(x.dtype)[()]
+# end stamp: special/erf.py
+
+
+# --8<-- [start:forward]
 _RSQRT_2PI_HALVES = _split(_RSQRT_2PI[0])
 
 
-def _product_error(a_high, a_low, b_high, b_low, p):
+# stamp: _product_error_of_halves, from snippets/_shared.py (python -m sitekit.stamp)
+def _product_error_of_halves(a_high, a_low, b_high, b_low, p):
     """a * b - p exactly, for p = a * b rounded and the halves of a and b (Dekker)."""
     return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+# end stamp: _product_error_of_halves
 
 
 def _by_region(x, branches, beyond, limit):
@@ -271,24 +325,7 @@ def _common(w):
     p = t * t
     # e^-(p + e)/2 = e^-(p/2) (1 - e/2) to 32 digits: t^2 rounded would cost
     # up to t^2/2 ULP, hundreds on the left tail.
-    return t, halves, p, _product_error(*halves, *halves, p), np.exp(-p / 2)
-
-
-def _erfcx_near(t):
-    """erfcx(t/sqrt(2)) for t <= 4 sqrt(2), as a pair (hi, lo)."""
-    k = np.rint(t * (_SQRT_HALF[0] * _NODES_PER_UNIT))
-    # h = y - y0 = (t - k sqrt(2)/64) / sqrt(2), never through a rounded y
-    # (that alone would cost up to 1 ULP): k times the 45-bit head of
-    # sqrt(2)/64 is exact, and so is t minus it (the two are close); only the
-    # small h then rounds.
-    h = ((t - k * _NODE_STEP[0]) - k * _NODE_STEP[1]) * _SQRT_HALF[0]
-    c = np.take(_ERFCX_TAYLOR, k.astype(np.intp), axis=1)
-    series = c[_TERMS].copy()
-    for j in range(_TERMS - 1, 1, -1):
-        series *= h
-        series += c[j]
-    return c[0], c[1] + h * series
-
+    return t, halves, p, _product_error_of_halves(*halves, *halves, p), np.exp(-p / 2)
 
 # Past y = 1.25 the tail follows fdlibm's erfc (s_erf.c, Sun Microsystems
 # 1993, freely distributable): erfc(y) = e^(-y^2 - 0.5625 + R(s)/S(s)) / y,
@@ -386,7 +423,7 @@ def _gelu_near(w):
     erfcx, erfcx_low = _erfcx_near(t)
     # (t/2) erfcx as a pair, then times e^-(p/2) (1 - e/2): one rounding.
     a = t / 2 * erfcx
-    a_low = _product_error(halves[0] / 2, halves[1] / 2, *_split(erfcx), a) + t / 2 * erfcx_low
+    a_low = _product_error_of_halves(halves[0] / 2, halves[1] / 2, *_split(erfcx), a) + t / 2 * erfcx_low
     m = a * exp_half
     return np.maximum(w, 0) - (m + (a_low * exp_half - m * (e / 2)))
 
@@ -417,6 +454,7 @@ _BLOCK = 8192
 _BLOCK_DOUBLE = 65536
 
 
+# stamp: _blockwise, from snippets/_shared.py (python -m sitekit.stamp)
 def _blockwise(kernel, x):
     """kernel(float64 block) over x, block by block, each result rounded once to x's dtype."""
     out = np.empty(x.shape, x.dtype)
@@ -424,6 +462,7 @@ def _blockwise(kernel, x):
     for start in range(0, flat.size, _BLOCK):
         out_flat[start:start + _BLOCK] = kernel(flat[start:start + _BLOCK].astype(np.float64, copy=False))
     return out
+# end stamp: _blockwise
 
 
 def _plain_ratio(coefficients, denominator, v):
@@ -487,7 +526,7 @@ def _gelu_grad_near(w):
     # The bracket cancels near the minimum of GELU, x = -0.75: it is formed
     # as a pair, and e^(-t^2/2) multiplies it after that.
     tc = t * _RSQRT_2PI[0]
-    tc_low = _product_error(*halves, *_RSQRT_2PI_HALVES, tc) + t * _RSQRT_2PI[1]
+    tc_low = _product_error_of_halves(*halves, *_RSQRT_2PI_HALVES, tc) + t * _RSQRT_2PI[1]
     b, b_error = _two_sum(erfcx / 2, -tc)
     m = b * exp_half
     return _from_bracket(w, m + ((b_error + (erfcx_low / 2 - tc_low)) * exp_half - m * (e / 2)))
@@ -548,33 +587,6 @@ def gelu_grad(x):
     return _blockwise(_gelu_grad_block_single, x)[()]
 # --8<-- [end:grad]
 
-
-# --8<-- [start:erf]
-def erfc(x):
-    """The complementary error function 1 - erf(x), to a few ULP for every x."""
-    x = _as_float(x)
-    v = x.astype(np.promote_types(x.dtype, np.float64))
-    # erfc(27) is below the smallest subnormal: capping |x| keeps x^2 finite.
-    a = np.minimum(np.abs(v), 30.0)
-    small = a <= _SMALL
-    erf = _erf_small((np.where(small, v, 0.0), np.zeros_like(v)))
-    one, one_error = _two_sum(1.0, -erf[0])
-    near_zero = one + (one_error - erf[1])
-    # e^(-x^2) erfcx(|x|), with x^2 exact as a pair; for x < 0, 2 - erfc(|x|).
-    tail = _times_exp(_erfcx((np.where(small, 1.0, a), np.zeros_like(a))), _two_product(a, a))
-    return np.where(small, near_zero, np.where(v < 0, 2 - tail, tail)).astype(x.dtype)[()]
-
-
-def erf(x):
-    """The error function, to a few ULP for every x."""
-    x = _as_float(x)
-    v = x.astype(np.promote_types(x.dtype, np.float64))
-    a = np.minimum(np.abs(v), 30.0)
-    small = a <= _SMALL
-    erf_small = _erf_small((np.where(small, v, 0.0), np.zeros_like(v)))
-    tail = _times_exp(_erfcx((np.where(small, 1.0, a), np.zeros_like(a))), _two_product(a, a))
-    return np.where(small, erf_small[0] + erf_small[1], np.copysign(1 - tail, v)).astype(x.dtype)[()]
-# --8<-- [end:erf]
 
 
 # --8<-- [start:naive]

@@ -27,24 +27,30 @@ def _as_float(x):
 # the left the result is about x e^v, so an error of one ULP in v would cost
 # |v| ULP in the result, up to 745 ULP before it underflows.
 
+# stamp: _ratio, from snippets/_shared.py (python -m sitekit.stamp)
 def _ratio(numerator, denominator):
     """The exact fraction numerator / denominator (Python ints) as a pair (hi, lo)."""
     # Python divides integers with one correct rounding: hi, then the rest.
     hi = numerator / denominator
     n, d = hi.as_integer_ratio()
     return hi, (numerator * d - n * denominator) / (denominator * d)
+# end stamp: _ratio
 
 
+# stamp: _split, from snippets/_shared.py (python -m sitekit.stamp)
 def _split(a):
     """a = high + low, each half with at most 26 significant bits (Veltkamp)."""
     c = 134217729.0 * a  # 2^27 + 1
     high = c - (c - a)
     return high, a - high
+# end stamp: _split
 
 
-def _product_error(a_high, a_low, b_high, b_low, p):
+# stamp: _product_error_of_halves, from snippets/_shared.py (python -m sitekit.stamp)
+def _product_error_of_halves(a_high, a_low, b_high, b_low, p):
     """a * b - p exactly, for p = a * b rounded and the halves of a and b (Dekker)."""
     return ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+# end stamp: _product_error_of_halves
 
 
 # stamp: _two_sum, from snippets/_shared.py (python -m sitekit.stamp)
@@ -66,6 +72,7 @@ _B_HALVES = _split(_B[0])
 _BLOCK = 8192
 
 
+# stamp: _blockwise, from snippets/_shared.py (python -m sitekit.stamp)
 def _blockwise(kernel, x):
     """kernel(float64 block) over x, block by block, each result rounded once to x's dtype."""
     out = np.empty(x.shape, x.dtype)
@@ -73,6 +80,7 @@ def _blockwise(kernel, x):
     for start in range(0, flat.size, _BLOCK):
         out_flat[start:start + _BLOCK] = kernel(flat[start:start + _BLOCK].astype(np.float64, copy=False))
     return out
+# end stamp: _blockwise
 
 
 def _two_u(c):
@@ -80,15 +88,15 @@ def _two_u(c):
     B c^2 as a pair, which the derivative reuses."""
     c_high, c_low = _split(c)
     square = c * c
-    square_error = _product_error(c_high, c_low, c_high, c_low, square)
+    square_error = _product_error_of_halves(c_high, c_low, c_high, c_low, square)
     bs = _B[0] * square
     s_high, s_low = _split(square)
-    bs_error = _product_error(s_high, s_low, *_B_HALVES, bs) + (_B[0] * square_error + _B[1] * square)
+    bs_error = _product_error_of_halves(s_high, s_low, *_B_HALVES, bs) + (_B[0] * square_error + _B[1] * square)
     r, r_error = _two_sum(_A[0], bs)
     r_error += _A[1] + bs_error
     v = c * r
     r_high, r_low = _split(r)
-    v_error = _product_error(c_high, c_low, r_high, r_low, v) + c * r_error
+    v_error = _product_error_of_halves(c_high, c_low, r_high, r_low, v) + c * r_error
     return v, v_error, (c_high, c_low), (bs, bs_error)
 
 
@@ -143,7 +151,7 @@ def _gelu_tanh_grad_block(w):
     # x v'(x) = x (A + 3 B x^2) = v + 2 x (B x^2), as a pair.
     p = c * bs[0]
     b_high, b_low = _split(bs[0])
-    p_error = _product_error(*c_halves, b_high, b_low, p) + c * bs[1]
+    p_error = _product_error_of_halves(*c_halves, b_high, b_low, p) + c * bs[1]
     x_dv, x_dv_error = _two_sum(v, 2 * p)
     x_dv_error += v_error + 2 * p_error
     # With z = e^-|v| in [0, 1], corrected by v_lo as in the forward pass:

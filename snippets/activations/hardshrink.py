@@ -22,14 +22,17 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _threshold, from snippets/_shared.py (python -m sitekit.stamp)
 def _threshold(lambd):
     """lambd as a float64 array, checked."""
     lambd = np.asarray(lambd, dtype=np.float64)
     if np.any(lambd < 0):
         raise ValueError("lambd must be >= 0")
     return lambd
+# end stamp: _threshold
 
 
+# stamp: _floor, from snippets/_shared.py (python -m sitekit.stamp)
 def _floor(t, dtype):
     """The largest number of dtype <= t (t a float64 array)."""
     # For x of that dtype, x > t exactly when x > _floor(t): the comparison
@@ -38,6 +41,7 @@ def _floor(t, dtype):
     with np.errstate(over="ignore"):
         r = t.astype(dtype)
     return np.where(r > t, np.nextafter(r, dtype.type(-np.inf)), r).astype(dtype)
+# end stamp: _floor
 
 
 def _outside(x, lam):

@@ -59,9 +59,10 @@ def _nan_back(g, x):
 # end stamp: _nan_back
 
 
+# stamp: _one_or_slope, from snippets/_shared.py (python -m sitekit.stamp)
 def _one_or_slope(x, a):
     """1 where x > 0, a elsewhere, NaN where x is NaN; a rounded to x's dtype."""
-    # A slope beyond the range of x's dtype rounds to ±inf, its correctly
+    # A slope beyond the range of x's dtype rounds to +-inf, its correctly
     # rounded value.
     with np.errstate(over="ignore"):
         a = a.astype(x.dtype)
@@ -73,6 +74,7 @@ def _one_or_slope(x, a):
     g *= a
     g += x > 0
     return _nan_back(g, x)
+# end stamp: _one_or_slope
 
 
 def leaky_relu_grad(x, negative_slope=0.01):

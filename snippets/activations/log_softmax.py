@@ -31,9 +31,11 @@ def _two_sum(a, b):
 # end stamp: _two_sum
 
 
-def _sum(x):
-    """Sum along the last axis (kept, length 1) with about one rounding in all,
+# stamp: _sum, from snippets/_shared.py (python -m sitekit.stamp)
+def _sum(x, axis):
+    """Sum along `axis` (kept, length 1) with about one rounding in all,
     whatever the length: pairwise, carrying each addition's exact error."""
+    x = np.moveaxis(x, axis, -1)
     carried = np.zeros(x.shape[:-1], dtype=x.dtype)
     while x.shape[-1] > 1:
         half = x.shape[-1] // 2
@@ -41,7 +43,8 @@ def _sum(x):
         # The errors are below u times the sum: a plain sum of them is enough.
         carried = carried + error.sum(axis=-1)
         x = np.concatenate([s, x[..., 2 * half :]], axis=-1)
-    return (x[..., 0] + carried)[..., None]
+    return np.expand_dims(x[..., 0] + carried, axis)
+# end stamp: _sum
 
 
 def _parts(z):
@@ -69,7 +72,7 @@ def _parts(z):
     e = e + e * r
     # The first maximal entry contributes exactly 1 to the sum.
     first = np.arange(z.shape[-1]) == np.argmax(z, axis=-1)[..., None]
-    others = _sum(np.where(first, 0.0, e))
+    others = _sum(np.where(first, 0.0, e), -1)
     nan = ~finite
     return np.where(nan, np.nan, d), np.where(nan, 0.0, r), np.where(nan, np.nan, e), others
 
@@ -84,6 +87,7 @@ def _limit_softmax(z):
     return np.where(defined, top / np.maximum(n, 1), np.nan)
 
 
+# stamp: _classes, from snippets/_shared.py (python -m sitekit.stamp)
 def _classes(z, axis, name):
     """z as a float array with a class axis that has entries, or a ValueError
     naming the function: NumPy's own error would name a reduction."""
@@ -93,6 +97,7 @@ def _classes(z, axis, name):
     if z.shape[axis] == 0:
         raise ValueError(f"{name}: the class axis (axis={axis}) is empty")
     return z
+# end stamp: _classes
 
 
 def log_softmax(z, axis=-1):
@@ -136,7 +141,7 @@ def log_softmax_jacobian(z):
     p = e / total
     # 1 - p_i computed as such is 0 once p_i rounds to 1, and has few correct
     # digits before that; the sum of the other terms over the total has them all.
-    rest = _sum(np.where(np.eye(z.size, dtype=bool), 0.0, e))[:, 0] / total
+    rest = _sum(np.where(np.eye(z.size, dtype=bool), 0.0, e), -1)[:, 0] / total
     jacobian = np.broadcast_to(-p, (z.size, z.size)).copy()
     np.fill_diagonal(jacobian, rest)
     return jacobian.astype(z.dtype)
@@ -166,7 +171,7 @@ def log_softmax_vjp(z, g, axis=-1):
     g = np.ldexp(g, -k)
     # g_j - p_j * sum(g) cancels when g_j is close to p_j * sum(g) (a
     # cross-entropy gradient near the optimum): that loss is in the problem.
-    v = g - p * _sum(g)
+    v = g - p * _sum(g, -1)
     # Scaling back, or the cast to float32, overflows only where the exact
     # J^T g is past the largest float: inf is then its rounded value.
     with np.errstate(over="ignore"):

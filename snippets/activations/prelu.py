@@ -61,6 +61,7 @@ def _nan_back(g, x):
 # end stamp: _nan_back
 
 
+# stamp: _one_or_slope, from snippets/_shared.py (python -m sitekit.stamp)
 def _one_or_slope(x, a):
     """1 where x > 0, a elsewhere, NaN where x is NaN; a rounded to x's dtype."""
     # A slope beyond the range of x's dtype rounds to +-inf, its correctly
@@ -75,6 +76,7 @@ def _one_or_slope(x, a):
     g *= a
     g += x > 0
     return _nan_back(g, x)
+# end stamp: _one_or_slope
 
 
 def prelu_grad(x, alpha=0.25):

@@ -70,6 +70,7 @@ def _nan_back(g, x):
 # end stamp: _nan_back
 
 
+# stamp: _one_or_slope, from snippets/_shared.py (python -m sitekit.stamp)
 def _one_or_slope(x, a):
     """1 where x > 0, a elsewhere, NaN where x is NaN; a rounded to x's dtype."""
     # A slope beyond the range of x's dtype rounds to +-inf, its correctly
@@ -84,6 +85,7 @@ def _one_or_slope(x, a):
     g *= a
     g += x > 0
     return _nan_back(g, x)
+# end stamp: _one_or_slope
 
 
 def rrelu_grad(x, lower=1 / 8, upper=1 / 3):

@@ -31,6 +31,7 @@ SELU_SCALE = 1.0507009873554805  # 1.0507009873554804934193349852946 (lambda)
 SELU_SCALE_ALPHA = 1.7580993408473768
 
 
+# local: one constant, always in place; elu's _scale also takes an alpha array
 def _scale(v, c):
     """v *= c in place, with c kept in float64 and each product rounded once to v's dtype."""
     # A float32 c would round the constant first: one more rounding error.

@@ -34,6 +34,7 @@ def _two_sum(a, b):
 # end stamp: _two_sum
 
 
+# stamp: _sum, from snippets/_shared.py (python -m sitekit.stamp)
 def _sum(x, axis):
     """Sum along `axis` (kept, length 1) with about one rounding in all,
     whatever the length: pairwise, carrying each addition's exact error."""
@@ -46,8 +47,10 @@ def _sum(x, axis):
         carried = carried + error.sum(axis=-1)
         x = np.concatenate([s, x[..., 2 * half :]], axis=-1)
     return np.expand_dims(x[..., 0] + carried, axis)
+# end stamp: _sum
 
 
+# stamp: _exp_minus_max, from snippets/_shared.py (python -m sitekit.stamp)
 def _exp_minus_max(z, axis):
     """exp(z - max(z)) along `axis`, each entry within about 1 ULP, in float64
     (or wider). Rows whose max is not finite (a NaN or a +inf in the row, or
@@ -71,8 +74,10 @@ def _exp_minus_max(z, axis):
     e = np.exp(d)
     e = np.where(kept, e + e * r, 0.0)
     return np.where(finite, e, np.nan)
+# end stamp: _exp_minus_max
 
 
+# stamp: _limit, from snippets/_shared.py (python -m sitekit.stamp)
 def _limit(z, axis):
     """softmax on rows whose max is not finite."""
     top = z == np.inf
@@ -81,8 +86,10 @@ def _limit(z, axis):
     # a row of -inf only is 0/0 and a NaN has no limit: both give NaN.
     defined = (n > 0) & ~np.any(np.isnan(z), axis=axis, keepdims=True)
     return np.where(defined, top / np.maximum(n, 1), np.nan)
+# end stamp: _limit
 
 
+# stamp: _classes, from snippets/_shared.py (python -m sitekit.stamp)
 def _classes(z, axis, name):
     """z as a float array with a class axis that has entries, or a ValueError
     naming the function: NumPy's own error would name a reduction."""
@@ -92,6 +99,7 @@ def _classes(z, axis, name):
     if z.shape[axis] == 0:
         raise ValueError(f"{name}: the class axis (axis={axis}) is empty")
     return z
+# end stamp: _classes
 
 
 def softmax(z, axis=-1):

@@ -23,6 +23,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _halves, from snippets/_shared.py (python -m sitekit.stamp)
 def _halves(x, axis, name):
     """The two halves (a, b) of x along `axis`, and x's dtype."""
     x = _as_float(x)
@@ -33,6 +34,7 @@ def _halves(x, axis, name):
     # float16 and float32 are worked in float64: the result is then rounded once.
     a, b = np.split(x.astype(np.promote_types(x.dtype, np.float64)), 2, axis=axis)
     return a, b, x.dtype
+# end stamp: _halves
 
 
 # ln 2 in two parts: _LN2_HI has 32 significant bits, so n * _LN2_HI is exact
@@ -63,13 +65,16 @@ def _times_exp(t, factors, divisor):
         return np.ldexp(mantissa / divisor, exponent)
 
 
+# stamp: _finite, from snippets/_shared.py (python -m sitekit.stamp)
 def _finite(*arrays):
     """Where all the arrays are finite, and each array with 0 elsewhere
     (those entries are settled by _limit_product)."""
     ok = np.all([np.isfinite(v) for v in arrays], axis=0)
     return ok, [np.where(np.isfinite(v), v, 0.0) for v in arrays]
+# end stamp: _finite
 
 
+# stamp: _limit_product, from snippets/_shared.py (python -m sitekit.stamp)
 def _limit_product(*pairs):
     """Where some input is ±inf: the limit of a product of factors as the
     infinite inputs grow, the others held fixed. Each pair is (factor, the
@@ -87,6 +92,7 @@ def _limit_product(*pairs):
     with np.errstate(invalid="ignore", over="ignore"):
         product = np.prod(factors, axis=0)
     return np.where(nan, np.nan, np.where(exact_zero | vanishing, 0.0, product))
+# end stamp: _limit_product
 
 
 def _limit_silu(a):

@@ -40,6 +40,7 @@ _Q32 = (2730.0, 69930.0, 155925.0)
 _RATIO_LIMIT = 1.03
 
 
+# local: one float64 polynomial in place, not erf.py's Horner on double-double pairs
 def _horner(coefficients, s):
     """c[0] s^n + c[1] s^(n-1) + ... + c[n], in place in one new array."""
     p = s + coefficients[1] if coefficients[0] == 1 else s * coefficients[0] + coefficients[1]

@@ -22,6 +22,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _floor, from snippets/_shared.py (python -m sitekit.stamp)
 def _floor(t, dtype):
     """The largest number of dtype <= t (t a float64 array)."""
     # For x of that dtype, x > t exactly when x > _floor(t): the comparison
@@ -30,6 +31,7 @@ def _floor(t, dtype):
     with np.errstate(over="ignore"):
         r = t.astype(dtype)
     return np.where(r > t, np.nextafter(r, dtype.type(-np.inf)), r).astype(dtype)
+# end stamp: _floor
 
 
 def threshold(x, threshold=0.0, value=0.0):

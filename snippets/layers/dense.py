@@ -22,6 +22,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _check_dense_shapes, from snippets/_shared.py (python -m sitekit.stamp)
 def _check_dense_shapes(X, W, b):
     """Raise ValueError naming the expected shape unless X (N, n_in),
     W (n_in, n_out) and b (n_out,) fit together."""
@@ -36,6 +37,7 @@ def _check_dense_shapes(X, W, b):
     n_out = W.shape[1]
     if b.shape != (n_out,):
         raise ValueError(f"b must have shape ({n_out},) to match W with {n_out} columns, got {b.shape}")
+# end stamp: _check_dense_shapes
 
 
 def dense_forward(X, W, b):

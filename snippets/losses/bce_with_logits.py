@@ -22,6 +22,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# local: 0/1 targets of Z's shape; softmax_cross_entropy's takes class labels or rows
 def _check_targets(Z, T):
     """Z and T as float arrays of one shape; integer or boolean targets take Z's dtype."""
     Z = _as_float(Z)

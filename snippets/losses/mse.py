@@ -22,6 +22,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# local: real targets of Y's shape; softmax_cross_entropy's takes class labels or rows
 def _check_targets(Y, T):
     """Y and T as float arrays of one shape; integer targets take Y's dtype."""
     Y = _as_float(Y)

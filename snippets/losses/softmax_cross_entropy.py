@@ -22,6 +22,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _check_targets, from snippets/_shared.py (python -m sitekit.stamp)
 def _check_targets(Z, T):
     """Z as float logits (N, K), and T as class probabilities (N, K): T may be
     one-hot or soft rows of shape (N, K), or N integer class labels of shape (N,)."""
@@ -55,8 +56,10 @@ def _check_targets(Z, T):
         n = int(np.argmax(off))
         raise ValueError(f"each row of T must sum to 1 (one-hot or probabilities), row {n} sums to {row_sums[n]}")
     return Z, T
+# end stamp: _check_targets
 
 
+# stamp: _shifted_exp, from snippets/_shared.py (python -m sitekit.stamp)
 def _shifted_exp(Z):
     """Per row: Z - max(Z); E = exp(Z - max(Z)) with one max entry set to 0;
     S, the sum of E; and where that max entry is.
@@ -69,6 +72,7 @@ def _shifted_exp(Z):
     E = np.where(top, 0, np.exp(shifted))
     S = E.sum(axis=1, keepdims=True)
     return shifted, E, S, top
+# end stamp: _shifted_exp
 
 
 def softmax_cross_entropy(Z, T):

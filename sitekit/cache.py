@@ -8,6 +8,11 @@ its definitions). The fingerprint also holds the installed version of every
 package pinned in requirements.txt. Change any of it and the key changes: a
 cached result is never stale, only unused.
 
+Each stored file holds its key and a SHA-256 of its value next to the value:
+a file edited, truncated or copied under another name fails the check, is
+logged in one line and computed again. A folder that cannot be written
+means compute and keep nothing.
+
 - `BC_CACHE_DIR`: where results live (default `.cache/` in the project).
 - `BC_CACHE=off`: compute everything, read and write nothing (a cold build).
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import sys
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.plugins.sitekit.cache")
 # What a cached result may depend on, besides its own inputs.
 _CODE = ("sitekit/*.py", "sitekit/*.js", "sitekit/*.json", "snippets/**/*.py")
 
@@ -94,14 +101,54 @@ def _path(namespace: str, digest: str) -> Path:
     return directory() / namespace / f"{digest}.json"
 
 
+def checksum(digest: str, value: Any) -> str:
+    """SHA-256 of a result's key and value, as stored next to them."""
+    text = json.dumps([digest, value], sort_keys=True, allow_nan=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def load(namespace: str, digest: str) -> Any | None:
-    """The stored result, or None when absent, unreadable or caching is off."""
+    """The stored result, or None when absent, unreadable, altered or caching is off."""
     if not enabled():
         return None
+    path = _path(namespace, digest)
     try:
-        return json.loads(_path(namespace, digest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
         return None
+    try:
+        stored = json.loads(text)
+        ok = stored["key"] == digest and stored["sha256"] == checksum(digest, stored["value"])
+    except (ValueError, TypeError, KeyError):
+        ok = False
+    if not ok:
+        log.info(f"cache: {path} does not match its checksum (edited or damaged); computing it again")
+        return None
+    return stored["value"]
+
+
+def writable(folder: Path) -> bool:
+    """Whether files can be created in folder (made if absent)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".probe"):
+            return True
+    except OSError:
+        return False
+
+
+def drop_damaged_notebooks(folder: Path) -> None:
+    """Remove the entries of mkdocs-jupyter's cache that it could not read (it
+    stores no checksum, and a damaged entry would crash the build), one line each."""
+    for path in sorted(folder.glob("*.json")):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            ok = isinstance(entry["content"], str) and isinstance(entry["toc_tokens"], list)
+        except (OSError, ValueError, TypeError, KeyError):
+            ok = False
+        if not ok:
+            log.info(f"cache: {path} is not a notebook mkdocs-jupyter can read; executing it again")
+            path.unlink(missing_ok=True)
 
 
 def store(namespace: str, digest: str, value: Any) -> None:
@@ -114,7 +161,7 @@ def store(namespace: str, digest: str, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
-            json.dump(value, f)
+            json.dump({"key": digest, "sha256": checksum(digest, value), "value": value}, f)
         os.replace(f.name, path)
     except OSError:
         return

@@ -80,9 +80,11 @@ def on_config(config, **kwargs):
     # named by the fingerprint of all of those (sitekit.cache): the same
     # notebook under other code or packages is executed again.
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None and cache.enabled():
+    folder = cache.directory() / "notebooks" / cache.fingerprint()
+    if jupyter is not None and cache.enabled() and cache.writable(folder):
         jupyter.config["cache"] = True
-        jupyter.config["cache_dir"] = str(cache.directory() / "notebooks" / cache.fingerprint())
+        jupyter.config["cache_dir"] = str(folder)
+        cache.drop_damaged_notebooks(folder)
     return config
 
 

@@ -248,3 +248,52 @@ def test_the_tests_never_use_the_projects_cache():
     """A test run caches in a temporary folder of its own (removed at its end)."""
     assert cache.directory().resolve() != (ROOT / ".cache").resolve()
     assert cache.directory().name.startswith("bc-test-cache-")
+
+
+@pytest.mark.parametrize("damage", ["edited value", "truncated", "another key", "old format"])
+def test_an_altered_entry_is_computed_again_with_one_line(fresh_cache, caplog, damage):
+    """A stored value changed by hand (valid JSON too), cut short, copied
+    under another key, or written without a checksum is not served."""
+    calls = []
+    compute = lambda: calls.append(1) or {"sigma_prime_1": 0.19661193324148185}  # noqa: E731
+    assert cache.memo("test", ("c",), compute) == compute()
+    calls.clear()
+    digest = cache.key("test", "c")
+    path = cache._path("test", digest)
+    stored = path.read_text(encoding="utf-8")
+    other = cache.key("test", "d")
+    damaged = {
+        "edited value": stored.replace("0.19661193324148185", "0.3932238664829637"),
+        "truncated": stored[: len(stored) // 2],
+        "another key": stored.replace(digest, other),
+        "old format": '{"sigma_prime_1": 0.3932238664829637}',
+    }[damage]
+    assert damaged != stored
+    path.write_text(damaged, encoding="utf-8")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.sitekit.cache"):
+        assert cache.memo("test", ("c",), compute) == {"sigma_prime_1": 0.19661193324148185}
+    assert calls == [1]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"cache: {path} does not match its checksum (edited or damaged); computing it again"
+    ]
+    # The fresh result replaced the damaged file.
+    assert cache.load("test", digest) == {"sigma_prime_1": 0.19661193324148185}
+
+
+def test_a_damaged_notebook_entry_is_dropped_and_a_good_one_kept(tmp_path, caplog):
+    good, bad, odd = (tmp_path / f"{name}.json" for name in ("good", "bad", "odd"))
+    good.write_text('{"content": "<p>ok</p>", "toc_tokens": [], "title": null}', encoding="utf-8")
+    bad.write_text('{"content": "<p>cut', encoding="utf-8")
+    odd.write_text('{"content": 3}', encoding="utf-8")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.sitekit.cache"):
+        cache.drop_damaged_notebooks(tmp_path)
+    assert good.exists() and not bad.exists() and not odd.exists()
+    assert len(caplog.records) == 2 and all("executing it again" in r.getMessage() for r in caplog.records)
+
+
+def test_writable_tells_a_folder_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert cache.writable(tmp_path / "new" / "folder")
+    assert not cache.writable(blocker / "cache")
+    assert not list((tmp_path / "new" / "folder").iterdir()), "the probe file is left behind"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import io
+import logging
 import math
 import tokenize
 import warnings
@@ -46,6 +47,18 @@ SHORT_ULP = 16.0
 # float, plus this many ULP of 1 for the rounding of the terms that cancel
 # there (they are of order 1: Phi(x) and x phi(x) are about 0.23 at GELU's).
 SHORT_SLACK_ULP = 4.0
+# The exact snippets' contract on GRID (tests/test_activations.py holds them
+# to it on denser points too).
+EXACT_ULP = {"f": 4.0, "grad": 8.0}
+
+log = logging.getLogger("mkdocs.plugins.sitekit.accuracy")
+
+
+def _breach(page: str, file: str, label: str, found: str, bound: str) -> None:
+    """A snippet beyond its contract fails the strict build, not only the tests."""
+    log.warning(f"{page}: {file}: `{label}` measured {found}, beyond its contract of {bound}: "
+                "the code is wrong (or the contract is); pytest tests/test_activations.py "
+                "tests/test_short_blocks.py -k <name> shows the points")
 
 
 def short_path(name: str) -> Path:
@@ -248,6 +261,7 @@ def short_contract(name: str) -> str:
     """The sentences under a page's short block: its contract and the worst
     errors this build measured (one sentence a line)."""
     rows = short_results(name)
+    check_short(name, rows)
     f64 = [short_figure(rows, "short", w, "float64") for w in ("f", "grad")]
     f32 = [short_figure(rows, "short", w, "float32") for w in ("f", "grad")]
     roots = DEFINITIONS[name].grad_roots
@@ -273,6 +287,26 @@ def short_contract(name: str) -> str:
         f"{SHORT_ULP:g} ULP; no warning, NaN in, NaN out, and the right limits at ±∞."
     )
     return "\n".join(lines)
+
+
+def check_short(name: str, rows: list[dict]) -> None:
+    """Log a warning for each figure of the short block beyond its contract."""
+    page, file = f"docs/activations/{name}.md", f"snippets/activations/short/{name}.py"
+    for r in (r for r in rows if r["version"] == "short"):
+        label = f"{name}{'' if r['which'] == 'f' else '_grad'} ({r['dtype']})"
+        if r["dtype"] == "float64" and r["max_rel"] > SHORT_RELATIVE:
+            _breach(page, file, label, f"a relative error of {r['max_rel']:.3g} at x = {r['worst_x']!r}",
+                    f"{SHORT_RELATIVE:g}")
+        if r["dtype"] == "float32" and r["max_ulp"] > SHORT_ULP:
+            _breach(page, file, label, f"{_ulp(r['max_ulp'])} ULP at x = {r['worst_x']!r}", f"{SHORT_ULP:g} ULP")
+        if r["wrong"]:
+            _breach(page, file, label, f"NaN, inf or a wrong 0 at x = {r['wrong'][:3]}", "finite where f is")
+        if r["near"] > 1:
+            _breach(page, file, label, f"{r['near']:.3g} times the one-float change next to a root of f′",
+                    "1 time")
+        if r["max_subnormal"] > short_subnormal_bound(np.dtype(r["dtype"])):
+            _breach(page, file, label, f"{r['max_subnormal']:.3g} subnormal units where f is subnormal",
+                    "the smallest normal")
 
 
 def short_table() -> str:
@@ -315,6 +349,9 @@ def table() -> str:
         rows = results(name)
         for which in ("f", "grad"):
             by_role = {r["role"]: r for r in rows if r["which"] == which}
+            if by_role["ours"]["max"] > EXACT_ULP[which]:
+                _breach("docs/accuracy.md", f"snippets/activations/{name}.py", by_role["ours"]["label"],
+                        f"{_ulp(by_role['ours']['max'])} ULP on the accuracy grid", f"{EXACT_ULP[which]:g} ULP")
             cells = [f"[`{name}`](activations/{name}.md)" if which == "f" else "", "f" if which == "f" else "f′"]
             ours = by_role["ours"]
             cells += [_ulp(ours["max"]), _ulp(ours["median"])]

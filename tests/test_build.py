@@ -340,6 +340,19 @@ def test_fault_wrong_derivative_in_snippet(project, tmp_path):
     record("wrong derivative in a snippet", run, r"docs/activations/sigmoid\.md:\d+: step \d+: .*sigmoid_grad")
 
 
+def test_fault_wrong_forward_in_snippet(project, tmp_path):
+    """relu returning leaky ReLU: no derivation uses relu itself, and the
+    accuracy page showed "∞ ULP" in a green build."""
+    snippet = project / "snippets" / "activations" / "relu.py"
+    text = snippet.read_text()
+    wrong = re.sub(r"(def relu\(x\):.*?return )([^\n]+)", r"\g<1>np.where(x > 0, x, 0.01 * x)", text, count=1, flags=re.S)
+    assert wrong != text
+    snippet.write_text(wrong)
+    run = build(project, tmp_path / "site")
+    record("wrong forward function in a snippet", run,
+           r"docs/accuracy\.md: snippets/activations/relu\.py: `relu` measured .* beyond its contract")
+
+
 def test_fault_plot_of_nan_data(project, tmp_path):
     inject(project, "activations/tanh.md",
            '```python exec="on" html="true" session="tanh"\n'

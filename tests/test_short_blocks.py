@@ -40,6 +40,7 @@ from sitekit.accuracy import (
     short_snippet,
     short_subnormal_bound,
 )
+from sitekit import accuracy
 from sitekit.catalogue import VECTOR_FUNCTIONS, snippet, snippet_names
 from sitekit.definitions import DEFINITIONS
 from sitekit.points import accuracy_points, hard_points
@@ -221,3 +222,20 @@ def test_near_root_bound_can_fail():
     assert short_errors("gelu", "grad", np.float64, xs, module=perturbed("gelu", lambda x, g: g))["near"] <= 1
     off = short_errors("gelu", "grad", np.float64, xs, module=perturbed("gelu", lambda x, g: g + 1e-14))
     assert off["near"] > 1 and off["near_points"] == xs.size
+
+
+def test_a_block_beyond_its_contract_fails_the_build(monkeypatch, caplog):
+    """The page's contract sentence is written by accuracy.short_contract, which
+    logs a warning (strict build: an error) for a figure beyond the contract."""
+    good = accuracy.measure_short("sigmoid")
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.sitekit.accuracy"):
+        accuracy.check_short("sigmoid", good)
+    assert not caplog.records
+    wrong = perturbed("sigmoid", lambda x, g: g * (1 + 1e-9))
+    monkeypatch.setattr(accuracy, "short_snippet", lambda name: wrong)
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.sitekit.accuracy"):
+        accuracy.check_short("sigmoid", accuracy.measure_short("sigmoid"))
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1 and messages[0].startswith(
+        "docs/activations/sigmoid.md: snippets/activations/short/sigmoid.py: `sigmoid_grad (float64)` measured a relative error"
+    ), messages

@@ -88,8 +88,14 @@ def first_x_where(predicate, lo: float, hi: float) -> float:
     """The smallest float64 x in [lo, hi] with predicate(x) true, for a
     predicate that is false at lo and stays true once true (bisection on
     the floats themselves, so the answer is exact)."""
-    if predicate(np.float64(lo)) or not predicate(np.float64(hi)):
-        raise ValueError("predicate must be false at lo and true at hi")
+    at_lo, at_hi = bool(predicate(np.float64(lo))), bool(predicate(np.float64(hi)))
+    if at_lo or not at_hi:
+        # Say which end is wrong and what it gave: the claim the page was
+        # about to print no longer holds there, or the bracket is too narrow.
+        raise ValueError(
+            f"first_x_where: the condition is {at_lo} at lo = {lo!r} and {at_hi} at hi = {hi!r};"
+            " it must be False at lo and True at hi: widen [lo, hi], or the claim it finds changed"
+        )
     lo, hi = np.float64(lo), np.float64(hi)
     while np.nextafter(lo, hi) < hi:
         mid = lo / 2 + hi / 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -25,12 +26,28 @@ ACTIVATIONS = ROOT / "snippets" / "activations"
 VECTOR_FUNCTIONS = ("softmax", "log_softmax", "softmin", "glu", "swiglu")
 
 
+class SnippetImportError(ImportError):
+    """A snippet file that fails to run, named by file and line."""
+
+
 def load_snippet(path: Path) -> ModuleType:
     """Import a snippet file by path, as a reader would run it: standalone."""
     spec = importlib.util.spec_from_file_location(f"snippet_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        # Name the snippet's own line first: the page that happened to load it
+        # and the import machinery's frames say nothing about the fault.
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == Path(path)]
+        where = f"{_shown(path)}:{frames[-1].lineno}" if frames else _shown(path)
+        raise SnippetImportError(f"{where}: {type(error).__name__}: {error} (while importing the snippet)") from error
     return module
+
+
+def _shown(path: Path) -> str:
+    path = Path(path).resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 def snippet_names() -> list[str]:

@@ -25,6 +25,7 @@ SKELETON = [
 
 
 from conftest import FAULTS  # noqa: E402
+from sitekit.catalogue import load_snippet  # noqa: E402
 from sitebuild import build, build_command, build_env, copy_project, html_of, nav_pages  # noqa: E402
 
 
@@ -345,9 +346,9 @@ def test_fault_wrong_forward_in_snippet(project, tmp_path):
     accuracy page showed "∞ ULP" in a green build."""
     snippet = project / "snippets" / "activations" / "relu.py"
     text = snippet.read_text()
-    wrong = re.sub(r"(def relu\(x\):.*?return )([^\n]+)", r"\g<1>np.where(x > 0, x, 0.01 * x)", text, count=1, flags=re.S)
-    assert wrong != text
+    wrong = re.sub(r"(def relu\(x\):.*?\n    return )([^\n]+)", r"\g<1>np.where(x > 0, x, 0.01 * x)", text, count=1, flags=re.S)
     snippet.write_text(wrong)
+    assert load_snippet(snippet).relu(-1.0) == -0.01
     run = build(project, tmp_path / "site")
     record("wrong forward function in a snippet", run,
            r"docs/accuracy\.md: snippets/activations/relu\.py: `relu` measured .* beyond its contract")

@@ -37,7 +37,7 @@ def deep_forward(X, weights, g):
 
 
 def deep_backward(G, weights, Zs, As, g_grad):
-    """dL/dW of every layer, first layer first, from G = dL/dA of the last layer."""
+    """dE/dW of every layer, first layer first, from G = dE/dA of the last layer."""
     grads = []
     for W, Z, A_in in zip(reversed(weights), reversed(Zs), reversed(As[:-1])):
         delta = G * g_grad(Z)
@@ -63,8 +63,8 @@ SCHEMES = {
 
 
 def depth_profile(activation, scheme, width=256, depth=50, batch=64, seed=50):
-    """Std of the activations after 0..depth layers, and the norm of each layer's dL/dW,
-    for a normal random batch X and a normal random G = dL/dA of the last layer."""
+    """Std of the activations after 0..depth layers, and the norm of each layer's dE/dW,
+    for a normal random batch X and a normal random G = dE/dA of the last layer."""
     g, g_grad = ACTIVATIONS[activation]
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(batch, width))

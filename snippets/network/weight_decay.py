@@ -12,7 +12,7 @@ def l2_penalty(W, lam):
 
 
 def dense_backward_l2(G, X, W, lam):
-    """dL/dX, dL/dW, dL/db of Y = X @ W + b, from G = dL/dY, with l2_penalty(W, lam) added to L."""
+    """dE/dX, dE/dW, dE/db of Y = X @ W + b, from G = dE/dY, with l2_penalty(W, lam) added to E."""
     dX = G @ W.T
     dW = X.T @ G + lam * W
     # The bias is not in the penalty, so its gradient is the data's alone.

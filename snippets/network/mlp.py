@@ -24,6 +24,7 @@ def _as_float(x):
 # end stamp: _as_float
 
 
+# stamp: _check_dense_shapes, from snippets/_shared.py (python -m sitekit.stamp)
 def _check_dense_shapes(X, W, b):
     """Raise ValueError naming the expected shape unless X (N, n_in),
     W (n_in, n_out) and b (n_out,) fit together."""
@@ -38,8 +39,10 @@ def _check_dense_shapes(X, W, b):
     n_out = W.shape[1]
     if b.shape != (n_out,):
         raise ValueError(f"b must have shape ({n_out},) to match W with {n_out} columns, got {b.shape}")
+# end stamp: _check_dense_shapes
 
 
+# stamp: layers/dense.py:dense_forward, from snippets/layers/dense.py (python -m sitekit.stamp)
 def dense_forward(X, W, b):
     """Y = X @ W + b for a batch X of N rows, and the cache dense_backward needs."""
     X, W, b = _as_float(X), _as_float(W), _as_float(b)
@@ -48,8 +51,10 @@ def dense_forward(X, W, b):
     # dW needs the input and dX needs the weights; nothing else is needed.
     cache = (X, W)
     return Y, cache
+# end stamp: layers/dense.py:dense_forward
 
 
+# stamp: layers/dense.py:dense_backward, from snippets/layers/dense.py (python -m sitekit.stamp)
 def dense_backward(G, cache):
     """From G = dL/dY (N, n_out): dL/dX (N, n_in), dL/dW (n_in, n_out), dL/db (n_out,)."""
     X, W = cache
@@ -64,9 +69,11 @@ def dense_backward(G, cache):
     # b is added to every row of Y: its gradient is the sum of G's rows.
     db = G.sum(axis=0)
     return dX, dW, db
+# end stamp: layers/dense.py:dense_backward
 
 
 # From snippets/layers/activation.py.
+# stamp: layers/activation.py:activation_forward, from snippets/layers/activation.py (python -m sitekit.stamp)
 def activation_forward(X, f, f_grad):
     """Y = f(X) entry by entry, for any elementwise f whose derivative is f_grad;
     the cache is what activation_backward needs."""
@@ -76,8 +83,10 @@ def activation_forward(X, f, f_grad):
     # a forward pass at inference time then costs nothing extra.
     cache = (X, f_grad)
     return Y, cache
+# end stamp: layers/activation.py:activation_forward
 
 
+# stamp: layers/activation.py:activation_backward, from snippets/layers/activation.py (python -m sitekit.stamp)
 def activation_backward(G, cache):
     """dL/dX = G * f'(X) from G = dL/dY."""
     X, f_grad = cache
@@ -87,9 +96,11 @@ def activation_backward(G, cache):
     # Y[n, i] depends on X[n, i] alone: the Jacobian is diagonal, and the
     # vector-Jacobian product is an elementwise product. No matrix is formed.
     return G * f_grad(X)
+# end stamp: layers/activation.py:activation_backward
 
 
 # From snippets/losses/softmax_cross_entropy.py.
+# stamp: _check_targets, from snippets/_shared.py (python -m sitekit.stamp)
 def _check_targets(Z, T):
     """Z as float logits (N, K), and T as class probabilities (N, K): T may be
     one-hot or soft rows of shape (N, K), or N integer class labels of shape (N,)."""
@@ -123,8 +134,10 @@ def _check_targets(Z, T):
         n = int(np.argmax(off))
         raise ValueError(f"each row of T must sum to 1 (one-hot or probabilities), row {n} sums to {row_sums[n]}")
     return Z, T
+# end stamp: _check_targets
 
 
+# stamp: _shifted_exp, from snippets/_shared.py (python -m sitekit.stamp)
 def _shifted_exp(Z):
     """Per row: Z - max(Z); E = exp(Z - max(Z)) with one max entry set to 0;
     S, the sum of E; and where that max entry is.
@@ -137,8 +150,10 @@ def _shifted_exp(Z):
     E = np.where(top, 0, np.exp(shifted))
     S = E.sum(axis=1, keepdims=True)
     return shifted, E, S, top
+# end stamp: _shifted_exp
 
 
+# stamp: losses/softmax_cross_entropy.py:softmax_cross_entropy, from snippets/losses/softmax_cross_entropy.py (python -m sitekit.stamp)
 def softmax_cross_entropy(Z, T):
     """mean over the N rows of -sum_k T[n, k] * log softmax(Z[n])_k."""
     Z, T = _check_targets(Z, T)
@@ -152,8 +167,10 @@ def softmax_cross_entropy(Z, T):
     # Both terms of -log_P are >= 0: the sum has no cancellation, and a loss
     # that underflows is +0, not -0.
     return np.sum(T * minus_log_P) / Z.shape[0]
+# end stamp: losses/softmax_cross_entropy.py:softmax_cross_entropy
 
 
+# stamp: losses/softmax_cross_entropy.py:softmax_cross_entropy_grad, from snippets/losses/softmax_cross_entropy.py (python -m sitekit.stamp)
 def softmax_cross_entropy_grad(Z, T):
     """d loss / dZ = (softmax(Z) - T) / N, for the mean over the batch."""
     Z, T = _check_targets(Z, T)
@@ -163,6 +180,7 @@ def softmax_cross_entropy_grad(Z, T):
     # with t = 1 the gradient would be 0 instead of -S / (1 + S).
     difference = np.where(top, (1 - T) - S / (1 + S), E / (1 + S) - T)
     return difference / Z.shape[0]
+# end stamp: losses/softmax_cross_entropy.py:softmax_cross_entropy_grad
 # --8<-- [end:copied]
 
 

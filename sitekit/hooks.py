@@ -155,6 +155,9 @@ def on_page_content(html, page, **kwargs):
         _state.pop("warnings").__exit__(None, None, None)
     if page.file.src_uri.endswith(".ipynb"):
         html = notebook_math(html)
+    # The stamp markers of shared helpers (sitekit.stamp) are for maintainers:
+    # a code block shows and copies the code between them, not the markers.
+    html = _STAMP_LINE.sub("", html)
     html, broken = links.rewrite(html, page.file.src_uri, _state["files"])
     for message in broken:
         log.warning(f"docs/{page.file.src_uri}: {message}")
@@ -168,6 +171,10 @@ def on_page_content(html, page, **kwargs):
     return html
 
 
+_STAMP_LINE = re.compile(
+    r'<a id="__codelineno-[\w-]+" name="__codelineno-[\w-]+" href="#__codelineno-[\w-]+"></a>'
+    r'<span class="c1"># (?:end )?stamp: [^<]*</span>\n'
+)
 _NOTEBOOK_MATHJAX = re.compile(
     r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*'
     r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">.*?</script>\s*',

@@ -29,6 +29,9 @@ _INCLUDE = re.compile(r'^--8<--\s+"([^":]+):([\w-]+)"\s*$')
 _FENCE = re.compile(r"^```(python)?\s*$")
 
 
+_STAMP = re.compile(r"# (?:end )?stamp: ")
+
+
 def section(path: str, name: str) -> str:
     """The named section of a snippet file, as pymdownx.snippets includes it."""
     lines = (SNIPPETS / path).read_text(encoding="utf-8").splitlines()
@@ -37,7 +40,10 @@ def section(path: str, name: str) -> str:
     ends = [i for i, line in enumerate(lines) if line.strip().endswith(end)]
     if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
         raise ValueError(f"snippets/{path}: no single section [{name}]")
-    return "\n".join(line for line in lines[begins[0] + 1 : ends[0]] if "--8<--" not in line)
+    # Neither the section markers nor the stamp markers of shared helpers
+    # (sitekit.stamp) are shown: they are for maintainers.
+    shown = lines[begins[0] + 1 : ends[0]]
+    return "\n".join(line for line in shown if "--8<--" not in line and not _STAMP.match(line))
 
 
 def cells_of(source: str, label: str) -> list[dict]:

@@ -69,9 +69,11 @@ def test_included_code_is_shown_verbatim(site, page):
         start = lines.index(f"# --8<-- [start:{section}]")
         end = lines.index(f"# --8<-- [end:{section}]")
         for line in lines[start + 1 : end]:
-            # Markers of a nested section are not shown: pymdownx drops them.
-            if line.strip() and "--8<--" not in line:
+            # Markers of a nested section are not shown: pymdownx drops them;
+            # nor are stamp markers (sitekit.stamp): the hook drops them.
+            if line.strip() and "--8<--" not in line and not re.match(r"# (end )?stamp: ", line):
                 assert line.strip() in text, f"{page}: {path}:{section}: {line!r} not shown"
+        assert not re.search(r"^# (end )?stamp: ", text, re.M), f"{page}: a stamp marker is shown"
 
 
 def test_accuracy_page_covers_every_function(site):

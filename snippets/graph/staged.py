@@ -6,15 +6,16 @@
 import numpy as np
 
 
-def sigmoid(x):
+def logistic(x):
+    """sigma(x) = 1 / (1 + e^-x), the logistic function."""
     return 1 / (1 + np.exp(-x))
 
 
 def staged_forward(u, v):
     """E = (u + sigma(v)) / (sigma(u) + (u + v)**2), one gate per line."""
-    q1 = sigmoid(v)
+    q1 = logistic(v)
     q2 = u + q1
-    q3 = sigmoid(u)
+    q3 = logistic(u)
     q4 = u + v
     q5 = q4**2
     q6 = q3 + q5

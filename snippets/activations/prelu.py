@@ -94,11 +94,11 @@ def prelu_grad_alpha(x, alpha=0.25):
 
 
 def prelu_grad_alpha_batch(x, g, channel_axis=None):
-    """dL/d alpha for one alpha shared by all of x: the sum of g * min(0, x).
+    """dE/d alpha for one alpha shared by all of x: the sum of g * min(0, x).
 
-    g is the upstream gradient dL/dy, the shape of x. With one alpha per
-    channel, channel_axis names the axis of x the channels run along, and
-    the sum runs over every other axis: one gradient per channel."""
+    g is the upstream gradient dE/dy (y-bar on the page), the shape of x.
+    With one alpha per channel, channel_axis names the axis of x the channels
+    run along, and the sum runs over every other axis: one gradient per channel."""
     x, g = _as_float(x), _as_float(g)
     if x.shape != g.shape:
         raise ValueError(f"x has shape {x.shape} and g has shape {g.shape}; they must match")

@@ -130,8 +130,8 @@ def rrelu_train(x, lower=1 / 8, upper=1 / 3, rng=None):
 
 
 def rrelu_train_backward(g, slopes, x):
-    """dL/dx = g * (1 where x > 0, else the slope drawn in the forward pass);
-    at x = 0 the drawn slope, as PyTorch does."""
+    """dE/dx = g * (1 where x > 0, else the slope drawn in the forward pass),
+    for g = dE/dy, the upstream gradient; at x = 0 the drawn slope, as PyTorch does."""
     g, x = _as_float(g), _as_float(x)
     local = np.where(x > 0, 1.0, np.where(np.isnan(x), np.nan, slopes))
     with np.errstate(over="ignore"):

@@ -121,9 +121,9 @@ def glu(x, axis=-1):
 
 # --8<-- [start:vjp]
 def glu_vjp(x, g, axis=-1):
-    """The backward pass of glu: dL/dx for the upstream gradient g = dL/dy,
-    as one array shaped like x, the halves concatenated along `axis`:
-    dL/da = g * sigma(b), and dL/db = g * a * sigma(b) * (1 - sigma(b))."""
+    """The backward pass of glu: dE/dx for g = dE/dy, the upstream gradient
+    (y-bar on the page), as one array shaped like x, the halves concatenated
+    along `axis`: dE/da = g * sigma(b), dE/db = g * a * sigma(b) * (1 - sigma(b))."""
     a, b, dtype = _halves(x, axis, "glu_vjp")
     g = _as_float(g)
     if g.shape != a.shape:

@@ -14,7 +14,7 @@ def glu(x, axis=-1):
 
 
 def glu_vjp(x, dy, axis=-1):
-    """dL/d[a, b] = [dy sigmoid(b), dy a sigmoid(b) sigmoid(-b)], for dy = dL/dy."""
+    """dE/d[a, b] = [dy sigmoid(b), dy a sigmoid(b) sigmoid(-b)], for dy = dE/dy."""
     a, b = np.split(np.asarray(x), 2, axis=axis)
     e = np.exp(-np.abs(b) / 2)
     e = np.maximum(e, np.finfo(e.dtype).smallest_subnormal)  # as in glu

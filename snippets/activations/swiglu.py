@@ -126,10 +126,10 @@ def swiglu(x, axis=-1):
 
 # --8<-- [start:vjp]
 def swiglu_vjp(x, g, axis=-1):
-    """The backward pass of swiglu: dL/dx for the upstream gradient g = dL/dy,
-    as one array shaped like x, the halves concatenated along `axis`:
-    dL/da = g * b * silu'(a), with silu'(a) = sigma(a) * (1 + a * (1 - sigma(a))),
-    and dL/db = g * silu(a)."""
+    """The backward pass of swiglu: dE/dx for g = dE/dy, the upstream gradient
+    (y-bar on the page), as one array shaped like x, the halves concatenated
+    along `axis`: dE/da = g * b * silu'(a), with
+    silu'(a) = sigma(a) * (1 + a * (1 - sigma(a))), and dE/db = g * silu(a)."""
     a, b, dtype = _halves(x, axis, "swiglu_vjp")
     g = _as_float(g)
     if g.shape != a.shape:

@@ -17,7 +17,7 @@ def swiglu(x, axis=-1):
 
 
 def swiglu_vjp(x, dy, axis=-1):
-    """dL/d[a, b] = [dy b silu'(a), dy silu(a)] for dy = dL/dy,
+    """dE/d[a, b] = [dy b silu'(a), dy silu(a)] for dy = dE/dy,
     with silu'(a) = sigmoid(a) (1 + a sigmoid(-a))."""
     a, b = np.split(np.asarray(x), 2, axis=axis)
     a = np.maximum(a, -1e4)  # both are 0 below anyway: no -inf * 0

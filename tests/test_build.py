@@ -248,7 +248,7 @@ def test_errata_page(site):
         assert any(any("✗" in v for v in c) for c in columns), f"{key}: no wrong formula fails"
     for key in ("3-", "9-"):
         body = next(v for k, v in sections.items() if k.startswith(key))
-        assert re.search(r"Derivation checker, \d+ equalities: <code>chain:3: step 3 ≠ step 2", body), key
+        assert re.search(r"SymPy check of the derivation, \d+ equalities: <code>chain:3: step 3 ≠ step 2", body), key
     seven = next(v for k, v in sections.items() if k.startswith("7-"))
     assert "<strong>different</strong>" in seven
     ten = next(v for k, v in sections.items() if k.startswith("10-"))

@@ -36,7 +36,7 @@ def activation_forward(X, f, f_grad):
 
 # --8<-- [start:backward]
 def activation_backward(G, cache):
-    """dL/dX = G * f'(X) from G = dL/dY."""
+    """dE/dX = G * f'(X) from the upstream gradient G = dE/dY."""
     X, f_grad = cache
     G = _as_float(G)
     if G.shape != X.shape:
@@ -66,7 +66,7 @@ def softmax_forward(Z):
 
 # --8<-- [start:softmax_backward]
 def softmax_backward(G, cache):
-    """dL/dZ = P * (G - sum_j G_j P_j), row by row, from G = dL/dP."""
+    """dE/dZ = P * (G - sum_j G_j P_j), row by row, from the upstream gradient G = dE/dP."""
     P = cache
     G = _as_float(G)
     if G.shape != P.shape:

@@ -53,7 +53,8 @@ def dense_forward(X, W, b):
 
 # --8<-- [start:backward]
 def dense_backward(G, cache):
-    """From G = dL/dY (N, n_out): dL/dX (N, n_in), dL/dW (n_in, n_out), dL/db (n_out,)."""
+    """From the upstream gradient G = dE/dY (N, n_out):
+    dE/dX (N, n_in), dE/dW (n_in, n_out), dE/db (n_out,)."""
     X, W = cache
     G = _as_float(G)
     expected = (X.shape[0], W.shape[1])
@@ -72,7 +73,7 @@ def dense_backward(G, cache):
 # --8<-- [start:loops]
 def dense_backward_loops(G, cache):
     """dense_backward written one entry at a time, as the index formulas read:
-    dL/dW[j, k] = sum_n X[n, j] * G[n, k], dL/dX[n, j] = sum_k G[n, k] * W[j, k]."""
+    dE/dW[j, k] = sum_n X[n, j] * G[n, k], dE/dX[n, j] = sum_k G[n, k] * W[j, k]."""
     X, W = cache
     G = _as_float(G)
     N, n_in = X.shape

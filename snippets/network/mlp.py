@@ -56,7 +56,8 @@ def dense_forward(X, W, b):
 
 # stamp: layers/dense.py:dense_backward, from snippets/layers/dense.py (python -m sitekit.stamp)
 def dense_backward(G, cache):
-    """From G = dL/dY (N, n_out): dL/dX (N, n_in), dL/dW (n_in, n_out), dL/db (n_out,)."""
+    """From the upstream gradient G = dE/dY (N, n_out):
+    dE/dX (N, n_in), dE/dW (n_in, n_out), dE/db (n_out,)."""
     X, W = cache
     G = _as_float(G)
     expected = (X.shape[0], W.shape[1])
@@ -88,7 +89,7 @@ def activation_forward(X, f, f_grad):
 
 # stamp: layers/activation.py:activation_backward, from snippets/layers/activation.py (python -m sitekit.stamp)
 def activation_backward(G, cache):
-    """dL/dX = G * f'(X) from G = dL/dY."""
+    """dE/dX = G * f'(X) from the upstream gradient G = dE/dY."""
     X, f_grad = cache
     G = _as_float(G)
     if G.shape != X.shape:

@@ -18,7 +18,8 @@ def softmax(z, axis=-1):
 
 
 def softmax_vjp(z, dy, axis=-1):
-    """dL/dz = p * (dy - sum(dy * p)) along axis, for p = softmax(z), dy = dL/dp."""
+    """dE/dz = p * (dy - sum(dy * p)) along axis, for p = softmax(z)
+    and the upstream gradient dy = dE/dp."""
     p = softmax(np.asarray(z, np.float64), axis=axis)
     dz = p * (dy - np.sum(dy * p, axis=axis, keepdims=True))
     return dz.astype(np.result_type(z, dy, np.float32))

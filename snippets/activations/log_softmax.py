@@ -123,8 +123,8 @@ def log_softmax(z, axis=-1):
 
 # --8<-- [start:grad]
 def log_softmax_jacobian(z):
-    """J[i, j] = d y_i / d z_j = delta_ij - p_j for one vector z (K x K),
-    where p = softmax(z)."""
+    """The Jacobian dy/dz for one vector z (K x K): entry [i, j] is
+    dy_i/dz_j = [i = j] - p_j, where p = softmax(z)."""
     z = _as_float(z)
     if z.ndim != 1:
         raise ValueError(
@@ -150,8 +150,9 @@ def log_softmax_jacobian(z):
 
 # --8<-- [start:vjp]
 def log_softmax_vjp(z, g, axis=-1):
-    """J^T g = g - p * sum_i g_i along `axis`, with p = softmax(z): the
-    backward pass of log_softmax, for a batch, without any K x K matrix."""
+    """dE/dz = g - p * sum_i g_i along `axis`, with p = softmax(z), from the
+    upstream gradient g = dE/dy (y-bar on the page): the backward pass of
+    log_softmax, for a batch, without any K x K matrix."""
     z, g = _classes(z, axis, "log_softmax_vjp"), _as_float(g)
     # Broadcasting would accept a g of shape (K,) or (1, K) and return a
     # product of the wrong shape without an error.
@@ -162,7 +163,7 @@ def log_softmax_vjp(z, g, axis=-1):
     z, g = np.moveaxis(z, axis, -1), np.moveaxis(g, axis, -1).astype(work)
     d, r, e, others = _parts(z)
     p = np.where(np.isnan(e), _limit_softmax(z), e / (1 + others))
-    # sum(g) can overflow where J^T g does not: g = (1e308, 1e308) and
+    # sum(g) can overflow where dE/dz does not: g = (1e308, 1e308) and
     # p = (1/2, 1/2) give 0. Rows whose sum could pass 2**1020 are scaled
     # by a power of 2, which is exact (entries far below the largest
     # may round, by less than a smallest subnormal times 2**k).
@@ -173,7 +174,7 @@ def log_softmax_vjp(z, g, axis=-1):
     # cross-entropy gradient near the optimum): that loss is in the problem.
     v = g - p * _sum(g, -1)
     # Scaling back, or the cast to float32, overflows only where the exact
-    # J^T g is past the largest float: inf is then its rounded value.
+    # dE/dz is past the largest float: inf is then its rounded value.
     with np.errstate(over="ignore"):
         return np.moveaxis(np.ldexp(v, k), -1, axis).astype(dtype)
 # --8<-- [end:vjp]
@@ -181,7 +182,8 @@ def log_softmax_vjp(z, g, axis=-1):
 
 # --8<-- [start:grad_from_output]
 def log_softmax_vjp_from_output(y, g, axis=-1):
-    """J^T g = g - exp(y) * sum_i g_i from the forward output y = log_softmax(z)."""
+    """dE/dz = g - exp(y) * sum_i g_i from the forward output y = log_softmax(z)
+    and the upstream gradient g = dE/dy."""
     y, g = _classes(y, axis, "log_softmax_vjp_from_output"), _as_float(g)
     if g.shape != y.shape:
         raise ValueError(

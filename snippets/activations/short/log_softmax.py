@@ -18,7 +18,7 @@ def log_softmax(z, axis=-1):
 
 
 def log_softmax_vjp(z, dy, axis=-1):
-    """dL/dz = dy - p * sum(dy) along axis, for p = softmax(z) = exp(y), dy = dL/dy."""
+    """dE/dz = dy - p * sum(dy) along axis, for p = softmax(z) = exp(y), dy = dE/dy."""
     p = np.exp(log_softmax(np.asarray(z, np.float64), axis=axis))
     dz = dy - p * np.sum(dy, axis=axis, keepdims=True)
     return dz.astype(np.result_type(z, dy, np.float32))

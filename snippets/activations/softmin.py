@@ -149,8 +149,9 @@ def softmax_jacobian(z):
 
 # --8<-- [start:softmin_grad]
 def softmin_jacobian(z):
-    """J[i, j] = d q_i / d z_j = -q_i * (delta_ij - q_j) for one vector z (K x K):
-    the softmax Jacobian at -z, times the inner derivative d(-z)/dz = -1."""
+    """The Jacobian dq/dz for one vector z (K x K): entry [i, j] is
+    dq_i/dz_j = -q_i * ([i = j] - q_j), the softmax Jacobian at -z times the
+    inner derivative d(-z)/dz = -1."""
     z = _as_float(z)
     if z.ndim != 1:
         raise ValueError(
@@ -182,8 +183,9 @@ def softmax_vjp(z, g, axis=-1):
 
 # --8<-- [start:softmin_vjp]
 def softmin_vjp(z, g, axis=-1):
-    """J^T g = -q * (g - sum_j g_j q_j) along `axis`, q = softmin(z): the
-    backward pass of softmin, for a batch, without any K x K Jacobian."""
+    """dE/dz = -q * (g - sum_j g_j q_j) along `axis`, q = softmin(z), from the
+    upstream gradient g = dE/dq (q-bar on the page): the backward pass of
+    softmin, for a batch, without any K x K Jacobian."""
     z, g = _classes(z, axis, "softmin_vjp"), _as_float(g)
     if g.shape != z.shape:
         raise ValueError(f"softmin_vjp: g must have the shape of z, {z.shape}; got {g.shape}")
@@ -194,7 +196,8 @@ def softmin_vjp(z, g, axis=-1):
 
 # --8<-- [start:grad_from_output]
 def softmin_jacobian_from_output(q):
-    """J = -(diag(q) - q q^T) from the forward output q = softmin(z) (one vector)."""
+    """The Jacobian dq/dz = q q^T - diag(q) from the forward output q = softmin(z)
+    (one vector)."""
     q = _as_float(q)
     return np.outer(q, q) - np.diag(q)
 # --8<-- [end:grad_from_output]

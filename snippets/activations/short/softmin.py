@@ -18,7 +18,7 @@ def softmin(z, axis=-1):
 
 
 def softmin_vjp(z, dy, axis=-1):
-    """dL/dz = -q * (dy - sum(dy * q)) along axis, for q = softmin(z), dy = dL/dq."""
+    """dE/dz = -q * (dy - sum(dy * q)) along axis, for q = softmin(z), dy = dE/dq."""
     q = softmin(np.asarray(z, np.float64), axis=axis)
     dz = -q * (dy - np.sum(dy * q, axis=axis, keepdims=True))
     return dz.astype(np.result_type(z, dy, np.float32))

@@ -803,7 +803,15 @@ class Context:
         if primes == 0 and len(args) == 1 and (len(base) == 1 or base in GREEK):
             # An unknown one-letter "function" is a product: x(1+e^{-x}).
             return self._symbol(base) * args[0]
-        raise DerivationError(f"unknown function `{name}`: not in DEFINITIONS nor in the alias table")
+        if base in DEFINITIONS:
+            raise DerivationError(
+                f"`{base}` is defined (sitekit/definitions*.py) but a chain can name it only through"
+                f" FUNCTION_ALIASES in sitekit/derivations.py: add it there, or write f(x) on its own page"
+            )
+        raise DerivationError(
+            f"unknown function `{name}`: define it in sitekit/definitions*.py and add it to FUNCTION_ALIASES"
+            " in sitekit/derivations.py, or write its formula out"
+        )
 
 
 _MEANING_CACHE: dict[tuple, tuple[sp.Expr, str | None]] = {}
@@ -1052,9 +1060,9 @@ def _show(value) -> str:
 def _where(point: dict) -> str:
     def show(key, value):
         if isinstance(key, sp.IndexedBase):
-            size = max((v for k, v in point.items() if isinstance(k, sp.Symbol) and k.name[0].isupper()
-                        and k.is_integer), default=4)
-            return f"{key.label}_1..{size}=({', '.join(map(str, value[1 : size + 1]))})"
+            # Entries are drawn per index tuple (_substitute): list the pool,
+            # not a vector w_1..K that a matrix w_{jk} never had.
+            return f"each {key.label}_{{...}} one of ({', '.join(map(str, value))}), drawn per index tuple"
         return f"{key.name}={value}"
 
     order = sorted(point, key=lambda k: (isinstance(k, sp.IndexedBase), k.name != "x", str(k)))

@@ -124,7 +124,32 @@ def on_page_markdown(markdown, page, **kwargs):
     report = derivations.check_markdown(page.file.content_string, page.file.src_uri)
     for error in report.errors:
         log.warning(error)
+    for problem in missing_includes(page.file.content_string, page.file.src_uri):
+        log.warning(problem)
     return _mark_blocks(markdown, report.outcomes, page.file.src_uri)
+
+
+_INCLUDE = re.compile(r'^[ \t]*--8<-- "([^"]+)"', re.M)
+
+
+def missing_includes(text: str, src_uri: str) -> list[str]:
+    """Each `--8<-- "file:section"` whose file or section does not exist, by
+    page line, file and the sections it has (pymdownx names neither file nor line)."""
+    problems = []
+    for match in _INCLUDE.finditer(text):
+        where = f"docs/{src_uri}:{text.count(chr(10), 0, match.start()) + 1}"
+        path, _, section = match.group(1).partition(":")
+        file = ROOT / "snippets" / path
+        if not file.is_file():
+            problems.append(f"{where}: --8<-- {match.group(1)!r}: no file snippets/{path}")
+            continue
+        if not section or section.replace(":", "").replace("-", "").isdigit():
+            continue  # the whole file, or a range of lines
+        found = re.findall(r"--8<-- \[start:([\w-]+)\]", file.read_text(encoding="utf-8"))
+        if section not in found:
+            problems.append(f"{where}: --8<-- {match.group(1)!r}: snippets/{path} has no section [{section}]"
+                            f" (it has: {', '.join(found) or 'none'})")
+    return problems
 
 
 def _mark_blocks(markdown: str, outcomes, src_uri: str) -> str:

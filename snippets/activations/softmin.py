@@ -125,7 +125,7 @@ def softmin(z, axis=-1):
 
 # --8<-- [start:grad]
 def softmax_jacobian(z):
-    """J[i, j] = d p_i / d z_j = p_i * (delta_ij - p_j) for one vector z (K x K)."""
+    """The Jacobian dp/dz of one vector z (K x K): d p_i / d z_j = p_i * ([i = j] - p_j)."""
     z = _as_float(z)
     if z.ndim != 1:
         raise ValueError(
@@ -166,8 +166,9 @@ def softmin_jacobian(z):
 
 # --8<-- [start:vjp]
 def softmax_vjp(z, g, axis=-1):
-    """J^T g = p * (g - sum_j g_j p_j) along `axis`: the backward pass of softmax,
-    for a batch, without building any K x K Jacobian."""
+    """z-bar = (dp/dz)^T g = p * (g - sum_j g_j p_j) along `axis`, for the upstream
+    gradient g = dE/dp (p-bar on the page): the backward pass of softmax, for a batch,
+    without building any K x K Jacobian."""
     z, g = _classes(z, axis, "softmax_vjp"), _as_float(g)
     # Broadcasting would accept a g of shape (K,) or (1, K) and return a
     # product of the wrong shape without an error.
@@ -177,7 +178,7 @@ def softmax_vjp(z, g, axis=-1):
     work = np.promote_types(dtype, np.float64)
     p = softmax(z.astype(work), axis=axis)
     g = g.astype(work)
-    # J is symmetric, so J^T g = J g; g - g.p cancels when g is nearly constant
+    # dp/dz is symmetric, so no transpose is needed; g - g.p cancels when g is nearly constant
     # along the axis: that loss is in the problem, not in the formula.
     return (p * (g - _sum(g * p, axis))).astype(dtype)
 

@@ -71,7 +71,7 @@ def softmax_backward(G, cache):
     G = _as_float(G)
     if G.shape != P.shape:
         raise ValueError(f"G must have shape {P.shape} like P, got {G.shape}")
-    # This is J^T g with J = diag(p) - p p^T: the K x K Jacobian of each row is
+    # This is (dp/dz)^T G with dp/dz = diag(p) - p p^T: the K x K Jacobian of each row is
     # never built, so the cost is O(K) per row instead of O(K^2).
     return P * (G - (G * P).sum(axis=-1, keepdims=True))
 # --8<-- [end:softmax_backward]

@@ -332,7 +332,7 @@ CLAIMS += [
     Claim("activations/sigmoid.md", r"(\(x < -709\) in float64, \(-88\) in float32)", check_overflow_thresholds),
     Claim("activations/sigmoid.md", r"in float32 the same happens from \(x < -88\).", check_overflow_thresholds),
     Claim("activations/tanh.md", r"for \(|x| > 709\) (float64)", check_overflow_thresholds),
-    Claim("activations/swish.md", r"(\(t < -709\), or \(-88\) in float32)", check_overflow_thresholds),
+    Claim("activations/swish.md", r"(\(u < -709\), or \(-88\) in float32)", check_overflow_thresholds),
     Claim("activations/mish.md", r"For \(x > 709\), `exp(x)` overflows", check_overflow_thresholds),
 ]
 

@@ -1,0 +1,87 @@
+"""What every layer test needs: loading a layer snippet, seeded inputs,
+central differences, JAX's vector-Jacobian products, and one relative error.
+
+A layer's gradients are checked on the scalar E = sum(G * out) with a random
+upstream gradient G, so every entry of every gradient is exercised.
+Independent oracles: central differences (float64, entry by entry) and
+jax.vjp of the forward pass written in jax.numpy (float64), which shares no
+code or formula with the snippets' backward passes.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import jax
+import numpy as np
+
+from sitekit.catalogue import load_snippet
+
+jax.config.update("jax_enable_x64", True)
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ROOT / "snippets" / "layers"
+
+# Central differences in float64: truncation O(h^2) and rounding O(eps / h)
+# are both near 1e-10 at h = 1e-5, far below the bound.
+STEP = 1e-5
+FD_BOUND = 1e-7
+# Two float64 evaluations of the same gradient by different roundings.
+JAX_BOUND = 1e3 * np.finfo(np.float64).eps
+
+
+def layer(name: str):
+    """The module snippets/layers/<name>.py, loaded as the tests load snippets."""
+    return load_snippet(LAYERS / f"{name}.py")
+
+
+def rng_for(*key) -> np.random.Generator:
+    """A generator seeded from the test's parameters: each case its own numbers."""
+    return np.random.default_rng(zlib.crc32(repr(key).encode()))
+
+
+def relative_error(a, b) -> float:
+    """||a - b|| / max(||a||, ||b||); refuses two zero arrays, which prove nothing."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    assert a.shape == b.shape, f"shapes differ: {a.shape} and {b.shape}"
+    scale = max(np.linalg.norm(a), np.linalg.norm(b))
+    assert scale > 0, "both are zero: comparing them would prove nothing"
+    return float(np.linalg.norm(a - b) / scale)
+
+
+def numerical_gradient(loss, array, step=STEP):
+    """d loss() / d array by central differences, one entry at a time.
+    loss() must read `array`, which is perturbed in place and restored."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + step
+        up = loss()
+        array[index] = original - step
+        down = loss()
+        array[index] = original
+        grad[index] = (up - down) / (2 * step)
+    return grad
+
+
+def finite_difference_grads(forward, arrays, G, **kwargs):
+    """Central-difference gradients of sum(G * forward(*arrays, **kwargs)[0])
+    with respect to each array in `arrays` (float64 copies, perturbed in place)."""
+    arrays = [np.array(a, dtype=np.float64) for a in arrays]
+
+    def loss():
+        return float(np.sum(G * forward(*arrays, **kwargs)[0]))
+
+    return [numerical_gradient(loss, a) for a in arrays]
+
+
+def jax_vjp(forward_jax, arrays, G):
+    """The gradients of sum(G * forward_jax(*arrays)) by jax.vjp, in float64."""
+    out, pullback = jax.vjp(forward_jax, *[np.asarray(a, dtype=np.float64) for a in arrays])
+    return [np.asarray(g) for g in pullback(np.asarray(G, dtype=out.dtype))]
+
+
+def as_tuple(grads):
+    """A backward's result as a tuple: one array alone becomes (array,)."""
+    return grads if isinstance(grads, tuple) else (grads,)

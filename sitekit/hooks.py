@@ -44,13 +44,30 @@ class _NamePage(logging.Filter):
         page = _state["page"]
         if page is not None and record.levelno >= logging.WARNING:
             prefix = f"docs/{page.file.src_uri}: "
-            message = record.getMessage()
+            message = _follow_on(record.getMessage())
             if not message.startswith(prefix.rstrip(" ")):
                 record.msg, record.args = prefix + message, None
         return True
 
 
 _filter = _NamePage()
+_EXEC_FAILED = re.compile(r"Execution of \w+ code block (?:'[^']*' )?exited with")
+_NAME_ERROR = re.compile(r"^\s*NameError: (.*)$", re.M)
+
+
+def _follow_on(message: str) -> str:
+    """After a block of a page fails, a later block that only misses a name
+    the failed one would have defined is reported in one line, not a second
+    traceback (markdown-exec runs the blocks of a page in one session)."""
+    if not _EXEC_FAILED.match(message):
+        return message
+    missing = _NAME_ERROR.search(message)
+    if _state.get("failed_block") and missing:
+        return (f"a later block fails with NameError ({missing.group(1)}), most likely because "
+                f"the block that failed first ({_state['failed_block']}) did not define it: fix that one first")
+    if not _state.get("failed_block"):
+        _state["failed_block"] = message.splitlines()[0].removeprefix("Execution of ").split(" exited")[0]
+    return message
 
 
 def on_startup(command, **kwargs):
@@ -111,6 +128,7 @@ def on_files(files, config, **kwargs):
 
 def on_page_markdown(markdown, page, **kwargs):
     _state["page"] = page
+    _state["failed_block"] = None
     # While the page renders, its executed blocks run: a floating-point or
     # user warning in one is an error, which markdown-exec reports for the
     # block (and --strict fails on), instead of a line logged at INFO.

@@ -27,3 +27,23 @@ def test_a_snippet_that_fails_at_import_is_named_by_file_and_line(tmp_path):
     broken.write_text("import numpy as np\n\nSCALE = np.sqrt(2)\nOFFSET = SCALE * undefined_name\n")
     with pytest.raises(SnippetImportError, match=rf"^{broken}:4: NameError: name 'undefined_name' is not defined"):
         load_snippet(broken)
+
+
+def test_a_name_error_after_a_failed_block_is_one_line():
+    """markdown-exec runs a page's blocks in one session: after the first
+    failure, a block that misses a name it defined says so in one line."""
+    from sitekit import hooks
+
+    def failure(title, output):
+        return (f"Execution of python code block '{title}' exited with errors\n\nCode block is:\n\n  x = 1\n\n"
+                f"Output is:\n\n  Traceback (most recent call last):\n{output}\n")
+
+    hooks._state["failed_block"] = None
+    first = failure("table", "ValueError: predicate must be false at lo")
+    assert hooks._follow_on(first) == first
+    second = hooks._follow_on(failure("plot", "NameError: name 'xs' is not defined"))
+    assert second == ("a later block fails with NameError (name 'xs' is not defined), most likely because "
+                      "the block that failed first (python code block 'table') did not define it: fix that one first")
+    other = failure("sums", "ZeroDivisionError: division by zero")
+    assert hooks._follow_on(other) == other
+    hooks._state["failed_block"] = None

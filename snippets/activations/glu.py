@@ -1,4 +1,4 @@
-# Gated linear unit: glu(x) = a * sigmoid(b) for the two halves [a, b] of x,
+# Gated linear unit: glu(x) = u * sigmoid(v) for the two halves [u, v] of x,
 # and its backward pass, accurate for every float input.
 # Standalone: NumPy only, so each block can be pasted on its own.
 
@@ -43,21 +43,21 @@ _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 
 
-# local: products times e^t as mantissa and 2^n, not _shared.py's _times_exp
-def _times_exp(t, factors, divisor):
-    """(product of factors) * e^t / divisor, for t <= 0, in float64.
-    e^t underflows from t = -745 on, and a product of factors can overflow,
-    while the result is a normal number (a = 1e308, b = -745 gives
-    a * sigmoid(b) = 2.8e-16). So e^t is kept as e^r * 2^n with |r| <= ln(2)/2,
+# local: products times e^q as mantissa and 2^n, not _shared.py's _times_exp
+def _times_exp(q, factors, divisor):
+    """(product of factors) * e^q / divisor, for q <= 0, in float64.
+    e^q underflows from q = -745 on, and a product of factors can overflow,
+    while the result is a normal number (u = 1e308, v = -745 gives
+    u * sigmoid(v) = 2.8e-16). So e^q is kept as e^r * 2^n with |r| <= ln(2)/2,
     each factor as a mantissa in [0.5, 1) times 2^k (frexp), and the powers
     of 2 are put back once, at the end: only the result can round to 0 or inf."""
-    # Below t = -2300, e^t times two factors below 2**1024 is under 2**-1200:
+    # Below q = -2300, e^q times two factors below 2**1024 is under 2**-1200:
     # 0 in float64. The cap changes no result and keeps n * _LN2_HI exact.
-    t = np.maximum(t, -2300.0)
-    n = np.rint(t / _LN2_HI)
-    # t - n * _LN2_HI is exact (Sterbenz): r carries only the rounding of the
+    q = np.maximum(q, -2300.0)
+    n = np.rint(q / _LN2_HI)
+    # q - n * _LN2_HI is exact (Sterbenz): r carries only the rounding of the
     # small n * _LN2_LO term.
-    r = (t - n * _LN2_HI) - n * _LN2_LO
+    r = (q - n * _LN2_HI) - n * _LN2_LO
     mantissa, exponent = np.exp(r), n.astype(np.int64)
     for factor in factors:
         m, k = np.frexp(factor)
@@ -98,21 +98,21 @@ def _limit_product(*pairs):
 # end stamp: _limit_product
 
 
-def _limit_sigmoid(b):
-    """sigma(b) where it meets an infinite factor: its limits 1 and 0 at
-    ±inf, and 1 for finite b, where only its sign (+) matters."""
-    return np.where(b == -np.inf, 0.0, 1.0)
+def _limit_sigmoid(v):
+    """sigma(v) where it meets an infinite factor: its limits 1 and 0 at
+    ±inf, and 1 for finite v, where only its sign (+) matters."""
+    return np.where(v == -np.inf, 0.0, 1.0)
 
 
 def glu(x, axis=-1):
-    """glu(x) = a * sigma(b), with x split into halves [a, b] along `axis`."""
-    a, b, dtype = _halves(x, axis, "glu")
-    ok, (a0, b0) = _finite(a, b)
-    # sigma(b) = e^min(b, 0) / (1 + e^-|b|) on both sides of 0: for b < 0
-    # that is e^b / (1 + e^b), with no 1 - sigma to cancel.
-    y = _times_exp(np.minimum(b0, 0.0), [a0], 1 + np.exp(-np.abs(b0)))
-    # Infinite inputs: the limits, NaN where there is none (a = ±inf, b = -inf).
-    y = np.where(ok, y, _limit_product((a, a), (_limit_sigmoid(b), b)))
+    """glu(x) = u * sigma(v), with x split into halves [u, v] along `axis`."""
+    u, v, dtype = _halves(x, axis, "glu")
+    ok, (u0, v0) = _finite(u, v)
+    # sigma(v) = e^min(v, 0) / (1 + e^-|v|) on both sides of 0: for v < 0
+    # that is e^v / (1 + e^v), with no 1 - sigma to cancel.
+    y = _times_exp(np.minimum(v0, 0.0), [u0], 1 + np.exp(-np.abs(v0)))
+    # Infinite inputs: the limits, NaN where there is none (u = ±inf, v = -inf).
+    y = np.where(ok, y, _limit_product((u, u), (_limit_sigmoid(v), v)))
     # A cast to float32 overflows only where the exact value is past its largest float.
     with np.errstate(over="ignore"):
         return y.astype(dtype)
@@ -123,41 +123,41 @@ def glu(x, axis=-1):
 def glu_vjp(x, g, axis=-1):
     """The backward pass of glu: dE/dx for g = dE/dy, the upstream gradient
     (y-bar on the page), as one array shaped like x, the halves concatenated
-    along `axis`: dE/da = g * sigma(b), dE/db = g * a * sigma(b) * (1 - sigma(b))."""
-    a, b, dtype = _halves(x, axis, "glu_vjp")
+    along `axis`: dE/du = g * sigma(v), dE/dv = g * u * sigma(v) * (1 - sigma(v))."""
+    u, v, dtype = _halves(x, axis, "glu_vjp")
     g = _as_float(g)
-    if g.shape != a.shape:
-        raise ValueError(f"g must have the shape of glu(x), {a.shape}; got {g.shape}")
+    if g.shape != u.shape:
+        raise ValueError(f"g must have the shape of glu(x), {u.shape}; got {g.shape}")
     dtype = np.result_type(dtype, g)
     g = g.astype(np.promote_types(dtype, np.float64))
-    ok_a, (g0, b0) = _finite(g, b)
-    ok_b, (a0,) = _finite(a)
-    ok_b &= ok_a
-    z = np.exp(-np.abs(b0))
-    grad_a = _times_exp(np.minimum(b0, 0.0), [g0], 1 + z)
-    # sigma(b) * (1 - sigma(b)) = e^-|b| / (1 + e^-|b|)^2 on both sides:
-    # no 1 - sigma(b) is formed, and g * a cannot overflow on its own.
-    grad_b = _times_exp(-np.abs(b0), [g0, a0], (1 + z) * (1 + z))
+    ok_u, (g0, v0) = _finite(g, v)
+    ok_v, (u0,) = _finite(u)
+    ok_v &= ok_u
+    ev = np.exp(-np.abs(v0))
+    grad_u = _times_exp(np.minimum(v0, 0.0), [g0], 1 + ev)
+    # sigma(v) * (1 - sigma(v)) = e^-|v| / (1 + e^-|v|)^2 on both sides:
+    # no 1 - sigma(v) is formed, and g * u cannot overflow on its own.
+    grad_v = _times_exp(-np.abs(v0), [g0, u0], (1 + ev) * (1 + ev))
     # Infinite inputs: the limits, NaN where there is none.
-    # sigma'(b) tends to 0 at ±inf, and is > 0 at finite b.
-    slope = np.where(np.isinf(b), 0.0, 1.0)
-    grad_a = np.where(ok_a, grad_a, _limit_product((g, g), (_limit_sigmoid(b), b)))
-    grad_b = np.where(ok_b, grad_b, _limit_product((g, g), (a, a), (slope, b)))
+    # sigma'(v) tends to 0 at ±inf, and is > 0 at finite v.
+    slope = np.where(np.isinf(v), 0.0, 1.0)
+    grad_u = np.where(ok_u, grad_u, _limit_product((g, g), (_limit_sigmoid(v), v)))
+    grad_v = np.where(ok_v, grad_v, _limit_product((g, g), (u, u), (slope, v)))
     with np.errstate(over="ignore"):
-        return np.concatenate([grad_a, grad_b], axis=axis).astype(dtype)
+        return np.concatenate([grad_u, grad_v], axis=axis).astype(dtype)
 # --8<-- [end:vjp]
 
 
 # --8<-- [start:naive]
 def glu_naive(x, axis=-1):
     """The textbook formula, kept to show where it fails."""
-    a, b = np.split(_as_float(x), 2, axis=axis)
-    return a * (1 / (1 + np.exp(-b)))
+    u, v = np.split(_as_float(x), 2, axis=axis)
+    return u * (1 / (1 + np.exp(-v)))
 
 
 def glu_vjp_naive(x, g, axis=-1):
-    """The textbook backward pass, through s = sigma(b) and 1 - s."""
-    a, b = np.split(_as_float(x), 2, axis=axis)
-    s = 1 / (1 + np.exp(-b))
-    return np.concatenate([g * s, g * a * s * (1 - s)], axis=axis)
+    """The textbook backward pass, through s = sigma(v) and 1 - s."""
+    u, v = np.split(_as_float(x), 2, axis=axis)
+    s = 1 / (1 + np.exp(-v))
+    return np.concatenate([g * s, g * u * s * (1 - s)], axis=axis)
 # --8<-- [end:naive]

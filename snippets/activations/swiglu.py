@@ -1,5 +1,5 @@
-# SwiGLU: swiglu(x) = silu(a) * b = a * sigmoid(a) * b for the two halves
-# [a, b] of x, and its backward pass, accurate for every float input.
+# SwiGLU: swiglu(x) = silu(u) * v = u * sigmoid(u) * v for the two halves
+# [u, v] of x, and its backward pass, accurate for every float input.
 # Standalone: NumPy only, so each block can be pasted on its own.
 
 # --8<-- [start:forward]
@@ -43,18 +43,19 @@ _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 
 
-# local: products times e^t as mantissa and 2^n, not _shared.py's _times_exp
-def _times_exp(t, factors, divisor):
-    """(product of factors) * e^t / divisor, for -2300 <= t <= 0, in float64.
-    e^t underflows from t = -745 on, and a product of factors can overflow,
-    while the result is a normal number (a = -700, b = 1e308 gives
-    silu(a) * b = -6.9e6). So e^t is kept as e^r * 2^n with |r| <= ln(2)/2,
-    each factor as a mantissa in [0.5, 1) times 2^k (frexp), and the powers
-    of 2 are put back once, at the end: only the result can round to 0 or inf."""
-    n = np.rint(t / _LN2_HI)
-    # t - n * _LN2_HI is exact (Sterbenz): r carries only the rounding of the
-    # small n * _LN2_LO term.
-    r = (t - n * _LN2_HI) - n * _LN2_LO
+# local: products times e^power as mantissa and 2^n, not _shared.py's _times_exp
+def _times_exp(power, factors, divisor):
+    """(product of factors) * e^power / divisor, for -2300 <= power <= 0,
+    in float64. e^power underflows from power = -745 on, and a product of
+    factors can overflow, while the result is a normal number (u = -700,
+    v = 1e308 gives silu(u) * v = -6.9e6). So e^power is kept as e^r * 2^n
+    with |r| <= ln(2)/2, each factor as a mantissa in [0.5, 1) times 2^k
+    (frexp), and the powers of 2 are put back once, at the end: only the
+    result can round to 0 or inf."""
+    n = np.rint(power / _LN2_HI)
+    # power - n * _LN2_HI is exact (Sterbenz): r carries only the rounding
+    # of the small n * _LN2_LO term.
+    r = (power - n * _LN2_HI) - n * _LN2_LO
     mantissa, exponent = np.exp(r), n.astype(np.int64)
     for factor in factors:
         m, k = np.frexp(factor)
@@ -95,29 +96,29 @@ def _limit_product(*pairs):
 # end stamp: _limit_product
 
 
-def _limit_silu(a):
-    """silu(a) where it meets an infinite factor: its limits +inf and 0 at
-    ±inf, and the sign of a for finite a (only the sign matters there)."""
-    return np.where(a == np.inf, np.inf, np.where(a == -np.inf, 0.0, np.sign(a)))
+def _limit_silu(u):
+    """silu(u) where it meets an infinite factor: its limits +inf and 0 at
+    ±inf, and the sign of u for finite u (only the sign matters there)."""
+    return np.where(u == np.inf, np.inf, np.where(u == -np.inf, 0.0, np.sign(u)))
 
 
-def _capped(a):
-    """a, raised to -2300 where it is lower. Each result below has a factor
-    e^a and at most three others: a, and two below 2**1024. Below a = -2300
+def _capped(u):
+    """u, raised to -2300 where it is lower. Each result below has a factor
+    e^u and at most three others: u, and two below 2**1024. Below u = -2300
     their product is under 2**-1200, 0 in float64: the cap changes no result."""
-    return np.maximum(a, -2300.0)
+    return np.maximum(u, -2300.0)
 
 
 def swiglu(x, axis=-1):
-    """swiglu(x) = silu(a) * b = a * sigma(a) * b, x split into halves [a, b] along `axis`."""
-    a, b, dtype = _halves(x, axis, "swiglu")
-    ok, (a0, b0) = _finite(a, b)
-    a0 = _capped(a0)
-    # sigma(a) = e^min(a, 0) / (1 + e^-|a|) on both sides of 0, and a * b
-    # is never formed on its own: it overflows for a = -700, b = 1e308.
-    y = _times_exp(np.minimum(a0, 0.0), [a0, b0], 1 + np.exp(-np.abs(a0)))
-    # Infinite inputs: the limits, NaN where there is none (a = -inf, b = ±inf).
-    y = np.where(ok, y, _limit_product((_limit_silu(a), a), (b, b)))
+    """swiglu(x) = silu(u) * v = u * sigma(u) * v, x split into halves [u, v] along `axis`."""
+    u, v, dtype = _halves(x, axis, "swiglu")
+    ok, (u0, v0) = _finite(u, v)
+    u0 = _capped(u0)
+    # sigma(u) = e^min(u, 0) / (1 + e^-|u|) on both sides of 0, and u * v
+    # is never formed on its own: it overflows for u = -700, v = 1e308.
+    y = _times_exp(np.minimum(u0, 0.0), [u0, v0], 1 + np.exp(-np.abs(u0)))
+    # Infinite inputs: the limits, NaN where there is none (u = -inf, v = ±inf).
+    y = np.where(ok, y, _limit_product((_limit_silu(u), u), (v, v)))
     # A cast to float32 overflows only where the exact value is past its largest float.
     with np.errstate(over="ignore"):
         return y.astype(dtype)
@@ -128,47 +129,47 @@ def swiglu(x, axis=-1):
 def swiglu_vjp(x, g, axis=-1):
     """The backward pass of swiglu: dE/dx for g = dE/dy, the upstream gradient
     (y-bar on the page), as one array shaped like x, the halves concatenated
-    along `axis`: dE/da = g * b * silu'(a), with
-    silu'(a) = sigma(a) * (1 + a * (1 - sigma(a))), and dE/db = g * silu(a)."""
-    a, b, dtype = _halves(x, axis, "swiglu_vjp")
+    along `axis`: dE/du = g * v * silu'(u), with
+    silu'(u) = sigma(u) * (1 + u * (1 - sigma(u))), and dE/dv = g * silu(u)."""
+    u, v, dtype = _halves(x, axis, "swiglu_vjp")
     g = _as_float(g)
-    if g.shape != a.shape:
-        raise ValueError(f"g must have the shape of swiglu(x), {a.shape}; got {g.shape}")
+    if g.shape != u.shape:
+        raise ValueError(f"g must have the shape of swiglu(x), {u.shape}; got {g.shape}")
     dtype = np.result_type(dtype, g)
     g = g.astype(np.promote_types(dtype, np.float64))
-    ok_b, (g0, a0) = _finite(g, a)
-    ok_a, (b0,) = _finite(b)
-    ok_a &= ok_b
-    a0 = _capped(a0)
-    z = np.exp(-np.abs(a0))
-    # silu'(a) = e^min(a, 0) * c / (1 + z)^2 with z = e^-|a| and
-    #   c = 1 + z + a z   for a >= 0,
-    #   c = (1 + a) + z   for a < 0,
-    # so that no 1 - sigma(a) is formed. Near the root a = -1.28 of silu',
-    # 1 + a is exact (Sterbenz): c carries only the rounding error of z.
-    c = np.where(a0 >= 0, 1 + z + a0 * z, (1 + a0) + z)
-    grad_a = _times_exp(np.minimum(a0, 0.0), [g0, b0, c], (1 + z) * (1 + z))
-    grad_b = _times_exp(np.minimum(a0, 0.0), [g0, a0], 1 + z)
-    # Infinite inputs: the limits, NaN where there is none. silu'(a) tends
-    # to 1 and 0 at ±inf; at a finite a only its sign matters: that of c.
-    slope = np.where(a == np.inf, 1.0, np.where(a == -np.inf, 0.0, np.sign(c)))
-    grad_a = np.where(ok_a, grad_a, _limit_product((g, g), (b, b), (slope, a)))
-    grad_b = np.where(ok_b, grad_b, _limit_product((g, g), (_limit_silu(a), a)))
+    ok_v, (g0, u0) = _finite(g, u)
+    ok_u, (v0,) = _finite(v)
+    ok_u &= ok_v
+    u0 = _capped(u0)
+    q = np.exp(-np.abs(u0))
+    # silu'(u) = e^min(u, 0) * c / (1 + q)^2 with q = e^-|u| and
+    #   c = 1 + q + u q   for u >= 0,
+    #   c = (1 + u) + q   for u < 0,
+    # so that no 1 - sigma(u) is formed. Near the root u = -1.28 of silu',
+    # 1 + u is exact (Sterbenz): c carries only the rounding error of q.
+    c = np.where(u0 >= 0, 1 + q + u0 * q, (1 + u0) + q)
+    grad_u = _times_exp(np.minimum(u0, 0.0), [g0, v0, c], (1 + q) * (1 + q))
+    grad_v = _times_exp(np.minimum(u0, 0.0), [g0, u0], 1 + q)
+    # Infinite inputs: the limits, NaN where there is none. silu'(u) tends
+    # to 1 and 0 at ±inf; at a finite u only its sign matters: that of c.
+    slope = np.where(u == np.inf, 1.0, np.where(u == -np.inf, 0.0, np.sign(c)))
+    grad_u = np.where(ok_u, grad_u, _limit_product((g, g), (v, v), (slope, u)))
+    grad_v = np.where(ok_v, grad_v, _limit_product((g, g), (_limit_silu(u), u)))
     with np.errstate(over="ignore"):
-        return np.concatenate([grad_a, grad_b], axis=axis).astype(dtype)
+        return np.concatenate([grad_u, grad_v], axis=axis).astype(dtype)
 # --8<-- [end:vjp]
 
 
 # --8<-- [start:naive]
 def swiglu_naive(x, axis=-1):
     """The textbook formula, kept to show where it fails."""
-    a, b = np.split(_as_float(x), 2, axis=axis)
-    return a * (1 / (1 + np.exp(-a))) * b
+    u, v = np.split(_as_float(x), 2, axis=axis)
+    return u * (1 / (1 + np.exp(-u))) * v
 
 
 def swiglu_vjp_naive(x, g, axis=-1):
-    """The textbook backward pass, through s = sigma(a) and 1 - s."""
-    a, b = np.split(_as_float(x), 2, axis=axis)
-    s = 1 / (1 + np.exp(-a))
-    return np.concatenate([g * b * s * (1 + a * (1 - s)), g * a * s], axis=axis)
+    """The textbook backward pass, through s = sigma(u) and 1 - s."""
+    u, v = np.split(_as_float(x), 2, axis=axis)
+    s = 1 / (1 + np.exp(-u))
+    return np.concatenate([g * v * s * (1 + u * (1 - s)), g * u * s], axis=axis)
 # --8<-- [end:naive]

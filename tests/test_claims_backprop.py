@@ -1,0 +1,300 @@
+"""Claims typed in the prose of the Backprop pages and the site's general
+pages (errata, about, accuracy, contributing, home, notation), each tied to its
+sentence by `@pytest.mark.claim(page, fragment)` and recomputed from the
+site's code, the oracle, SymPy or the page's own executed blocks
+(tests/test_prose_numbers.py counts a line as checked once a claim covers it).
+
+Sampling tolerances: a sample mean of n independent draws of q is off by
+about sqrt(Var(q) / n); a check allows SIGMAS of those, with Var(q) from the
+sample itself. Float tolerances come from np.finfo.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT))
+
+from sitekit.catalogue import load_snippet, snippet  # noqa: E402
+from sitekit.definitions import DEFINITIONS  # noqa: E402
+from sitekit.oracle import Oracle  # noqa: E402
+
+EPS = np.finfo(np.float64).eps
+SIGMAS = 6
+
+
+# ---------------------------------------------------------------- reading pages
+
+def exec_blocks(page: str, session: str | None = None) -> list[str]:
+    """The source of each executed Python block of docs/<page>, in order
+    (only those of `session` when given)."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = []
+    for header, body in re.findall(r"^```python ([^\n]*exec=\"on\"[^\n]*)\n(.*?)^```$", text, re.S | re.M):
+        if session is None or f'session="{session}"' in header:
+            blocks.append(body)
+    return blocks
+
+
+def run_blocks(blocks: list[str]) -> tuple[dict, str]:
+    """Run blocks in one namespace, as markdown-exec runs a session: (namespace, what they printed)."""
+    namespace: dict = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for block in blocks:
+            exec(compile(block, "<page block>", "exec"), namespace)
+    return namespace, out.getvalue()
+
+
+def assigned(block: str, name: str):
+    """The literal value a block assigns to `name` (also from a tuple assignment)."""
+    for node in ast.walk(ast.parse(block)):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    return ast.literal_eval(node.value)
+                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                    for t, v in zip(target.elts, node.value.elts):
+                        if isinstance(t, ast.Name) and t.id == name:
+                            return ast.literal_eval(v)
+    raise LookupError(name)
+
+
+def within_sampling(samples: np.ndarray, exact: float) -> bool:
+    """The sample mean of `samples` is within SIGMAS standard errors of `exact`."""
+    return abs(samples.mean() - exact) <= SIGMAS * samples.std() / np.sqrt(samples.size)
+
+
+# ---------------------------------------------------------------- backprop/initialisation.md
+
+INIT_PAGE = "backprop/initialisation.md"
+init = load_snippet(ROOT / "snippets" / "network" / "init.py")
+
+
+@pytest.fixture(scope="module")
+def init_blocks():
+    return exec_blocks(INIT_PAGE, "initialisation")
+
+
+@pytest.fixture(scope="module")
+def deep(init_blocks):
+    """init.depth_profile with the parameters of the page's deep-network block."""
+    params = [assigned(init_blocks[2], n) for n in ("width", "depth", "batch", "seed")]
+    return params, {(a, s): init.depth_profile(a, s, *params) for a, s in [
+        ("ReLU", "std 0.01"), ("ReLU", "std 1"), ("ReLU", "Glorot"), ("ReLU", "He"), ("tanh", "std 0.01"), ("tanh", "std 1")]}
+
+
+def per_layer(stds):
+    """The factor by which one layer multiplies the activations' std, from layer 10 to the last."""
+    return (stds[-1] / stds[10]) ** (1 / (len(stds) - 11))
+
+
+@pytest.mark.claim("backprop/initialisation.md", "Over \\(D\\) layers the factors are raised to the power \\(D\\): "
+       "slightly below 1, the signal vanishes; slightly above, it explodes.")
+def test_init_factors_slightly_off_one_vanish_or_explode(deep):
+    (width, depth, batch, seed), _ = deep
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(batch, width))
+    he = [init.he_normal(width, width, rng) for _ in range(depth)]
+    relu = init.ACTIVATIONS["ReLU"][0]
+    # He's weights times sqrt(c): each ReLU layer multiplies the mean square by c
+    ratio = {c: init.deep_forward(X, [np.sqrt(c) * W for W in he], relu)[1][-1].std() / X.std() for c in (0.8, 1.0, 1.25)}
+    assert ratio[0.8] < 0.1 * ratio[1.0] and ratio[1.25] > 10 * ratio[1.0]
+    assert 0.5 < ratio[1.0] < 2
+
+
+@pytest.mark.claim("backprop/initialisation.md", "One dense layer has \\(J\\) inputs \\(x_j\\) and \\(K\\) outputs, with the bias left at 0:")
+@pytest.mark.claim("backprop/initialisation.md", "The build stacks 50 dense layers of width 256, without bias, on a batch of 64 normal random inputs (seeded),")
+def test_init_deep_network_parameters_and_no_bias(deep, init_blocks):
+    (width, depth, batch, seed), profiles = deep
+    assert (width, depth, batch) == (256, 50, 64)
+    # without bias: a zero input gives zero pre-activations in every layer
+    rng = np.random.default_rng(seed)
+    weights = [init.he_normal(width, width, rng) for _ in range(depth)]
+    Zs, _ = init.deep_forward(np.zeros((batch, width)), weights, np.tanh)
+    assert len(Zs) == 50 and all(not Z.any() for Z in Zs)
+    # seeded: the same profile twice; the input is normal (checked at layer 0 below)
+    assert init.depth_profile("tanh", "He", width, 3, batch, seed) == init.depth_profile("tanh", "He", width, 3, batch, seed)
+    assert "depth_profile(activation, scheme, width, depth, batch, seed)" in init_blocks[2]
+
+
+@pytest.mark.claim("backprop/initialisation.md", "It prints the standard deviation of the activations at a few layers (layer 0 is the input),")
+def test_init_layer_0_is_the_input(deep, init_blocks):
+    (width, depth, batch, seed), profiles = deep
+    X = np.random.default_rng(seed).normal(size=(batch, width))
+    assert all(stds[0] == X.std() for stds, _ in profiles.values())
+    assert 0 in assigned(init_blocks[2], "shown_depths")
+
+
+@pytest.mark.claim("backprop/initialisation.md", "The weights are drawn independently, with mean 0, and independently of the inputs.")
+@pytest.mark.claim("backprop/initialisation.md", "The weights have mean 0, so \\(\\mu_w = 0\\) and the last term goes:")
+def test_init_weights_have_mean_0():
+    rng = np.random.default_rng(14)
+    for draw in (init.glorot_uniform, init.glorot_normal, init.he_normal):
+        W = draw(784, 1280, rng)
+        assert within_sampling(W.ravel(), 0.0), draw.__name__
+        # independent entries: neighbouring entries uncorrelated
+        assert within_sampling(W[:, :-1].ravel() * W[:, 1:].ravel(), 0.0), draw.__name__
+    v_w, mu_w, v_x, mu_x = sp.symbols("v_w mu_w v_x mu_x", real=True)
+    var_product = (v_w + mu_w**2) * (v_x + mu_x**2) - (mu_w * mu_x) ** 2
+    assert sp.expand(var_product.subs(mu_w, 0) - v_w * (v_x + mu_x**2)) == 0
+
+
+@pytest.mark.claim("backprop/initialisation.md", "With inputs of mean 0 as well, \\(\\operatorname{Var}(w x) = v_w \\, v_x\\).")
+def test_init_var_of_product_with_both_means_0():
+    v_w, mu_w, v_x, mu_x = sp.symbols("v_w mu_w v_x mu_x", real=True)
+    var_product = (v_w + mu_w**2) * (v_x + mu_x**2) - (mu_w * mu_x) ** 2
+    assert sp.expand(var_product.subs({mu_w: 0, mu_x: 0})) == v_w * v_x
+    rng = np.random.default_rng(15)
+    w, x = rng.normal(0, 0.5, 10**6), rng.normal(0, 3.0, 10**6)
+    assert within_sampling((w * x) ** 2, 0.25 * 9.0)
+
+
+@pytest.mark.claim("backprop/initialisation.md", "For inputs of mean 0, the layer multiplies the variance by \\(J v_w\\).")
+def test_init_forward_factor_is_J_v_w():
+    rng = np.random.default_rng(16)
+    J, K, N = 512, 128, 2000
+    X = rng.normal(0.0, 2.0, size=(N, J))
+    W = init.glorot_normal(J, K, rng)
+    Z = X @ W
+    # per example, the mean of z_k^2 over k; examples are independent
+    ratio = (Z**2).mean(axis=1) / (X**2).mean()
+    assert within_sampling(ratio, J * W.var())
+    assert abs(J * W.var() - 2 * J / (J + K)) < 0.01  # 1.6 here, not 1: J and K differ
+
+
+@pytest.mark.claim("backprop/initialisation.md", "The forward factor \\(J v_w\\) and the backward factor \\(K v_w\\) then average to 1:")
+def test_init_glorot_factors_average_to_1():
+    J, K = sp.symbols("J K", positive=True)
+    v_w = 2 / (J + K)
+    assert sp.simplify((J * v_w + K * v_w) / 2) == 1
+    rng = np.random.default_rng(17)
+    for fan_in, fan_out in ((784, 256), (256, 10)):
+        W = init.glorot_normal(fan_in, fan_out, rng)
+        assert abs((fan_in + fan_out) * W.var() / 2 - 1) < SIGMAS * np.sqrt(2 / W.size)
+
+
+@pytest.mark.claim("backprop/initialisation.md", "A uniform \\(w\\) on \\([-s, s]\\) has the density \\(1 / (2s)\\) there, mean 0, and the variance")
+def test_init_uniform_density_and_mean():
+    from sympy.stats import E, Uniform, density
+
+    s = sp.Symbol("s", positive=True)
+    u = sp.Symbol("u", real=True)
+    w = Uniform("w", -s, s)
+    assert sp.simplify(density(w)(u).rewrite(sp.Piecewise).subs(u, s / 3) - 1 / (2 * s)) == 0
+    assert E(w) == 0
+    W = init.glorot_uniform(784, 1280, np.random.default_rng(18))
+    assert within_sampling(W.ravel(), 0.0)
+
+
+@pytest.mark.claim("backprop/initialisation.md", "After a ReLU the inputs of the next layer are the activations "
+       "\\(a = \\operatorname{ReLU}(z) \\ge 0\\): their mean is not 0.")
+@pytest.mark.claim("backprop/initialisation.md", "When \\(z\\) is symmetric about 0, \\(\\operatorname{ReLU}(z)^2\\) is \\(z^2\\) on one half and 0 on the other,")
+def test_init_relu_of_a_normal():
+    u = sp.Symbol("u", real=True)
+    v = sp.Symbol("v", positive=True)
+    normal = sp.exp(-u**2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+    assert sp.simplify(sp.integrate(u * normal, (u, 0, sp.oo)) - sp.sqrt(v / (2 * sp.pi))) == 0  # the mean, > 0
+    assert sp.integrate(normal, (u, 0, sp.oo)) == sp.Rational(1, 2)  # one half
+    relu = snippet("relu").relu
+    z = np.random.default_rng(19).normal(size=10**5)
+    a = relu(z)
+    assert np.all(a >= 0) and a.mean() > SIGMAS * a.std() / np.sqrt(a.size)
+    assert np.array_equal(a**2, np.where(z > 0, z**2, 0.0))
+
+
+@pytest.mark.claim("backprop/initialisation.md", "The inputs are ReLU outputs of normal numbers, so their mean is not 0;")
+@pytest.mark.claim("backprop/initialisation.md", "And \\(\\mathbb{E}[\\operatorname{ReLU}(z)^2] = \\operatorname{Var}(z)/2\\), "
+       "for two symmetric distributions of \\(z\\) with mean 0,")
+@pytest.mark.claim("backprop/initialisation.md", "and for one that is not symmetric (an exponential shifted to mean 0), where it fails:")
+def test_init_check_blocks(init_blocks):
+    space, _ = run_blocks(init_blocks[:2])
+    X = space["X"]
+    assert X.min() == 0 and within_sampling(X.ravel(), X.mean()) and X.mean() > SIGMAS * X.std() / np.sqrt(X.size)
+    holds = {}
+    for name, z in space["samples"].items():
+        assert within_sampling(z, 0.0), name  # mean 0
+        skew = np.mean((z - z.mean()) ** 3) / z.std() ** 3
+        square = np.maximum(z, 0.0) ** 2
+        holds[name] = (abs(skew) < 0.05, within_sampling(square, z.var() / 2))
+    # the half holds exactly where the distribution is symmetric, for two of the three
+    assert sorted(holds.values()) == [(False, False), (True, True), (True, True)]
+
+
+@pytest.mark.claim("backprop/initialisation.md", "a fixed standard deviation of 0.01 (too small) or 1 (too large), Glorot's and He's.")
+@pytest.mark.claim("backprop/initialisation.md", "With a standard deviation of 0.01 the factor per layer is far below 1:")
+@pytest.mark.claim("backprop/initialisation.md", "With 1 and ReLU it is far above 1 and everything explodes.")
+@pytest.mark.claim("backprop/initialisation.md", "and weights of standard deviation 0.01 make it collapse below \\(10^{-10}\\).")
+def test_init_fixed_standard_deviations(deep, init_blocks):
+    _, profiles = deep
+    assert "\"std 0.01\", \"std 1\", \"Glorot\", \"He\"" in init_blocks[2]
+    rng = np.random.default_rng(20)
+    for scheme, std in (("std 0.01", 0.01), ("std 1", 1.0)):
+        W = init.SCHEMES[scheme](256, 256, rng)
+        assert abs(W.std() / std - 1) < SIGMAS * np.sqrt(1 / (2 * W.size)), scheme
+    for activation in init.ACTIVATIONS:
+        stds, norms = profiles[activation, "std 0.01"]
+        assert per_layer(stds) < 0.2 and norms[0] < 1e-10, activation
+    stds, norms = profiles["ReLU", "std 0.01"]
+    assert stds[-1] < 1e-10 * stds[0]
+    stds, norms = profiles["ReLU", "std 1"]
+    assert per_layer(stds) > 5 and stds[-1] > 1e10 * stds[0] and min(norms) > 1e10
+
+
+@pytest.mark.claim("backprop/initialisation.md", "and the two rows drew the same numbers, scaled by 100: "
+       "the activations at layer \\(l\\) of one row are those of the other times \\(100^{l}\\).")
+def test_init_relu_rows_scale_by_100_per_layer(deep):
+    (width, *_), profiles = deep
+    small, large = profiles["ReLU", "std 0.01"][0], profiles["ReLU", "std 1"][0]
+    # each layer rounds a sum of `width` products: relative error up to width * eps per layer
+    for layer, (a, b) in enumerate(zip(small, large)):
+        assert abs(b / (a * 100.0**layer) - 1) <= (layer + 1) * width * EPS, layer
+
+
+@pytest.mark.claim("backprop/initialisation.md", "With 1 and \\(\\tanh\\) the activations saturate near \\(\\pm 1\\), "
+       "and the first layer's gradient explodes.")
+def test_init_tanh_with_std_1_saturates(deep):
+    (width, depth, batch, seed), profiles = deep
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(batch, width))
+    weights = [init.SCHEMES["std 1"](width, width, rng) for _ in range(depth)]
+    _, As = init.deep_forward(X, weights, np.tanh)
+    assert all(np.mean(np.abs(A) > 0.9) > 0.75 for A in As[1:])
+    stds, norms = profiles["tanh", "std 1"]
+    assert stds[-1] == As[-1].std()
+    assert norms[0] > 1e10 * norms[-1]
+
+
+@pytest.mark.claim("backprop/initialisation.md", "(\\(J v_w = 1\\), and ReLU halves the mean square), so after 50 layers the activations have nearly vanished.")
+def test_init_glorot_on_relu(deep):
+    (width, depth, *_), profiles = deep
+    assert width * 2 / (width + width) == 1 and depth == 50
+    stds, _ = profiles["ReLU", "Glorot"]
+    assert abs(per_layer(stds) - 2**-0.5) < 0.02
+    assert stds[depth] < 1e-6 * stds[0]
+
+
+@pytest.mark.claim("backprop/initialisation.md", "on the 50-layer network, He's weights keep ReLU's activation std within a factor of 2 of the input's,")
+def test_init_he_within_a_factor_of_2(deep):
+    (_, depth, *_), profiles = deep
+    stds, _ = profiles["ReLU", "He"]
+    assert depth == 50 and all(0.5 <= s / stds[0] <= 2 for s in stds)
+
+
+@pytest.mark.claim("backprop/initialisation.md", "Glorot's derivation assumes an activation with slope 1 at 0 and outputs of mean 0, such as \\(\\tanh\\).")
+def test_init_tanh_slope_1_at_0_and_odd():
+    tanh = snippet("tanh")
+    assert tanh.tanh_grad(0.0) == 1 and Oracle("tanh")("grad", 0.0) == 1
+    x = np.linspace(-5, 5, 1001)
+    assert np.array_equal(tanh.tanh(-x), -tanh.tanh(x))  # odd: a symmetric input gives mean 0

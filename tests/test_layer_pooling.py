@@ -9,6 +9,7 @@ windows (the first maximum in row-major order takes the gradient).
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -214,3 +215,16 @@ def test_upstream_gradient_of_the_wrong_shape_is_refused(kind):
     out, cache = forward(np.zeros((2, 3, 4, 4)), 2)
     with pytest.raises(ValueError, match=r"dout must have shape \(2, 3, 2, 2\)"):
         backward(np.zeros((2, 3, 2)), cache)
+
+
+def test_jax_conventions_stated_on_the_page():
+    # pooling.md, Framework conventions: reduce_window's gradient goes to the
+    # first tied maximum, as here; jnp.max over the window splits it equally.
+    x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])
+    G = np.array([[[[1.0]]]])
+    out, cache = pooling.maxpool2d_forward(x, 2)
+    reduce_window = lambda x: jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+    (by_reduce_window,) = lh.jax_vjp(reduce_window, [x], G)
+    assert np.array_equal(by_reduce_window, pooling.maxpool2d_backward(G, cache))
+    (by_jnp_max,) = lh.jax_vjp(pool_jax(jnp.max, 2, None), [x], G)
+    assert np.array_equal(by_jnp_max, np.array([[[[0.0, 0.5], [0.5, 0.0]]]]))

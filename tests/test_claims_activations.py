@@ -271,3 +271,234 @@ def test_self_gated_gates_rise_from_zero_to_one():
         xs = xs[xs != 0]
         values = [float(v) / x for v, x in zip(Oracle(name).many("f", xs), xs)]
         assert np.all(np.diff(values) >= -EPS64), name
+
+
+# ---------------------------------------------------------------- saturation helpers
+
+def first_x_where(f, lo: float, hi: float, dtype=np.float64) -> float:
+    """The smallest float x in [lo, hi] with f(x) true, f monotone (false then true): bisection on the floats."""
+    a, b = (int(np.array(v, dtype=dtype).view(np.int64 if dtype == np.float64 else np.int32)) for v in (lo, hi))
+    assert lo >= 0 and not f(dtype(lo)) and f(dtype(hi))
+    while b - a > 1:
+        mid = (a + b) // 2
+        xm = np.array(mid, dtype=np.int64 if dtype == np.float64 else np.int32).view(dtype)[()]
+        a, b = (a, mid) if f(xm) else (mid, b)
+    return np.array(b, dtype=np.int64 if dtype == np.float64 else np.int32).view(dtype)[()]
+
+
+TINY64 = np.finfo(np.float64).tiny
+
+
+# ---------------------------------------------------------------- tanh
+
+@pytest.mark.claim("activations/tanh.md", r"The maximum 1 is reached at \(x = 0\), where \(\tanh(0) = 0\).")
+def test_tanh_maximum_slope_at_zero():
+    slope = sp.diff(DEFINITIONS["tanh"].expr, x_)
+    assert sp.solve(sp.diff(slope, x_), x_) == [0]
+    assert slope.subs(x_, 0) == 1 and DEFINITIONS["tanh"].expr.subs(x_, 0) == 0
+    tanh = snippet("tanh")
+    assert tanh.tanh_grad(0.0) == 1 and tanh.tanh(0.0) == 0
+    xs = grid()
+    assert np.all(tanh.tanh_grad(xs[xs != 0]) < 1)
+
+
+@pytest.mark.claim("activations/tanh.md",
+                   r"Once \(\tanh(x)\) rounds to 1, \(1-y^2\) is exactly 0, "
+                   r"while the true slope \(4\,e^{-2x}/(1+e^{-2x})^2\) is still a normal number. "
+                   r"Just before that, \(1-y\) is a few spacings of the floats below 1, with few correct digits.")
+@pytest.mark.claim("activations/tanh.md", r"Derivative: \(1-\tanh^2(x)\) would cancel to 0 as shown above.")
+def test_tanh_from_output_cancels_to_zero():
+    tanh = snippet("tanh")
+    at = first_x_where(lambda v: tanh.tanh(v) == 1, 1.0, 100.0)
+    exact = Oracle("tanh")
+    assert tanh.tanh_grad_from_output(tanh.tanh(at)) == 0
+    assert exact("grad", float(at)) > TINY64
+    before = np.nextafter(at, 0)
+    y = tanh.tanh(before)
+    spacing_below_one = EPS64 / 2
+    assert 1 <= (1 - y) / spacing_below_one <= 4
+    # Few correct digits: the true 1 - tanh is off from 1 - y by a sizeable fraction.
+    true_gap = 1 - exact("f", float(before))
+    assert abs(float((1 - y) - true_gap) / float(true_gap)) > 1e-2
+    # The snippet's own derivative keeps the slope there.
+    assert abs(tanh.tanh_grad(at) / float(exact("grad", float(at))) - 1) <= 8 * EPS64
+
+
+@pytest.mark.claim("activations/tanh.md",
+                   r"Near 0 it subtracts two numbers close to 1, \(e^{x} - e^{-x}\), and loses relative accuracy.")
+def test_tanh_naive_loses_accuracy_near_zero():
+    tanh = snippet("tanh")
+    exact = Oracle("tanh")
+    for x in (1e-8, 1e-10, 1e-12):
+        assert abs(np.exp(x) - 1) < 2 * x and abs(np.exp(-x) - 1) < 2 * x
+        naive = tanh.tanh_naive(x)
+        assert abs(naive / float(exact("f", x)) - 1) > 1e3 * EPS64
+        assert abs(tanh.tanh(x) / float(exact("f", x)) - 1) <= 4 * EPS64
+
+
+@pytest.mark.claim("activations/tanh.md",
+                   r"""**2. "Tanh saturates less than sigmoid: a very negative input gives −1, so the gradient is not 0."** """
+                   r"The output is \(-1\), but the slope is the derivative, and it vanishes on both sides:")
+def test_tanh_output_minus_one_slope_vanishes():
+    tanh = snippet("tanh")
+    block = block_after("activations/tanh.md", "Tanh saturates less than sigmoid")
+    xs = [float(v) for v in re.search(r"value_table\(\s*\[([^\]]*)\]", block).group(1).split(",")]
+    negative = [v for v in xs if v < 0]
+    assert negative and all(tanh.tanh(v) == -1 for v in (-20.0, -40.0))
+    for v in negative:
+        assert abs(tanh.tanh(v) + 1) < 1e-3 and tanh.tanh_grad(v) < 1e-3
+        assert tanh.tanh_grad(v) == tanh.tanh_grad(-v)
+    assert tanh.tanh_grad(-40.0) < 1e-30
+
+
+@pytest.mark.claim("activations/tanh.md",
+                   "Its outputs are centred on 0 (it is odd), so the next layer's inputs are not all positive.")
+@pytest.mark.claim("activations/tanh.md",
+                   r"Its largest slope is 1 instead of \(\tfrac14\), since \(\tanh'(x) = 4\,\sigma'(2x)\):")
+def test_tanh_advantages_over_sigmoid():
+    tanh, sig = snippet("tanh"), snippet("sigmoid")
+    assert sp.simplify(DEFINITIONS["tanh"].expr.subs(x_, -x_) + DEFINITIONS["tanh"].expr) == 0
+    xs = np.random.default_rng(0).normal(size=10_000)
+    centred = np.concatenate([xs, -xs])
+    assert np.sum(tanh.tanh(centred)) == 0 and np.all(sig.sigmoid(centred) > 0)
+    assert np.any(tanh.tanh(centred) < 0)
+    t, s = sp.diff(DEFINITIONS["tanh"].expr, x_), sp.diff(DEFINITIONS["sigmoid"].expr, x_)
+    assert sp.simplify((t - 4 * s.subs(x_, 2 * x_)).rewrite(sp.exp)) == 0
+    assert t.subs(x_, 0) == 1 and s.subs(x_, 0) == sp.Rational(1, 4)
+    g = grid(-50, 50, 100_001)
+    assert tanh.tanh_grad(g).max() == 1 and sig.sigmoid_grad(g).max() == 0.25
+
+
+# ---------------------------------------------------------------- sigmoid
+
+@pytest.mark.claim("activations/sigmoid.md",
+                   r"""**3. "\(\sigma'\) lies between 0 and 1."** It lies in \((0, \tfrac14]\). """
+                   r"Through \(n\) sigmoid layers the product of the slopes alone is at most \(4^{-n}\).")
+def test_sigmoid_slope_range():
+    s = sp.diff(DEFINITIONS["sigmoid"].expr, x_)
+    assert sp.solve(sp.diff(s, x_), x_) == [0] and s.subs(x_, 0) == sp.Rational(1, 4)
+    assert sp.limit(s, x_, sp.oo) == 0 and sp.limit(s, x_, -sp.oo) == 0
+    slopes = snippet("sigmoid").sigmoid_grad(grid(-700, 700, 140_001))
+    assert np.all(slopes > 0) and slopes.max() == 0.25
+    # The product over n layers is at most 4^-n, reached with every x = 0.
+    for n in (1, 5, 30):
+        xs = np.random.default_rng(n).normal(size=(1000, n))
+        product = np.prod(snippet("sigmoid").sigmoid_grad(xs), axis=1)
+        assert np.all(product <= 0.25 ** n) and np.prod(snippet("sigmoid").sigmoid_grad(np.zeros(n))) == 0.25 ** n
+
+
+@pytest.mark.claim("activations/sigmoid.md",
+                   r"The textbook formula overflows in `exp(-x)` for \(x < -709\) (float64). "
+                   r"It still returns the right limit, 0, but with a warning;")
+def test_sigmoid_naive_overflow_gives_zero_with_warning():
+    naive = snippet("sigmoid").sigmoid_naive
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert naive(-710.0) == 0
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert naive(np.float32(-89.0)) == 0
+    assert naive(-700.0) > 0
+
+
+@pytest.mark.claim("activations/sigmoid.md",
+                   r"Once \(\sigma(x)\) rounds to 1, \(y\,(1-y)\) is exactly 0, "
+                   r"while the true slope \(e^{-x}/(1+e^{-x})^2\) is still a normal number.")
+def test_sigmoid_from_output_is_zero_once_rounded():
+    sig = snippet("sigmoid")
+    at = first_x_where(lambda v: sig.sigmoid(v) == 1, 1.0, 100.0)
+    assert sig.sigmoid_grad_from_output(sig.sigmoid(at)) == 0
+    assert Oracle("sigmoid")("grad", float(at)) > TINY64
+    assert sig.sigmoid_grad_from_output(sig.sigmoid(np.nextafter(at, 0))) > 0
+
+
+@pytest.mark.claim("activations/sigmoid.md",
+                   r"there \(1 + e^{x}\) rounds to 1, and those rare inputs, found by one fast check, are redone as \(e^{x}\).")
+def test_sigmoid_far_left_is_exp():
+    sig = snippet("sigmoid")
+    for x in (-710.0, -745.0, -800.0):
+        assert 1 + np.exp(x) == 1
+        assert sig.sigmoid(x) == np.exp(x)
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.exp(np.float32(89.0)))
+    assert sig.sigmoid(np.float32(-100.0)) == np.float32(np.exp(-100.0))
+
+
+# ---------------------------------------------------------------- softsign
+
+@pytest.mark.claim("activations/softsign.md",
+                   r"Although \(|x|\) has a kink at 0, the slope does not: both sides give \(1\).")
+@pytest.mark.claim("activations/softsign.md",
+                   r"At \(x = 0\) the quotient \(\operatorname{softsign}(h)/h = 1/(1+|h|)\) tends to \(1\) from both sides: "
+                   "the derivative exists there, and the formula holds at 0 too.")
+@pytest.mark.claim("activations/softsign.md", "The build computes one-sided quotients at 0:")
+def test_softsign_slope_at_zero():
+    expr = DEFINITIONS["softsign"].expr
+    h = sp.Symbol("h", real=True)
+    quotient = expr.subs(x_, h) / h
+    assert sp.limit(quotient, h, 0, "+") == sp.limit(quotient, h, 0, "-") == 1
+    ss = snippet("softsign")
+    assert ss.softsign_grad(0.0) == 1
+    block = block_after("activations/softsign.md", "The build computes one-sided quotients at 0:")
+    assert "softsign(0.0) - softsign(-h)" in block and "softsign(h) - softsign(0.0)" in block
+
+
+@pytest.mark.claim("activations/softsign.md", "How far each is from its limit 1:")
+def test_softsign_limit_is_one():
+    positive = sp.Symbol("p", positive=True)
+    assert sp.limit(DEFINITIONS["softsign"].expr.subs(x_, positive), positive, sp.oo) == 1
+    assert sp.limit(DEFINITIONS["tanh"].expr, x_, sp.oo) == 1
+    block = block_after("activations/softsign.md", "How far each is from its limit 1:")
+    # The columns print the distance to that limit, for both functions.
+    assert "lambda x: 1 - softsign(x)" in block and "lambda x: 1 - np.tanh(x)" in block
+
+
+@pytest.mark.claim("activations/softsign.md",
+                   r"Squaring doubles the relative error of \(r\), two roundings' worth, and the square rounds once more: "
+                   r"at most five roundings of \(\varepsilon/2\) relative to the slope, so within 5 ULP.")
+def test_softsign_grad_within_five_roundings():
+    import mpmath
+
+    from sitekit.oracle import ulp_error
+
+    ss = snippet("softsign")
+    rng = np.random.default_rng(0)
+    xs = np.concatenate([rng.uniform(-100, 100, 20_000), np.geomspace(1e-8, 1e150, 2000),
+                         -np.geomspace(1e-8, 1e150, 2000)])
+    for dtype in (np.float64, np.float32):
+        with np.errstate(over="ignore"):
+            v = xs.astype(dtype)
+        v = v[np.isfinite(v)]
+        exact = Oracle("softsign").many("grad", v.astype(np.float64))
+        got = ss.softsign_grad(v)
+        unit = float(np.finfo(dtype).eps) / 2
+        relative = [abs(float((mpmath.mpf(float(g)) - e) / e)) / unit for g, e in zip(got, exact) if e > np.finfo(dtype).tiny]
+        assert max(relative) <= 5, (dtype, max(relative))
+        errors = ulp_error(got, exact, dtype)
+        # Within 5 ULP, and more than the 2.5 the page used to say: the bound is not loose by 2.
+        assert 2.5 < errors.max() <= 5, (dtype, errors.max())
+
+
+@pytest.mark.claim("activations/softsign.md",
+                   r"The price: \(1 - |y|\) subtracts two numbers close to each other once \(|y|\) is close to 1.")
+@pytest.mark.claim("activations/softsign.md", r"and once \(y\) rounds to \(\pm 1\) the slope is exactly 0.")
+def test_softsign_from_output_cancels():
+    ss = snippet("softsign")
+    at = first_x_where(lambda v: ss.softsign(v) == 1, 1.0, 1e300)
+    assert ss.softsign_grad_from_output(ss.softsign(at)) == 0
+    assert ss.softsign_grad_from_output(-ss.softsign(at)) == 0
+    assert Oracle("softsign")("grad", float(at)) > TINY64
+    # Before that, the relative error grows like eps |x|.
+    x = 1e10
+    err = abs(ss.softsign_grad_from_output(ss.softsign(x)) / float(Oracle("softsign")("grad", x)) - 1)
+    assert err > 1e3 * EPS64
+
+
+@pytest.mark.claim("activations/softsign.md",
+                   r"The textbook derivative \(1/(1+|x|)^{2}\) overflows in the square for large \(|x|\) and returns 0, "
+                   "where the exact slope is a subnormal number:")
+def test_softsign_textbook_derivative_overflows():
+    x = np.float64(1e160)
+    with np.errstate(over="ignore"):
+        assert 1 / (1 + abs(x)) ** 2 == 0
+    exact = Oracle("softsign")("grad", x)
+    assert 0 < exact < TINY64
+    assert snippet("softsign").softsign_grad(x) > 0

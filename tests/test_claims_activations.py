@@ -502,3 +502,149 @@ def test_softsign_textbook_derivative_overflows():
     exact = Oracle("softsign")("grad", x)
     assert 0 < exact < TINY64
     assert snippet("softsign").softsign_grad(x) > 0
+
+
+# ---------------------------------------------------------------- logsigmoid
+
+def relative_error(got, exact) -> float:
+    return abs(float(got) / float(exact) - 1)
+
+
+@pytest.mark.claim("activations/logsigmoid.md",
+                   r"For a logit \(x\) and the label 1, the binary cross-entropy is \(-\log\sigma(x)\),")
+def test_logsigmoid_is_the_bce_of_label_one():
+    logit, label = sp.symbols("logit label", real=True)
+    p = 1 / (1 + sp.exp(-logit))
+    bce = -(label * sp.log(p) + (1 - label) * sp.log(1 - p))
+    assert sp.simplify(bce.subs(label, 1) + DEFINITIONS["logsigmoid"].expr.subs(x_, logit)) == 0
+    assert sp.simplify(bce.subs(label, 0) + DEFINITIONS["logsigmoid"].expr.subs(x_, logit)) != 0
+
+
+@pytest.mark.claim("activations/logsigmoid.md",
+                   r"The slope tends to 1 on the left, where \(\log\sigma(x) \approx x\), and to 0 on the right.")
+def test_logsigmoid_slope_limits():
+    slope = sp.diff(DEFINITIONS["logsigmoid"].expr, x_)
+    assert sp.limit(slope, x_, -sp.oo) == 1 and sp.limit(slope, x_, sp.oo) == 0
+    assert sp.limit(DEFINITIONS["logsigmoid"].expr - x_, x_, -sp.oo) == 0
+    ls = snippet("logsigmoid")
+    assert ls.logsigmoid_grad(-40.0) == 1 and ls.logsigmoid_grad(800.0) == 0
+
+
+@pytest.mark.claim("activations/logsigmoid.md",
+                   r"Forward: \(-\ln(1+e^{-x})\) as `-np.log1p(np.exp(-x))`: "
+                   r"`log1p` keeps the tiny values on the right, where \(1 + e^{-x}\) rounds to 1.")
+def test_logsigmoid_log1p_keeps_the_right_tail():
+    exact = Oracle("logsigmoid")
+    for x in (40.0, 100.0, 700.0):
+        assert 1 + np.exp(-x) == 1 and np.log(1 + np.exp(-x)) == 0
+        assert relative_error(-np.log1p(np.exp(-x)), exact("f", x)) <= 2 * EPS64
+        assert relative_error(snippet("logsigmoid").logsigmoid(x), exact("f", x)) <= 4 * EPS64
+
+
+@pytest.mark.claim("activations/logsigmoid.md",
+                   r"On the left, `exp(-x)` overflows, the quotient becomes 0 and its log \(-\infty\), "
+                   r"where the exact value is about \(x\). "
+                   r"On the right, \(1 + e^{-x}\) rounds to 1 and the log to 0, where the exact value is \(-e^{-x}\).")
+def test_logsigmoid_naive_fails_on_both_sides():
+    naive = snippet("logsigmoid").logsigmoid_naive
+    exact = Oracle("logsigmoid")
+    with np.errstate(over="ignore", divide="ignore"):
+        assert naive(-1000.0) == -np.inf
+        assert np.isinf(np.exp(1000.0))
+    assert relative_error(exact("f", -1000.0), -1000.0) < 1e-300
+    assert naive(40.0) == 0
+    assert relative_error(exact("f", 40.0), -np.exp(-40.0)) < 1e-15
+
+
+@pytest.mark.claim("activations/logsigmoid.md",
+                   r"\(\sigma(x)\) itself underflows to 0 on the far left and rounds to 1 on the right.")
+def test_stable_sigmoid_underflows_and_rounds():
+    sig = snippet("sigmoid").sigmoid
+    block = block_after("activations/logsigmoid.md", r"itself underflows to 0 on the far left")
+    xs = [float(v) for v in re.search(r"value_table\(\s*\[([^\]]*)\]", block).group(1).split(",")]
+    assert sig(min(xs)) == 0 and sig(max(xs)) == 1
+    assert Oracle("logsigmoid")("f", min(xs)) > -np.inf
+    with np.errstate(divide="ignore"):
+        assert np.log(sig(min(xs))) == -np.inf and np.log(sig(max(xs))) == 0
+
+
+@pytest.mark.claim("activations/logsigmoid.md",
+                   r"on the left, \(1 - e^{y}\) is close to 1 and nothing cancels. "
+                   r"Written as `1 - np.exp(y)`, the right tail is lost: \(e^{y}\) rounds to 1 there.")
+def test_logsigmoid_from_output_needs_expm1():
+    ls = snippet("logsigmoid")
+    exact = Oracle("logsigmoid")
+    for x in (-40.0, -5.0):
+        y = ls.logsigmoid(x)
+        assert 1 - np.exp(y) > 0.99 and relative_error(1 - np.exp(y), exact("grad", x)) <= 4 * EPS64
+    for x in (40.0, 700.0):
+        y = ls.logsigmoid(x)
+        assert np.exp(y) == 1 and 1 - np.exp(y) == 0
+        assert relative_error(ls.logsigmoid_grad_from_output(y), exact("grad", x)) <= 8 * EPS64
+
+
+# ---------------------------------------------------------------- softplus
+
+@pytest.mark.claim("activations/softplus.md",
+                   r"On a grid of both signs, with \(|x|\) from 0.001 to 740, both ways stay within a few ULP of the exact slope "
+                   "(measured at build time against the 50-digit value):")
+def test_softplus_slope_grid():
+    from sitekit.oracle import is_normal, ulp_error
+
+    block = block_after("activations/softplus.md", "On a grid of both signs")
+    ends = re.findall(r"np\.logspace\(([^,]+), ([^,]+), \d+\)", block)
+    assert len(ends) == 2 and len(set(ends)) == 1
+    lo, hi = (eval(v, {"np": np}) for v in ends[0])
+    assert 10.0 ** lo == 0.001 and abs(10.0 ** hi - 740) <= 740 * 4 * EPS64
+    assert "-np.logspace" in block
+    sp_ = snippet("softplus")
+    xs = np.concatenate([-np.logspace(lo, hi, 800), np.logspace(lo, hi, 800)])
+    truth = Oracle("softplus").many("grad", xs)
+    normal = is_normal(truth, np.float64)
+    for values in (sp_.softplus_grad_from_output(sp_.softplus(xs)), sp_.softplus_grad(xs)):
+        assert ulp_error(values, truth, np.float64)[normal].max() <= 4  # "a few"
+
+
+@pytest.mark.claim("activations/softplus.md",
+                   r"On the left, `1 + exp(x)` rounds to 1 once \(e^{x}\) is below half an ULP of 1, and the log returns 0.")
+def test_softplus_naive_left():
+    naive = snippet("softplus").softplus_naive
+    half_ulp_of_one = EPS64 / 2
+    edge = np.log(half_ulp_of_one)
+    for x in (edge - 1, edge - 10, -700.0):
+        assert np.exp(x) < half_ulp_of_one and 1 + np.exp(x) == 1 and naive(x) == 0
+    assert 1 + np.exp(edge + 1) > 1 and naive(edge + 1) > 0
+
+
+@pytest.mark.claim("activations/softplus.md",
+                   r"Past \(x = 50\) the result rounds to \(x\) in every float type, "
+                   r"so \(x\) is capped at 50, where \(e^{x}\) cannot overflow,")
+@pytest.mark.claim("activations/softplus.md", "that `np.log(1 + e^x)` would round to 0.")
+def test_softplus_cap_at_fifty():
+    source = Path(snippet("softplus").__file__).read_text()
+    cap = float(re.search(r"np\.minimum\(w, ([\d.]+), out=", source).group(1))
+    exact = Oracle("softplus")
+    for dtype in (np.float16, np.float32, np.float64):
+        xs = np.linspace(cap, 4 * cap, 50).astype(dtype)
+        rounded = np.array([float(exact("f", float(x))) for x in xs]).astype(dtype)
+        np.testing.assert_array_equal(rounded, xs)
+        np.testing.assert_array_equal(snippet("softplus").softplus(xs), xs)
+    assert np.isfinite(np.exp(np.float32(cap)))
+    # Below the cap it does not round to x in float64: the cap is not far too low.
+    assert np.float64(float(exact("f", cap / 2))) != cap / 2
+    # The left tail: log(1 + e^x) rounds to 0 where log1p keeps e^x.
+    x = -40.0
+    assert np.log(1 + np.exp(x)) == 0 and relative_error(np.log1p(np.exp(x)), exact("f", x)) <= 2 * EPS64
+
+
+@pytest.mark.claim("activations/softplus.md",
+                   r"Where \(x\) is very negative, \(y\) is tiny, \(e^{-y}\) rounds to 1, "
+                   "and the obvious `1 - np.exp(-y)` returns 0, or loses digits:")
+def test_softplus_from_output_obvious_form():
+    sp_ = snippet("softplus")
+    exact = Oracle("softplus")
+    y = sp_.softplus(-700.0)
+    assert 0 < y < 1e-300 and np.exp(-y) == 1 and 1 - np.exp(-y) == 0
+    y = sp_.softplus(-20.0)
+    assert relative_error(1 - np.exp(-y), exact("grad", -20.0)) > 1e3 * EPS64
+    assert relative_error(sp_.softplus_grad_from_output(y), exact("grad", -20.0)) <= 8 * EPS64

@@ -47,9 +47,9 @@ def exec_blocks(page: str, session: str | None = None) -> list[str]:
     return blocks
 
 
-def run_blocks(blocks: list[str]) -> tuple[dict, str]:
+def run_blocks(blocks: list[str], namespace: dict | None = None) -> tuple[dict, str]:
     """Run blocks in one namespace, as markdown-exec runs a session: (namespace, what they printed)."""
-    namespace: dict = {}
+    namespace = {} if namespace is None else namespace
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for block in blocks:
@@ -298,3 +298,173 @@ def test_init_tanh_slope_1_at_0_and_odd():
     assert tanh.tanh_grad(0.0) == 1 and Oracle("tanh")("grad", 0.0) == 1
     x = np.linspace(-5, 5, 1001)
     assert np.array_equal(tanh.tanh(-x), -tanh.tanh(x))  # odd: a symmetric input gives mean 0
+
+
+# ---------------------------------------------------------------- backprop/gradient_checking.md
+
+GC_PAGE = "backprop/gradient_checking.md"
+gc = load_snippet(ROOT / "snippets" / "network" / "gradcheck.py")
+mlp = load_snippet(ROOT / "snippets" / "network" / "mlp.py")
+
+
+@pytest.fixture(scope="module")
+def gc_network():
+    """The page's network block, run up to the step sweep: its data, network and gradients."""
+    block = exec_blocks(GC_PAGE, "gradient-checking-network")[0]
+    space, _ = run_blocks([block[:block.index("steps = ")]])
+    return space, block
+
+
+@pytest.fixture(scope="module")
+def gc_scalar():
+    """The page's scalar session, up to the sigmoid and ReLU snippets it shows."""
+    text = (DOCS / GC_PAGE).read_text(encoding="utf-8")
+    blocks = exec_blocks(GC_PAGE, "gradient-checking")
+    space = {"np": np, **{n: getattr(snippet("sigmoid"), n) for n in ("sigmoid", "sigmoid_grad")}}
+    space.update({n: getattr(snippet("relu"), n) for n in ("relu", "relu_grad")})
+    run_blocks([next(b for b in blocks if "x0 = " in b)], space)
+    assert '--8<-- "activations/sigmoid.py:grad"' in text and '--8<-- "activations/relu.py:grad"' in text
+    return space, blocks
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "It matters only when both sides are 0 (or subnormal): "
+                   "then \\(r = 0\\), they agree, and there is no \\(0/0\\).")
+@pytest.mark.claim("backprop/gradient_checking.md", "\\(r = 0\\) when both sides are 0, the `kinked` and `tiny` flags, "
+                   "the random entries;")
+def test_gc_nu_matters_only_when_both_sides_vanish():
+    tiny, subnormal = np.finfo(np.float64).tiny, np.finfo(np.float64).smallest_subnormal
+    assert gc.relative_error(0.0, 0.0) == 0  # no 0/0: warnings are errors here
+    assert gc.relative_error(-0.0, 0.0) == 0
+    # with one side normal, nu is not the max: r is |u - v| / max(|u|, |v|)
+    for u, v in ((tiny, 0.0), (1e-300, 3e-300), (2.0, -1.0), (1e-5, 1.1e-5)):
+        assert gc.relative_error(u, v) == abs(u - v) / max(abs(u), abs(v))
+    # both subnormal: nu is the max, and r stays finite
+    assert gc.relative_error(subnormal, 3 * subnormal) == 2 * subnormal / tiny
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "and ReLU, whose kink at 0 is the subject of the last common mistake:")
+def test_gc_relu_kink_is_the_last_mistake():
+    assert [k.at for k in DEFINITIONS["relu"].kinks] == [0]
+    text = (DOCS / GC_PAGE).read_text(encoding="utf-8")
+    mistakes = text[text.index("## Common mistakes"):text.index("## Verified by")]
+    assert "kink" in re.findall(r"^\*\*\d+\. (.*)\*\*$", mistakes, re.M)[-1]
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "(64 pixels, 10 tanh units, 10 classes, softmax cross-entropy, random biases) "
+                   "on 32 digit images, for each step, with the loss computed in float64 and in float32.")
+def test_gc_network_of_the_sweep(gc_network):
+    space, block = gc_network
+    params, X, T = space["params"], space["X"], space["T"]
+    assert params["W1"].shape == (64, 10) and params["W2"].shape == (10, 10)
+    assert X.shape == (32, 64) and T.shape == (32, 10) and np.array_equal(T.sum(axis=1), np.ones(32))
+    assert np.all(params["b1"] != 0) and np.all(params["b2"] != 0)
+    # tanh hidden units and softmax cross-entropy: the loss from scratch
+    A1 = np.tanh(X @ params["W1"] + params["b1"])
+    Z2 = A1 @ params["W2"] + params["b2"]
+    log_p = Z2 - Z2.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    loss = mlp.loss_and_grads(params, X, T)[0]
+    assert abs(loss + np.mean(np.sum(T * log_p, axis=1))) <= 64 * EPS * loss
+    assert {v.dtype for v in space["params32"].values()} == {np.dtype(np.float32)}
+    assert '("float64", params, X, T), ("float32", params32, X32, T32)' in block
+    assert "for eps in steps" in block
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "The table gives the median \\(r\\) over the entries "
+                   "(the entries where both sides are 0 left out):")
+@pytest.mark.claim("backprop/gradient_checking.md", "**Both sides 0.** In the digits, some pixels are 0 in every image of the batch. "
+                   "Nothing depends on their weights: the backprop gradient and the difference are both exactly 0.")
+def test_gc_both_sides_0(gc_network):
+    space, _ = gc_network
+    params, X, T, grads = space["params"], space["X"], space["T"], space["grads"]
+    dead = np.all(X == 0, axis=0)
+    assert dead.any()
+    result = gc.gradient_check(lambda: mlp.loss_and_grads(params, X, T)[0], params["W1"], grads["W1"])
+    rows = np.array([index[0] for index in result["index"]])
+    both = (result["analytic"] == 0) & (result["numeric"] == 0)
+    assert np.array_equal(both, dead[rows])
+    # the median leaves out exactly these entries at the routine's step
+    assert np.array_equal(result["r"] == 0, both)
+    r = np.array([0.0, 3.0, 0.0, 1.0, 2.0])
+    assert space["median_r"]({"r": r}) == 2.0
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "Here the backward loop over hidden units stops one short, "
+                   "so the last column of \\(\\partial E / \\partial W_1\\) and the last entry of "
+                   "\\(\\partial E / \\partial b_1\\) stay 0:")
+def test_gc_loop_one_short(gc_network):
+    space, _ = gc_network
+    grads = space["grads"]
+    block = next(b for b in exec_blocks(GC_PAGE, "gradient-checking-network") if 'short["W1"][:, -1] = 0' in b)
+    namespace = dict(space)
+    exec(compile(block[:block.index("full = ")], "<page block>", "exec"), namespace)
+    hidden = grads["b1"].size
+    # the loop written out: every hidden unit but the last gets its column and bias entry
+    looped = {"W1": np.zeros_like(grads["W1"]), "b1": np.zeros_like(grads["b1"])}
+    for j in range(hidden - 1):
+        looped["W1"][:, j], looped["b1"][j] = grads["W1"][:, j], grads["b1"][j]
+    for name in ("W1", "b1"):
+        assert np.array_equal(namespace["short"][name], looped[name])
+    assert np.any(grads["W1"][:, -1] != 0) and grads["b1"][-1] != 0
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "the central difference loses digits, and at \\(\\epsilon = 10^{-20}\\) "
+                   "it sees \\(x \\pm \\epsilon\\) round to \\(x\\) and returns 0.")
+def test_gc_central_difference_at_1e_20(gc_scalar):
+    space, blocks = gc_scalar
+    x0, sigmoid = space["x0"], space["sigmoid"]
+    assert any("1e-20, 1e-100" in b for b in blocks)
+    eps = 1e-20
+    assert x0 + eps == x0 and x0 - eps == x0
+    assert (sigmoid(x0 + eps) - sigmoid(x0 - eps)) / (2 * eps) == 0
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "and fails it where \\(\\sigma(x)\\) is of order 1:")
+@pytest.mark.claim("backprop/gradient_checking.md", "Check at inputs of order 1, where every term of the formula matters, "
+                   "and at several of them.")
+def test_gc_sign_slip_fails_at_order_1(gc_scalar):
+    space, blocks = gc_scalar
+    sigmoid = space["sigmoid"]
+    block = next(b for b in blocks if "sigmoid(x) * (1 + sigmoid(x))" in b)
+    xs = assigned_loop(block)
+    for x in xs:
+        central = (sigmoid(x + gc.EPS) - sigmoid(x - gc.EPS)) / (2 * gc.EPS)
+        r = gc.relative_error(sigmoid(x) * (1 + sigmoid(x)), central)
+        s = float(sigmoid(x))
+        if 0.1 < s < 0.9:  # sigma of order 1: its square, the slipped term, is as large as sigma itself
+            assert r > gc.WRONG, x
+        elif s < 1e-8:
+            assert r < gc.GOOD, x
+    assert sum(0.1 < float(sigmoid(x)) < 0.9 for x in xs) >= 2
+
+
+def assigned_loop(block: str) -> list[float]:
+    """The literal list a block's first `for x in [...]` loop runs over."""
+    for node in ast.walk(ast.parse(block)):
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and node.target.id == "x":
+            return ast.literal_eval(node.iter)
+    raise LookupError("for x in [...]")
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "ReLU has no derivative at 0: the slope is 0 on the left and 1 on the right. "
+                   "The central difference at \\(x = 0\\) averages them, and returns 0.5, neither side's slope,")
+def test_gc_relu_at_its_kink(gc_scalar):
+    space, _ = gc_scalar
+    relu = space["relu"]
+    exact = Oracle("relu")
+    tiny = np.finfo(np.float64).tiny
+    assert exact("grad", -tiny) == 0 and exact("grad", tiny) == 1
+    left, right = (relu(0.0) - relu(-gc.EPS)) / gc.EPS, (relu(gc.EPS) - relu(0.0)) / gc.EPS
+    central = (relu(gc.EPS) - relu(-gc.EPS)) / (2 * gc.EPS)
+    assert (left, right) == (0, 1) and central == (left + right) / 2 == 0.5
+
+
+@pytest.mark.claim("backprop/gradient_checking.md", "at \\(x = 10^{-8}\\) with the routine's step the difference mixes both slopes, "
+                   "although the derivative there is exactly 1:")
+def test_gc_relu_near_its_kink(gc_scalar):
+    space, _ = gc_scalar
+    relu, relu_grad = space["relu"], space["relu_grad"]
+    x = 1e-8
+    assert Oracle("relu")("grad", x) == 1 and relu_grad(x) == 1
+    central = (relu(x + gc.EPS) - relu(x - gc.EPS)) / (2 * gc.EPS)
+    assert gc.EPS > x and 0 < central < 1 and abs(central - 1) > 0.4

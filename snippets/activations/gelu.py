@@ -287,8 +287,8 @@ def _product_error_of_halves(a_high, a_low, b_high, b_low, p):
 
 def _by_region(x, branches, beyond, limit):
     """The float64 array x through branches = (near, near_positive, middle, far),
-    block by block: near for -1.768 < x <= 0 (y < 1.25), near_positive for
-    0 < x < 1.768, middle up to |x| < 4.04 (y < 1/0.35), far beyond (and at NaN).
+    block by block: near for -1.768 < x <= 0 (v < 1.25), near_positive for
+    0 < x < 1.768, middle up to |x| < 4.04 (v < 1/0.35), far beyond (and at NaN).
     Each element goes through its own branch only: np.flatnonzero picks them.
     From x = beyond on, the result is limit (None: x itself) to the last bit."""
     out = np.empty_like(x)
@@ -327,9 +327,9 @@ def _common(w):
     # up to t^2/2 ULP, hundreds on the left tail.
     return t, halves, p, _product_error_of_halves(*halves, *halves, p), np.exp(-p / 2)
 
-# Past y = 1.25 the tail follows fdlibm's erfc (s_erf.c, Sun Microsystems
-# 1993, freely distributable): erfc(y) = e^(-y^2 - 0.5625 + R(s)/S(s)) / y,
-# s = 1/y^2, with two rational fits to log(y erfc(y)) + y^2 + 0.5625, to 2^-61
+# Past v = 1.25 the tail follows fdlibm's erfc (s_erf.c, Sun Microsystems
+# 1993, freely distributable): erfc(v) = e^(-v^2 - 0.5625 + R(s)/S(s)) / v,
+# s = 1/v^2, with two rational fits to log(v erfc(v)) + v^2 + 0.5625, to 2^-61
 # on [1.25, 1/0.35] and on [1/0.35, 28]. Their coefficients, lowest power first:
 _TAIL_FITS = (
     ((-9.86494403484714822705e-03, -6.93858572707181764372e-01, -1.05586262253232909814e+01,
@@ -345,8 +345,8 @@ _TAIL_FITS = (
       3.19985821950859553908e+03, 2.55305040643316442583e+03, 4.74528541206955367215e+02,
       -2.24409524465858183362e+01)),
 )
-_NEAR_END = 1.768  # t = y sqrt(2) for y = 1.25: below, the Taylor table
-_MIDDLE_END = 4.0406  # y = 1/0.35
+_NEAR_END = 1.768  # t = v sqrt(2) for v = 1.25: below, the Taylor table
+_MIDDLE_END = 4.0406  # v = 1/0.35
 _LOG_SQRT_2 = 0.34657359027997264  # log(2) / 2
 
 
@@ -397,7 +397,7 @@ def _tail_parts(w, fit, power=1.0):
     both = _poly(fit, u)
     num = both[0]
     num /= both[1]
-    # t Q(t) = t erfc(y) / 2 = e^(... - log sqrt(2)), as t/(2y) = 1/sqrt(2).
+    # t Q(t) = t erfc(v) / 2 = e^(... - log sqrt(2)), as t/(2v) = 1/sqrt(2).
     # The ratio and this constant are added apart: folding the constant
     # into R would cost up to 1.5 ULP more.
     num -= _LOG_SQRT_2
@@ -537,7 +537,7 @@ _SLOPE_K = 0.70016550707689571  # e^0.5625 / sqrt(2 pi)
 
 def _gelu_grad_tail(w, fit):
     """GELU' past |x| = 1.768: the bracket Q(t) - t phi(t) is
-    e^(-z^2/2 - 0.5625) e^d (g/t - t e^0.5625/sqrt(2 pi)), g = e^(R/S - log sqrt(2));
+    e^(-z^2/2 - 0.5625) e^d (m/t - t e^0.5625/sqrt(2 pi)), m = e^(R/S - log sqrt(2));
     the difference cancels by at most 1.4."""
     t, big, d, ratio = _tail_parts(w, fit, 0.5)
     np.exp(ratio, out=ratio)
@@ -545,8 +545,8 @@ def _gelu_grad_tail(w, fit):
     ratio -= t * _SLOPE_K
     np.exp(d, out=d)
     # e^(-z^2/2 - 0.5625) may be subnormal, and so have lost bits, where
-    # the bracket, up to 30 times larger, is normal: (b h) h with its square
-    # root h stays normal.
+    # the bracket, up to 30 times larger, is normal: (ratio big) big, with
+    # big its square root, stays normal.
     ratio *= d
     ratio *= big
     ratio *= big

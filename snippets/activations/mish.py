@@ -86,7 +86,7 @@ def mish(x):
     x = _as_float(x)
     w, p, q, far, w_far = _mish_pq(x)
     # tanh(ln(1 + u)) = u (u + 2) / (u (u + 2) + 2) with u = e^x; times q^2
-    # above and below, p N / D with N = p + 2q and D = p N + 2 q^2. Written as
+    # above and below, p F / D with F = p + 2q and D = p F + 2 q^2. Written as
     # p - p c, c = p (p + 1) q^2 / D: c is small where mish is small, so its
     # roundings barely count, and the subtraction rounds once. No term
     # cancels. At +inf: p = 1, q = 0, c = 0, and inf * (1 - 0) = inf.
@@ -119,9 +119,9 @@ def _mish_grad_exact(x):
     #   tanh(softplus) = u (u + 2) / D, sech(softplus)^2 = 4 (1 + u)^2 / D^2,
     #   sigma = u / (1 + u),
     # so mish' = u (u + 2) / D + 4 x u (1 + u) / D^2.
-    # x >= 0, in s = e^-x (E = 1 + 2s + 2s^2): every term is positive.
-    e = 1 + 2 * s + 2 * s * s
-    positive = (1 + 2 * s) / e + 4 * (c * s) * s * (1 + s) / (e * e)
+    # x >= 0, in s = e^-x (den = 1 + 2s + 2s^2): every term is positive.
+    den = 1 + 2 * s + 2 * s * s
+    positive = (1 + 2 * s) / den + 4 * (c * s) * s * (1 + s) / (den * den)
     # x < 0, in u = s: mish' = u B / D^2 with B = (u + 2) D + 4 x (1 + u),
     # regrouped as B = 4 (1 + x) + u (6 + 4x + 4u + u^2). B has a root at
     # x0 = -1.19 (the minimum of mish), where its terms cancel: regrouped,
@@ -180,7 +180,7 @@ def mish_grad(x):
     w, p, q, far, w_far = _mish_pq(x)
     # With p and q as in mish (D = p (p + 2q) + 2 q^2), sigma = p / (p + q)
     # and sech^2 = 4 q^2 (p + q)^2 / D^2, so mish' = p B / D^2 with
-    #   B = 4 q^3 (1 + x) + p (q^2 (6 + 4x) + S),  S = p (4q + p),
+    #   B = 4 q^3 (1 + x) + p (q^2 (6 + 4x) + S),  S = p (4q + p) (`s` below),
     #   D^2 = 4 q^4 + p (8 q^3 + p (8 q^2 + S)).
     # On the right (p = 1) every term is positive. On the left (q = 1) B has
     # the root x0 = -1.19, where its terms cancel: the few x near it are

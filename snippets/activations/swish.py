@@ -146,20 +146,20 @@ def swish_grad(x, beta=1.0):
     # (Sterbenz): only the error of z is left in the difference 1 + t + z.
     if w.dtype == np.float32:
         # float32 goes through float64, whose rounding is far below a float32
-        # ULP even near the root, so the plain (1 + E (1 + t)) / (1 + E)^2,
-        # E = e^-t, will do. Past |t| = 350 every float32 result has reached
-        # its limit; the clip keeps (1 + E)^2 finite.
-        # m = -t, clipped; E = e^m; then 1 + t = 1 - m.
+        # ULP even near the root, so the plain (1 + em (1 + t)) / (1 + em)^2,
+        # em = e^-t, will do. Past |t| = 350 every float32 result has reached
+        # its limit; the clip keeps (1 + em)^2 finite.
+        # m = -t, clipped; em = e^m; then 1 + t = 1 - m.
         m = w.astype(np.float64)
         m *= -beta
         np.clip(m, -350, 350, out=m)
-        e = np.exp(m)
+        em = np.exp(m)
         np.subtract(1, m, out=m)
-        m *= e
+        m *= em
         m += 1
-        e += 1
-        e *= e
-        m /= e
+        em += 1
+        em *= em
+        m /= em
         return m.astype(x.dtype)[()]
     # float64: both cases at once with p = e^min(t, 0) and q = e^-max(t, 0)
     # (one of them is 1, and p q = z): slope = p (p + q (1 + t)) / (1 + p q)^2.

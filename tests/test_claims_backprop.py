@@ -468,3 +468,103 @@ def test_gc_relu_near_its_kink(gc_scalar):
     assert Oracle("relu")("grad", x) == 1 and relu_grad(x) == 1
     central = (relu(x + gc.EPS) - relu(x - gc.EPS)) / (2 * gc.EPS)
     assert gc.EPS > x and 0 < central < 1 and abs(central - 1) > 0.4
+
+
+# ---------------------------------------------------------------- backprop/computational_graphs.md
+
+GRAPH_PAGE = "backprop/computational_graphs.md"
+gates = load_snippet(ROOT / "snippets" / "graph" / "gates.py")
+
+
+@pytest.fixture(scope="module")
+def graphs():
+    """The page's session, run as the build runs it."""
+    space, _ = run_blocks(exec_blocks(GRAPH_PAGE, "graphs"))
+    return space
+
+
+TIE = 1.5
+H_TIE = 2.0**-20  # a power of 2: at 1.5, 1.5 ± h and the differences are exact
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "The local gradient of a sum is 1 for each input,")
+def test_graph_add_local_gradient_is_1():
+    u, v = sp.symbols("u v", real=True)
+    assert sp.diff(u + v, u) == 1 and sp.diff(u + v, v) == 1
+    for dq in (0.3, -2.5, 7.0):
+        assert gates.add_backward(dq, gates.add_forward(1.25, -4.0)[1]) == (dq, dq)
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "Raising \\(u\\) raises \\(q\\) at rate 1; lowering it leaves \\(q\\) unchanged.")
+def test_graph_max_one_sided_at_a_tie():
+    q = lambda x: gates.max_forward(x, TIE)[0]
+    assert (q(TIE + H_TIE) - q(TIE)) / H_TIE == 1
+    assert q(TIE - H_TIE) == q(TIE)
+    t = sp.Symbol("t", positive=True)
+    assert sp.limit((sp.Max(TIE + t, TIE) - TIE) / t, t, 0) == 1
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "The shares must add up to 1, because moving \\(u\\) and \\(v\\) together moves \\(q\\) with them.")
+@pytest.mark.claim("backprop/computational_graphs.md", "Moving \\(u\\) and \\(v\\) together moves \\(q\\) with them, at rate 1, so the shares must add up to 1:")
+@pytest.mark.claim("backprop/computational_graphs.md", "the max at a tie (shares between the one-sided differences, adding up to 1, equal to JAX's)")
+def test_graph_max_shares_at_a_tie_add_up_to_1(graphs):
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    diagonal = (gates.max_forward(TIE + H_TIE, TIE + H_TIE)[0] - gates.max_forward(TIE - H_TIE, TIE - H_TIE)[0]) / (2 * H_TIE)
+    t = sp.Symbol("t", real=True)
+    assert diagonal == 1 == sp.diff(sp.Max(t, t), t)
+    share_u, share_v = gates.max_backward(1.0, (TIE, TIE))
+    assert share_u + share_v == diagonal == graphs["diagonal"]
+    assert 0 <= share_u <= 1 and 0 <= share_v <= 1  # between the one-sided differences 0 and 1
+    from_jax = jax.grad(lambda x, y: jnp.maximum(x, y), argnums=(0, 1))(TIE, TIE)
+    assert (float(from_jax[0]), float(from_jax[1])) == (share_u, share_v)
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "At \\(x = 0\\) the [ReLU page](../activations/relu.md#convention-at-kinks) "
+                   "returns the slope 0, as PyTorch's `relu` does, not the max gate's half.")
+def test_graph_relu_at_0_is_not_the_max_gates_half():
+    kink = DEFINITIONS["relu"].kinks[0]
+    assert kink.at == 0 and kink.grad == 0 and kink.pytorch.endswith(": 0 at x = 0")
+    assert snippet("relu").relu_grad(0.0) == 0
+    assert gates.max_backward(1.0, (0.0, 0.0))[0] == 0.5
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "with an upstream gradient that is not 1, so that a gate that forgets to multiply by it fails.")
+@pytest.mark.claim("backprop/computational_graphs.md", "- `tests/test_graph.py`: each gate's backward against central differences of its forward, "
+                   "with upstream gradients that are not 1;")
+def test_graph_upstream_gradients_are_not_1(graphs):
+    rows = [row for row in graphs["rows"] if row[0] != "fork_example"]
+    assert len(rows) == 9
+    for name, a, b, dq, du, fd_u, dv, fd_v in rows:
+        assert dq != 1
+        forgot_u, forgot_v = getattr(gates, f"{name}_backward")(1.0, getattr(gates, f"{name}_forward")(a, b)[1])
+        # a gate that forgets dq is off by the factor 1/dq wherever its gradient is not 0
+        for forgot, exact in ((forgot_u, fd_u), (forgot_v, fd_v)):
+            if exact != 0:
+                assert abs(forgot - exact) > abs(1 - 1 / dq) * abs(exact) / 2 > 1e-8 * abs(exact), name
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "Each use must add its part: `du += ...`, with every gradient starting at 0.")
+def test_graph_parts_add_up_at_a_fork(graphs):
+    staged = graphs["staged"]
+    u, v = graphs["u"], graphs["v"]
+    E = lambda x: staged.staged_forward(x, v)[0]
+    h = 1e-6
+    exact = (E(u + h) - E(u - h)) / (2 * h)
+    parts = dict(graphs["parts"])
+    accumulated = 0.0
+    for name in ("through q2 only", "through q3 only", "through q4 only"):
+        assert abs(parts[name] - exact) > 1e-3 * abs(exact), name  # one use alone is wrong
+        accumulated += parts[name]
+    assert accumulated == parts["sum of the three"]
+    assert abs(accumulated - exact) < 1e-8 * abs(exact)
+
+
+@pytest.mark.claim("backprop/computational_graphs.md", "A mask `u > v` for \\(u\\) and `v > u` for \\(v\\) gives each input 0 at a tie, "
+                   "and the gradient is lost.")
+def test_graph_strict_masks_lose_the_gradient(graphs):
+    u = v = graphs["u_tie"]
+    assert float(u > v) == 0 and float(v > u) == 0
+    assert float(u > v) + float(v > u) != graphs["diagonal"]

@@ -648,3 +648,223 @@ def test_softplus_from_output_obvious_form():
     y = sp_.softplus(-20.0)
     assert relative_error(1 - np.exp(-y), exact("grad", -20.0)) > 1e3 * EPS64
     assert relative_error(sp_.softplus_grad_from_output(y), exact("grad", -20.0)) <= 8 * EPS64
+
+
+# ---------------------------------------------------------------- elu
+
+def normal_moments(expr, dps=40):
+    """E[f(Z)] and Var[f(Z)] for Z ~ N(0, 1), by mpmath quadrature at dps digits."""
+    import mpmath
+
+    f = sp.lambdify(x_, expr, "mpmath")
+    with mpmath.workdps(dps):
+        mean = mpmath.quad(lambda z: f(z) * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
+        second = mpmath.quad(lambda z: f(z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
+        return mean, second - mean ** 2
+
+
+@pytest.mark.claim("activations/elu.md",
+                   "(ICLR 2016), so that units have negative outputs and mean activations closer to 0 than ReLU's.")
+def test_elu_mean_closer_to_zero_than_relu():
+    relu = sp.Piecewise((x_, x_ > 0), (0, True))
+    elu_mean, _ = normal_moments(DEFINITIONS["elu"].with_params(), 30)
+    relu_mean, _ = normal_moments(relu, 30)
+    assert 0 < abs(elu_mean) < abs(relu_mean)
+    assert snippet("elu").elu(-1.0) < 0
+
+
+@pytest.mark.claim("activations/elu.md",
+                   r"runs on \(\min(x, 0)\): \(e^{x}\) cannot overflow, and every \(x > 0\) gives exactly \(0\). "
+                   r"Adding \(\max(x, 0)\) then gives \(x\) there, exactly, as one of the two terms is always 0;")
+def test_elu_expm1_of_min_and_max():
+    xs = np.concatenate([grid(-50, 50, 10_001), [1e300, np.finfo(np.float64).max]])
+    low = np.expm1(np.minimum(xs, 0))
+    np.testing.assert_array_equal(low[xs > 0], 0.0)
+    high = np.maximum(xs, 0)
+    assert np.all((low == 0) | (high == 0))
+    np.testing.assert_array_equal(snippet("elu").elu(xs[xs > 0]), xs[xs > 0])
+    for a in (0.5, 2.0):
+        np.testing.assert_array_equal(snippet("elu").elu(xs[xs > 0], a), xs[xs > 0])
+
+
+def float32_ulp(exact: np.ndarray) -> np.ndarray:
+    """float32's spacing at each exact value (float64), the smallest subnormal below the normal range."""
+    exponent = np.frexp(np.abs(exact))[1]
+    return np.maximum(np.ldexp(1.0, exponent - 24), float(np.finfo(np.float32).smallest_subnormal))
+
+
+@pytest.mark.claim("activations/elu.md",
+                   "float32 runs in float32 (NumPy's float32 `expm1` and `exp` are within 2.5 ULP, "
+                   "measured on every 7th float32 below 0),")
+def test_numpy_float32_exp_expm1_every_7th_negative():
+    first = int(np.float32(-np.finfo(np.float32).smallest_subnormal).view(np.uint32))
+    last = int(np.float32(-np.finfo(np.float32).max).view(np.uint32))
+    worst = {"exp": 0.0, "expm1": 0.0}
+    for start in range(first, last + 1, 7 << 22):
+        bits = np.arange(start, min(start + (7 << 22), last + 1), 7, dtype=np.uint32)
+        x = bits.view(np.float32)
+        for name in worst:
+            fn = getattr(np, name)
+            exact = fn(x.astype(np.float64))  # float64's own error is 2^-29 of a float32 ULP
+            error = np.abs(fn(x).astype(np.float64) - exact) / float32_ulp(exact)
+            worst[name] = max(worst[name], float(error.max()))
+    assert max(worst.values()) <= 2.5, worst
+
+
+@pytest.mark.claim("activations/elu.md",
+                   r"The rounding error of \(y\), relative to \(\alpha\), becomes an error relative to the tiny slope, "
+                   r"and once \(y\) rounds to \(-\alpha\) the slope is exactly 0, "
+                   r"while the true slope \(\alpha\,e^{x}\) is still a normal number.")
+@pytest.mark.claim("activations/selu.md",
+                   r"\(y + \lambda\alpha\) cancels, and once \(y\) rounds to the floor the slope is exactly 0, "
+                   r"while the true slope \(\lambda\alpha\,e^{x}\) is still a normal number.")
+@pytest.mark.parametrize("name", ["elu", "selu"])
+def test_from_output_slope_is_zero_at_the_floor(name):
+    module = snippet(name)
+    f, from_output = getattr(module, name), getattr(module, f"{name}_grad_from_output")
+    floor = f(-np.inf) if name == "selu" else -1.0
+    assert floor == (-module.SELU_SCALE_ALPHA if name == "selu" else -DEFINITIONS["elu"].params["alpha"])
+    at = -first_x_where(lambda v: f(-v) == floor, 1.0, 700.0)
+    assert f(at) == floor and from_output(f(at)) == 0
+    assert Oracle(name)("grad", float(at)) > TINY64
+    assert from_output(f(np.nextafter(at, 0))) > 0
+
+
+@pytest.mark.claim("activations/elu.md",
+                   r"For small negative \(x\), \(e^{x}\) rounds to a number close to 1, "
+                   "and subtracting 1 keeps only its rounding error; "
+                   r"close enough to 0, \(e^{x}\) rounds to 1 and the naive result is exactly 0:")
+def test_elu_naive_near_zero():
+    naive = snippet("elu").elu_naive
+    exact = Oracle("elu")
+    x = -1e-10
+    assert abs(np.exp(x) - 1) < 1e-9
+    assert relative_error(naive(x), exact("f", x)) > 1e3 * EPS64
+    assert relative_error(snippet("elu").elu(x), exact("f", x)) <= 4 * EPS64
+    assert np.exp(-1e-17) == 1 and naive(-1e-17) == 0 and exact("f", -1e-17) < 0
+
+
+@pytest.mark.claim("activations/elu.md",
+                   r"""**3. "ELU is continuously differentiable."** Only for \(\alpha = 1\). """
+                   "For any other \\(\\alpha\\) the slope jumps at 0, as the quotients under")
+def test_elu_slope_continuous_only_for_alpha_one():
+    alpha = sp.Symbol("alpha", real=True)
+    slope = sp.diff(DEFINITIONS["elu"].expr, x_)
+    left = sp.limit(slope.subs(x_, -sp.Symbol("t", positive=True)), sp.Symbol("t", positive=True), 0)
+    right = sp.limit(slope.subs(x_, sp.Symbol("t", positive=True)), sp.Symbol("t", positive=True), 0)
+    assert sp.solve(sp.Eq(left, right), alpha) == [1]
+    elu = snippet("elu")
+    for a in (0.5, 1.0, 2.0):
+        h = 1e-6
+        jump = (elu.elu(h, a) - elu.elu(0.0, a)) / h - (elu.elu(0.0, a) - elu.elu(-h, a)) / h
+        assert (abs(jump) < 1e-5) == (a == 1.0), a
+
+
+# ---------------------------------------------------------------- selu
+
+@pytest.mark.claim("activations/selu.md",
+                   r"The constants are chosen so that an input \(x \sim \mathcal{N}(0, 1)\) gives an output "
+                   "with mean 0 and variance 1:")
+@pytest.mark.claim("activations/selu.md",
+                   "The build integrates the site's definition (exact constants, 40 digits) against the standard normal density:")
+def test_selu_moments():
+    block = block_after("activations/selu.md", "The build integrates the site's definition")
+    assert re.findall(r"mpmath\.workdps\((\d+)\)", block) == ["40"]
+    assert 'DEFINITIONS["selu"].expr' in block and "mpmath.npdf" in block
+    mean, variance = normal_moments(DEFINITIONS["selu"].expr, 40)
+    assert abs(mean) < 1e-30 and abs(variance - 1) < 1e-30
+    # 30 of 40 digits: a constant off in its 15th digit would show.
+    slightly_off = DEFINITIONS["selu"].expr.subs(x_, x_ * (1 + sp.Rational(1, 10 ** 15)))
+    mean_off, _ = normal_moments(slightly_off, 40)
+    assert abs(mean_off) > 1e-20
+
+
+@pytest.mark.claim("activations/selu.md",
+                   "Unlike ELU's, the slope on the right is not 1, and it exceeds 1 just left of 0.")
+def test_selu_slopes():
+    selu = snippet("selu")
+    slope = sp.diff(DEFINITIONS["selu"].expr, x_)
+    t = sp.Symbol("t", positive=True)
+    right, left = sp.limit(slope.subs(x_, t), t, 0), sp.limit(slope.subs(x_, -t), t, 0)
+    assert right != 1 and left > 1
+    assert selu.selu_grad(1.0) != 1 and selu.selu_grad(-1e-3) > 1
+    assert snippet("elu").elu_grad(1.0) == 1
+
+
+@pytest.mark.claim("activations/selu.md",
+                   r"adding \(\lambda - \lambda\alpha\) there (exact: the two are within a factor 2) gives \(\lambda\) exactly.")
+def test_selu_slope_sum_is_exact():
+    selu = snippet("selu")
+    lam, lam_alpha = selu.SELU_SCALE, selu.SELU_SCALE_ALPHA
+    assert lam_alpha / 2 <= lam <= 2 * lam_alpha  # Sterbenz: the difference is exact
+    from fractions import Fraction
+
+    assert Fraction(lam - lam_alpha) == Fraction(lam) - Fraction(lam_alpha)
+    assert lam_alpha + (lam - lam_alpha) == lam
+    for dtype in (np.float32, np.float64):
+        np.testing.assert_array_equal(selu.selu_grad(np.array([1e-30, 1.0, 1e30], dtype=dtype)), dtype(lam))
+
+
+@pytest.mark.claim("activations/selu.md",
+                   r"with `np.expm1`, as for [ELU](elu.md#implementation): one of the two terms is always 0, "
+                   "so no `np.where` is needed.")
+def test_selu_no_where():
+    source = Path(snippet("selu").__file__).read_text()
+    body = source[source.index("def selu("):source.index("def selu_grad")]
+    code = "\n".join(line.split("#")[0] for line in body.splitlines())
+    assert "np.where" not in code and "np.expm1" in code
+    xs = grid(-50, 50, 10_001)
+    low = np.expm1(np.minimum(xs, 0))
+    assert np.all((low == 0) | (np.maximum(xs, 0) == 0))
+
+
+@pytest.mark.claim("activations/selu.md",
+                   r"Near 0 on the left, \(e^{x}-1\) keeps only the rounding error of \(e^{x}\);")
+def test_selu_naive_near_zero():
+    naive = snippet("selu").selu_naive
+    exact = Oracle("selu")
+    x = -1e-10
+    assert relative_error(naive(x), exact("f", x)) > 1e3 * EPS64
+    assert relative_error(snippet("selu").selu(x), exact("f", x)) <= 4 * EPS64
+
+
+# ---------------------------------------------------------------- relu6
+
+@pytest.mark.claim("activations/relu6.md",
+                   r'Krizhevsky introduced ReLUs "capped at \(n\)" in '
+                   "[Convolutional Deep Belief Networks on CIFAR-10](https://www.cs.toronto.edu/~kriz/conv-cifar10-aug2010.pdf) "
+                   r"(2010, unpublished manuscript) and used \(n = 6\);")
+def test_relu6_cap_is_six():
+    expr = DEFINITIONS["relu6"].with_params()
+    assert [expr.subs(x_, v) for v in (-1, 3, 100)] == [0, 3, 6]
+    assert snippet("relu6").relu6(1e300) == 6
+
+
+@pytest.mark.claim("activations/relu6.md",
+                   r"""**1. "ReLU6′ is ReLU′: 1 for every \(x > 0\)."** The cap is flat: the slope is \(0\) again for \(x > 6\).""")
+def test_relu6_slope_is_zero_above_the_cap():
+    r6 = snippet("relu6")
+    xs = grid(-10, 20, 30_001)
+    cap = float(DEFINITIONS["relu6"].with_params().subs(x_, 1000))
+    slopes = r6.relu6_grad(xs)
+    np.testing.assert_array_equal(slopes[(xs > 0) & (xs < cap)], 1.0)
+    np.testing.assert_array_equal(slopes[xs > cap], 0.0)
+    h = 1e-6
+    fd = (r6.relu6(xs + h) - r6.relu6(xs - h)) / (2 * h)
+    assert np.all(fd[xs > cap + 2 * h] == 0)
+
+
+@pytest.mark.claim("activations/relu6.md",
+                   r"A unit whose pre-activation is above \(6\) on a whole batch gets no gradient, "
+                   r"exactly like a ReLU unit below \(0\). "
+                   r"Here a bias of \(+10\) does that to a unit with 3 inputs:")
+def test_relu6_saturated_unit_block():
+    block = block_after("activations/relu6.md", "Here a bias of")
+    assert re.search(r"X = rng\.normal\(size=\((\d+), (\d+)\)\)", block).group(2) == "3"
+    assert float(re.search(r"w, b = rng\.normal\(size=(\d+)\), \+?([-\d.]+)", block).group(2)) == 10.0
+    r6 = snippet("relu6")
+    scope = {"np": np, "relu6": r6.relu6, "relu6_grad": r6.relu6_grad, "print": lambda *a, **k: None}
+    exec(block, scope)
+    z = scope["z"]
+    assert np.all(z > 6) and np.all(r6.relu6_grad(z) == 0)
+    assert np.all(snippet("relu").relu_grad(-z) == 0)

@@ -36,14 +36,24 @@ SIGMAS = 6
 
 # ---------------------------------------------------------------- reading pages
 
+def _included(match: re.Match) -> str:
+    """The snippet section a `--8<-- "file.py:section"` line includes, as pymdownx.snippets does."""
+    path, _, section = match.group(1).partition(":")
+    text = (ROOT / "snippets" / path).read_text(encoding="utf-8")
+    if not section:
+        return text
+    start, end = f"# --8<-- [start:{section}]\n", f"# --8<-- [end:{section}]"
+    return text[text.index(start) + len(start):text.index(end)]
+
+
 def exec_blocks(page: str, session: str | None = None) -> list[str]:
     """The source of each executed Python block of docs/<page>, in order
-    (only those of `session` when given)."""
+    (only those of `session` when given), snippet includes expanded."""
     text = (DOCS / page).read_text(encoding="utf-8")
     blocks = []
     for header, body in re.findall(r"^```python ([^\n]*exec=\"on\"[^\n]*)\n(.*?)^```$", text, re.S | re.M):
         if session is None or f'session="{session}"' in header:
-            blocks.append(body)
+            blocks.append(re.sub(r'^--8<-- "([^"]+)"$', _included, body, flags=re.M))
     return blocks
 
 
@@ -568,3 +578,108 @@ def test_graph_strict_masks_lose_the_gradient(graphs):
     u = v = graphs["u_tie"]
     assert float(u > v) == 0 and float(v > u) == 0
     assert float(u > v) + float(v > u) != graphs["diagonal"]
+
+
+# ---------------------------------------------------------------- backprop/losses.md
+
+LOSSES_PAGE = "backprop/losses.md"
+squared = load_snippet(ROOT / "snippets" / "losses" / "mse.py")
+binary = load_snippet(ROOT / "snippets" / "losses" / "bce_with_logits.py")
+categorical = load_snippet(ROOT / "snippets" / "losses" / "softmax_cross_entropy.py")
+
+
+@pytest.fixture(scope="module")
+def losses_sessions():
+    return {s: run_blocks(exec_blocks(LOSSES_PAGE, s))[0] for s in ("losses", "losses-bce", "losses-ce")}
+
+
+@pytest.mark.claim("backprop/losses.md", "The Iverson bracket \\([k = j]\\) is 1 if \\(k = j\\), else 0:")
+def test_losses_iverson_bracket_is_what_differentiation_gives():
+    K = 4
+    y = sp.symbols(f"y1:{K + 1}", real=True)
+    assert sp.Matrix(K, K, lambda k, j: sp.diff(y[k], y[j])) == sp.eye(K)
+
+
+@pytest.mark.claim("backprop/losses.md", "The mean divides by the number \\(M\\) of entries instead of 2.")
+@pytest.mark.claim("backprop/losses.md", "The mean's gradient is \\(2(Y - T)/(NK)\\): the 2 stays, "
+                   "and the mean divides by every entry, batch and outputs alike.")
+def test_losses_mean_divides_by_every_entry():
+    rng = np.random.default_rng(21)
+    N, K = 4, 3
+    Y, T = rng.standard_normal((N, K)), rng.standard_normal((N, K))
+    total = np.sum((Y - T) ** 2)
+    assert abs(squared.mse(Y, T) - total / (N * K)) <= 4 * EPS * total
+    assert abs(squared.sse_half(Y, T) - total / 2) <= 4 * EPS * total
+    h = 1e-6
+    numeric = np.zeros_like(Y)
+    for index in np.ndindex(Y.shape):
+        up, down = Y.copy(), Y.copy()
+        up[index] += h
+        down[index] -= h
+        numeric[index] = (squared.mse(up, T) - squared.mse(down, T)) / (2 * h)
+    expected = 2 * (Y - T) / (N * K)
+    assert np.max(np.abs(numeric - expected)) < 1e-8 * np.max(np.abs(expected))
+    assert np.array_equal(squared.mse_grad(Y, T), expected)
+
+
+@pytest.mark.claim("backprop/losses.md", "On the left, \\(e^{-z}\\) overflows, \\(\\sigma(z)\\) becomes 0 and \\(\\log 0 = -\\infty\\). "
+                   "On the right, \\(\\sigma(z)\\) rounds to 1, and \\((1-t)\\log(1-\\sigma(z))\\) is "
+                   "\\(0 \\cdot (-\\infty) = \\text{nan}\\).")
+def test_losses_naive_bce_fails_on_both_sides():
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        left = -800.0
+        assert np.isinf(np.exp(-left)) and 1 / (1 + np.exp(-left)) == 0 and np.log(0.0) == -np.inf
+        assert binary.bce_with_logits_naive(left, 1.0) == np.inf
+        right = 40.0
+        p = 1 / (1 + np.exp(-right))
+        assert p == 1 and np.isnan((1 - 1.0) * np.log(1 - p))
+        assert np.isnan(binary.bce_with_logits_naive(right, 1.0))
+    assert np.isfinite(binary.bce_with_logits(left, 1.0)) and np.isfinite(binary.bce_with_logits(right, 1.0))
+
+
+@pytest.mark.claim("backprop/losses.md", "Softmax cross-entropy on the row of logits \\((x, 0, -x)\\), target class 1 (the first entry).")
+@pytest.mark.claim("backprop/losses.md", "At \\(x = 40\\) the naive form loses the whole answer: \\(p_1\\) rounds to 1 and \\(\\log 1 = 0\\).")
+def test_losses_softmax_cross_entropy_row(losses_sessions):
+    space = losses_sessions["losses-ce"]
+    x = 2.5
+    assert np.array_equal(space["row"](x), np.array([[x, 0.0, -x]]))
+    assert space["first_class"].shape == (1, 3) and np.flatnonzero(space["first_class"]).tolist() == [0]
+    exact = float(space["exact_ce"](x))
+    got = categorical.softmax_cross_entropy(space["row"](x), space["first_class"])
+    assert abs(got - exact) <= 4 * EPS * exact
+    x = 40.0
+    logits = space["row"](x)
+    p = np.exp(logits) / np.exp(logits).sum()
+    assert p[0, 0] == 1 and categorical.softmax_cross_entropy_naive(logits, space["first_class"]) == 0
+    assert float(space["exact_ce"](x)) > np.finfo(np.float64).tiny  # the answer lost is a normal number
+
+
+@pytest.mark.claim("backprop/losses.md", "and its gradient is 0 there, so a confidently wrong prediction is never corrected.")
+def test_losses_clipped_probability_has_no_gradient(losses_sessions):
+    clipped = losses_sessions["losses-bce"]["bce_clipped"]
+    h = 1e-6
+    for z in (-1e4, -100.0, -20.0):  # confidently wrong with target 1: p below the clip
+        assert (clipped(z + h, 1.0) - clipped(z - h, 1.0)) / (2 * h) == 0
+        assert binary.bce_with_logits_grad(z, 1.0) < -0.99
+
+
+@pytest.mark.claim("backprop/losses.md", "Even with a stable sigmoid, \\(\\sigma(z) - 1\\) is exactly 0 once \\(\\sigma(z)\\) rounds to 1,")
+def test_losses_sigmoid_minus_1_is_0():
+    sigmoid = snippet("sigmoid").sigmoid
+    for z in (40.0, 700.0):
+        assert sigmoid(z) == 1 and sigmoid(z) - 1.0 == 0
+        exact = -float(Oracle("sigmoid")("f", -z))
+        assert exact < -np.finfo(np.float64).tiny
+        assert abs(binary.bce_with_logits_grad(z, 1.0) - exact) <= 4 * EPS * abs(exact)
+
+
+@pytest.mark.claim("backprop/losses.md", "**5. \\(p - t\\) with targets that do not sum to 1.**")
+def test_losses_multi_label_targets(losses_sessions):
+    space = losses_sessions["losses"]
+    z, t, loss = space["z"], space["t"], space["multi_label"]
+    assert t.sum() != 1
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    h = 1e-6
+    numeric = np.array([(loss(z + h * e) - loss(z - h * e)) / (2 * h) for e in np.eye(z.size)])
+    assert np.max(np.abs(numeric - (t.sum() * p - t))) < 1e-8
+    assert np.max(np.abs(numeric - (p - t))) > 0.1

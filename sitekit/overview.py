@@ -13,7 +13,7 @@ import sympy as sp
 import json
 from pathlib import Path
 
-from sitekit.catalogue import VECTOR_FUNCTIONS, elementwise_names, snippet, snippet_names
+from sitekit.catalogue import elementwise_names, snippet, snippet_names
 from sitekit.definitions import DEFINITIONS, x
 from sitekit.tables import fmt
 

@@ -1,15 +1,11 @@
 import os
 import shutil
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import pytest
 
-import pytest  # noqa: E402
-
-from sitebuild import CACHE_DIR, ROOT as _ROOT, build, warnings_in  # noqa: E402
+# The project root and tests/ are on sys.path: pyproject.toml's pytest `pythonpath`.
+from sitebuild import CACHE_DIR, ROOT as _ROOT, build, warnings_in
 
 # Everything a test run computes is cached in the run's own folder, never in
 # the project's .cache (which holds what the developer's builds computed).

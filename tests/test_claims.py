@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,14 +26,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from sitekit.accuracy import SHORT_SLACK_ULP, root_points, short_errors
+from sitekit.catalogue import snippet
+from sitekit.definitions import DEFINITIONS
+from sitekit.oracle import Oracle
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT))
-
-from sitekit.accuracy import SHORT_SLACK_ULP, root_points, short_errors  # noqa: E402
-from sitekit.catalogue import snippet  # noqa: E402
-from sitekit.definitions import DEFINITIONS  # noqa: E402
-from sitekit.oracle import Oracle  # noqa: E402
 
 
 # ---------------------------------------------------------------- reading pages
@@ -211,7 +209,6 @@ def check_tanh_faster_than_sigmoid(_):
 
 
 def check_test_bounds(_):
-    sys.path.insert(0, str(ROOT / "tests"))
     import test_activations
 
     assert test_activations.BOUND == {"f": 4.0, "grad": 8.0}

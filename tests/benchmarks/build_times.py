@@ -1,6 +1,6 @@
 """Time the docs build: cold, warm, and `mkdocs serve` after editing one page.
 
-    python tests/benchmarks/build_times.py [--json FILE]
+    python -m tests.benchmarks.build_times [--json FILE]
 
 All three run on a copy of the project in a temporary folder, so the
 working tree and its cache are not touched:
@@ -31,8 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from sitebuild import build, build_env, copy_project  # noqa: E402
+from tests.sitebuild import build, build_env, copy_project
 
 EDITED_PAGE = "activations/sigmoid.md"
 

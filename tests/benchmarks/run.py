@@ -1,6 +1,6 @@
 """Time every activation's forward and derivative next to the fastest equivalents.
 
-    python tests/benchmarks/run.py [--write] [--repeats 20] [--size 1000000] [NAME ...]
+    python -m tests.benchmarks.run [--write] [--repeats 20] [--size 1000000] [NAME ...]
 
 Each function runs on 10**6 elements in float64 and float32, single-threaded,
 in this one process, and the minimum of the repeats is kept. Beside ours: the
@@ -32,7 +32,6 @@ import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
 from sitekit.accuracy import short_names, short_snippet  # noqa: E402
 from sitekit.catalogue import elementwise_names, snippet  # noqa: E402
@@ -193,8 +192,7 @@ def build_section(measure: bool) -> str:
         if BUILD_START in old and BUILD_END in old:
             return old[old.index(BUILD_START):old.index(BUILD_END) + len(BUILD_END)] + "\n"
         return ""
-    sys.path.insert(0, str(Path(__file__).parent))
-    import build_times
+    from tests.benchmarks import build_times
 
     figures = build_times.measure()
     return (
@@ -247,7 +245,7 @@ def main(argv: list[str]) -> int:
             +
             "- Ratios above 1.2 are in bold, with what the snippet does that the reference does not.\n"
             "- \"short\": the short block each page's Implementation opens with, the one a reader copies.\n"
-            "- Reproduce: `python tests/benchmarks/run.py --write --build`.\n\n"
+            "- Reproduce: `python -m tests.benchmarks.run --write --build`.\n\n"
             + text + "\n" + build, encoding="utf-8")
         print(f"wrote {page.relative_to(ROOT)}")
     return 0

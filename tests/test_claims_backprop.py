@@ -683,3 +683,100 @@ def test_losses_multi_label_targets(losses_sessions):
     numeric = np.array([(loss(z + h * e) - loss(z - h * e)) / (2 * h) for e in np.eye(z.size)])
     assert np.max(np.abs(numeric - (t.sum() * p - t))) < 1e-8
     assert np.max(np.abs(numeric - (p - t))) > 0.1
+
+
+# ---------------------------------------------------------------- errata.md
+
+ERRATA_PAGE = "errata.md"
+GRID = np.linspace(-40, 40, 80001)
+
+
+@pytest.mark.claim("errata.md", '## 2. The derivative of tanh as \\(1/(1+z^2)\\) '
+                   '{ data-toc-label="2. The derivative of tanh as 1/(1 + z²)" }')
+def test_errata_2_is_arctans_derivative():
+    z = sp.Symbol("z", real=True)
+    written = 1 / (1 + z**2)
+    assert sp.simplify(sp.diff(sp.atan(z), z) - written) == 0
+    assert sp.simplify(sp.diff(sp.tanh(z), z) - written) != 0
+    assert float((sp.diff(sp.tanh(z), z) - written).subs(z, 1)) < -0.08
+
+
+@pytest.mark.claim("errata.md", '## 4. "σ′ lies between 0 and 1" Written: the sigmoid\'s slope lies between 0 and 1.')
+def test_errata_4_sigmoid_slope_between_0_and_a_quarter():
+    slopes = snippet("sigmoid").sigmoid_grad(GRID[np.abs(GRID) <= 30])
+    assert np.all(slopes > 0) and np.all(slopes <= 1)  # what is written holds,
+    assert slopes.max() == 0.25 and Oracle("sigmoid")("grad", 0.0) == sp.Rational(1, 4)  # but the top is a quarter
+
+
+@pytest.mark.claim("errata.md", '## 5. Leaky ReLU as \\(\\max(-a\\,x, x)\\), kinked at 1 '
+                   '{ data-toc-label="5. Leaky ReLU as max(−a x, x), kinked at 1" }')
+@pytest.mark.claim("errata.md", "and the kink is at 0, not at 1.")
+def test_errata_5_leaky_relu_kink_at_0():
+    assert [k.at for k in DEFINITIONS["leaky_relu"].kinks] == [0]
+    a, h = 0.01, 1e-6
+    leaky = snippet("leaky_relu").leaky_relu
+    # between 0 and 1 the written slope -a is wrong for both the written max and the real function
+    for f in (lambda x: np.maximum(-a * x, x), lambda x: leaky(x, a)):
+        assert abs((f(0.5 + h) - f(0.5 - h)) / (2 * h) - 1) < 1e-9
+    # and nothing bends at 1
+    assert abs((leaky(1 + h, a) - leaky(1.0, a)) / h - (leaky(1.0, a) - leaky(1 - h, a)) / h) < 1e-9
+    assert abs((leaky(h, a) - leaky(0.0, a)) / h - (leaky(0.0, a) - leaky(-h, a)) / h) > 0.9
+
+
+@pytest.mark.claim("errata.md", "Written: tanh is less prone to saturation because a very negative input gives \\(-1\\), "
+                   "so the gradient is not 0.")
+@pytest.mark.claim("errata.md", "Correct: tanh's real advantages over the sigmoid are outputs centred on 0 "
+                   "and a largest slope of 1 instead of \\(\\tfrac14\\).")
+def test_errata_6_tanh():
+    tanh = snippet("tanh")
+    sigmoid_grad = snippet("sigmoid").sigmoid_grad
+    assert tanh.tanh(-40.0) == -1  # the output is -1, as written,
+    assert tanh.tanh_grad(-40.0) == tanh.tanh_grad(40.0) < 1e-30  # but the slope vanishes on both sides
+    assert np.array_equal(tanh.tanh(-GRID), -tanh.tanh(GRID))  # centred on 0
+    assert tanh.tanh_grad(GRID).max() == 1 == Oracle("tanh")("grad", 0.0)
+    assert sigmoid_grad(GRID).max() == 0.25
+
+
+@pytest.mark.claim("errata.md", '## 8. "In practice the derivative is set to 0 or 1" '
+                   "Written: ReLU's derivative is not defined, so developers set it to 0 or 1.")
+@pytest.mark.claim("errata.md", "it is 0 on the left and 1 on the right. At 0, any value in \\([0, 1]\\) is a subgradient; "
+                   "that choice, and only that one, is a convention.")
+@pytest.mark.claim("errata.md", "Correct: \\(\\operatorname{ReLU}'(x) = 0\\) for \\(x < 0\\), \\(1\\) for \\(x > 0\\), "
+                   "and a stated convention at 0.")
+def test_errata_8_relu_subgradients():
+    relu = snippet("relu")
+    exact = Oracle("relu")
+    xs = GRID[GRID != 0]
+    assert all(exact("grad", x) == (1 if x > 0 else 0) for x in xs[::500])
+    assert np.array_equal(relu.relu_grad(xs), (xs > 0).astype(float))
+    # c is a subgradient at 0 when relu(x) >= relu(0) + c x for every x
+    for c in np.linspace(-0.5, 1.5, 21):
+        assert bool(np.all(relu.relu(GRID) >= c * GRID)) == (0 <= c <= 1), c
+    kink = DEFINITIONS["relu"].kinks[0]
+    assert kink.at == 0 and kink.grad in (0, 1) and relu.relu_grad(0.0) == kink.grad  # the convention, stated
+
+
+@pytest.mark.claim("errata.md", "2 inputs, 3 sigmoid hidden units, 3 sigmoid outputs,")
+def test_errata_backprop_network():
+    blocks = exec_blocks(ERRATA_PAGE, "errata")
+    first = blocks[0][:blocks[0].index("print(")]
+    space, _ = run_blocks([first, next(b for b in blocks if "x_net, t_net = " in b)])
+    net, x, t = space["net"], space["x_net"], space["t_net"]
+    assert x.shape == (2,) and net["W1"].shape == (2, 3) and net["W2"].shape == (3, 3) and t.shape == (3,)
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))
+    a2 = sigmoid(sigmoid(x @ net["W1"] + net["b1"]) @ net["W2"] + net["b2"])
+    E = 0.5 * np.sum((a2 - t) ** 2)
+    assert abs(space["net_error"](net) - E) <= 8 * EPS * E
+
+
+@pytest.mark.claim("errata.md", "- `tests/test_build.py::test_errata_page` builds the site and checks that entries 1 to 11 are there, "
+                   "and that entries 1, 2, 3, 5, 9 and 11 show a wrong formula failing (✗) and the correct one passing (✓).")
+def test_errata_what_test_errata_page_checks():
+    text = (DOCS / ERRATA_PAGE).read_text(encoding="utf-8")
+    assert [int(n) for n in re.findall(r"^## (\d+)\. ", text, re.M)] == list(range(1, 12))
+    tree = ast.parse((ROOT / "tests" / "test_build.py").read_text(encoding="utf-8"))
+    test = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "test_errata_page")
+    assigned_there = {t.id: node.value for node in ast.walk(test) if isinstance(node, ast.Assign)
+                      for t in node.targets if isinstance(t, ast.Name)}
+    assert ast.literal_eval(assigned_there["demonstrated"]) == {"1", "2", "3", "5", "9", "11"}
+    assert "list(range(1, 12))" in ast.unparse(test)

@@ -873,3 +873,113 @@ def test_relu6_saturated_unit_block():
     z = scope["z"]
     assert np.all(z > 6) and np.all(r6.relu6_grad(z) == 0)
     assert np.all(snippet("relu").relu_grad(-z) == 0)
+
+
+# ---------------------------------------------------------------- hard sigmoid, hard swish
+
+HARD_POINTS = np.concatenate([np.random.default_rng(0).uniform(-8, 8, 20_000), -3 + np.geomspace(1e-15, 1, 2000),
+                              3 - np.geomspace(1e-15, 1, 2000), np.geomspace(1e-8, 1e30, 500), -np.geomspace(1e-8, 1e30, 500)])
+
+
+def worst_ulp(name: str, dtype) -> float:
+    from sitekit.oracle import ulp_error
+
+    with np.errstate(over="ignore"):
+        xs = HARD_POINTS.astype(dtype)
+    xs = xs[np.isfinite(xs)]
+    return float(ulp_error(getattr(snippet(name), name)(xs), Oracle(name).many("f", xs.astype(np.float64)), dtype).max())
+
+
+@pytest.mark.claim("activations/hardsigmoid.md",
+                   "float32 and float64 are computed in their own arithmetic: two roundings, within about 1 ULP, "
+                   "and no float64 copy of a float32 array; float16 goes through float32 and is rounded once.")
+@pytest.mark.claim("activations/hardswish.md",
+                   "float32 and float64 are computed in their own arithmetic: three roundings, within about 2 ULP, "
+                   "and no float64 copy of a float32 array; float16 goes through float32 and is rounded once.")
+@pytest.mark.parametrize("name, roundings, bound", [("hardsigmoid", 2, 1.0), ("hardswish", 3, 2.0)])
+def test_hard_functions_roundings_and_dtypes(name, roundings, bound):
+    fn = getattr(snippet(name), name)
+    source = Path(snippet(name).__file__).read_text()
+    body = source[source.index(f"def {name}("):source.index("# --8<-- [end:forward]", source.index(f"def {name}("))]
+    code = [line.split("#")[0] for line in body.splitlines()]
+    operations = sum(len(re.findall(r"np\.add\(|y /= |y \*= ", line)) for line in code)
+    assert operations == roundings, operations  # np.clip, np.maximum/minimum and + 0 round nothing
+    for dtype in (np.float32, np.float64):
+        assert worst_ulp(name, dtype) <= bound, dtype
+    assert worst_ulp(name, np.float64) > bound - 1  # "about": not a bound loose by one ULP or more
+    # float32 in float32: the same operations written in float32 give the same bits.
+    x32 = HARD_POINTS.astype(np.float32)
+    if name == "hardsigmoid":
+        in_float32 = np.clip(x32 + np.float32(3), 0, 6) / np.float32(6)
+    else:
+        m = np.maximum(x32, np.float32(-3))
+        in_float32 = np.minimum(m + np.float32(3), 6) / np.float32(6) * m + np.float32(0)
+    np.testing.assert_array_equal(fn(x32), in_float32)
+    x16 = np.arange(2 ** 16, dtype=np.uint16).view(np.float16)
+    x16 = x16[np.isfinite(x16)]
+    np.testing.assert_array_equal(fn(x16), fn(x16.astype(np.float32)).astype(np.float16))
+
+
+@pytest.mark.claim("activations/hardsigmoid.md",
+                   r"""**1. "Keras's `hard_sigmoid` is this function."** Only since Keras 3. """
+                   r"In Keras 2 (`tf.keras`, up to TensorFlow 2.15) `hard_sigmoid` was "
+                   r"\(\operatorname{clip}(0.2\,x + 0.5, 0, 1)\): slope \(0.2\), kinks at \(\pm 2.5\). "
+                   r"Keras 3 documents \(x/6 + \tfrac12\) with kinks at \(\pm 3\), PyTorch's function.")
+def test_keras2_hard_sigmoid_differs():
+    """The formulas the paragraph gives (the version numbers are names, not checked here: no Keras offline)."""
+    block = block_after("activations/hardsigmoid.md", "A model moved between the two changes its outputs")
+    scope = {"np": np, "print": lambda *a, **k: None, "hardsigmoid": snippet("hardsigmoid").hardsigmoid,
+             "hardsigmoid_grad": snippet("hardsigmoid").hardsigmoid_grad}
+    source = block[:block.index("\n\n", block.index("def keras2_hard_sigmoid"))]
+    exec(source, scope)
+    keras2 = scope["keras2_hard_sigmoid"]
+    xs = grid(-5, 5, 10_001)
+    y = keras2(xs)
+    slopes = np.diff(y) / np.diff(xs)
+    inside = (xs[:-1] > -2.5) & (xs[1:] < 2.5)
+    np.testing.assert_allclose(slopes[inside], 0.2, rtol=1e-9)
+    assert np.all(y[xs <= -2.5] == 0) and np.all(y[xs >= 2.5] == 1) and np.all((y[np.abs(xs) < 2.4] > 0) & (y[np.abs(xs) < 2.4] < 1))
+    hs = DEFINITIONS["hardsigmoid"].with_params()
+    assert [hs.subs(x_, v) for v in (-3, 0, 3, -4, 4)] == [0, sp.Rational(1, 2), 1, 0, 1]
+    assert sp.diff(hs, x_).subs(x_, 1) == sp.Rational(1, 6)
+    assert np.max(np.abs(keras2(xs) - snippet("hardsigmoid").hardsigmoid(xs))) > 0.05
+
+
+@pytest.mark.claim("activations/hardswish.md",
+                   r"""**3. "Hard swish is bounded below by 0, like ReLU."** """
+                   r"It dips to its minimum at \(x = -\tfrac32\) (see [Derivative](#derivative)), "
+                   "so a layer of hard swish units can output negative values, "
+                   r"and its slope is negative on \((-3, -\tfrac32)\).")
+def test_hardswish_dips_below_zero():
+    hs = snippet("hardswish")
+    expr = DEFINITIONS["hardswish"].with_params()
+    middle = x_ * (x_ + 3) / 6
+    assert all(expr.subs(x_, v) == middle.subs(x_, v) for v in (-2, -1, 0, 1, 2))
+    assert sp.solve(sp.diff(middle, x_), x_) == [sp.Rational(-3, 2)]
+    assert middle.subs(x_, sp.Rational(-3, 2)) < 0
+    xs = grid(-6, 6, 12_001)
+    y = hs.hardswish(xs)
+    assert xs[np.argmin(y)] == -1.5 and y.min() < 0
+    slopes = hs.hardswish_grad(xs)
+    assert np.all(slopes[(xs > -3) & (xs < -1.5)] < 0) and np.all(slopes[(xs > -1.5)] >= 0)
+    assert np.all(slopes[xs < -3] == 0)
+
+
+# ---------------------------------------------------------------- tanhshrink
+
+@pytest.mark.claim("activations/tanhshrink.md", "NumPy's float32 `tanh` is within 1.4 ULP, so float32 stays float32 here.")
+@pytest.mark.claim("activations/tanhshrink.md",
+                   "In float32, `tanh` and the subtraction stay float32 (NumPy's float32 `tanh` is within 1.4 ULP),")
+def test_numpy_float32_tanh_within_1_4_ulp():
+    """Every 5th float32 of either sign in [2^-12, 2^8] (the range the tanh page sweeps in full),
+    against tanh in float64 from expm1, a route that shares nothing with np.tanh."""
+    first, last = (int(np.float32(v).view(np.uint32)) for v in (2.0 ** -12, 2.0 ** 8))
+    worst = 0.0
+    for start in range(first, last + 1, 5 << 22):
+        x = np.arange(start, min(start + (5 << 22), last + 1), 5, dtype=np.uint32).view(np.float32)
+        for signed in (x, -x):
+            e = np.expm1(-2 * np.abs(signed.astype(np.float64)))
+            exact = np.copysign(-e / (e + 2), signed)
+            worst = max(worst, float((np.abs(np.tanh(signed).astype(np.float64) - exact) / float32_ulp(exact)).max()))
+    assert 1.0 < worst <= 1.4, worst
+    assert snippet("tanhshrink").tanhshrink_grad(np.float32(0.5)).dtype == np.float32

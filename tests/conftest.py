@@ -81,3 +81,20 @@ def pytest_terminal_summary(terminalreporter):
         row = table[label]
         cells = [f"{row[d]:9.2f}" if d in row else f"{'-':>9s}" for d in ("float32", "float64")]
         write(f"{label:34s} {' '.join(cells)}   ({bounds[label]:g})")
+
+
+# The fast loop (`python -m pytest -m "not slow"`) leaves out what builds the
+# site or drives a browser, and the exhaustive float32 sweeps: those are
+# marked here, by what they use, so no test file has to remember to.
+_SLOW_FIXTURES = {"site", "project", "server", "page", "browser"}
+_SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
+_SLOW_WORDS = ("335 544 322", "sweep", "fault", "build")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        slow = (_SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or item.path.name in _SLOW_MODULES
+                or any(word in item.name for word in _SLOW_WORDS))
+        if slow:
+            item.add_marker(pytest.mark.slow)

@@ -106,3 +106,17 @@ def test_no_sys_path_edits_outside_the_mkdocs_hook():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if re.search(r"sys\.path\.(insert|append)", line) and path != ROOT / "sitekit" / "hooks.py"]
     assert not offenders, offenders
+
+
+def test_pre_commit_hooks_run_our_pinned_tools():
+    """The hooks are local: each runs a module this project installs."""
+    import importlib.util
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert {hook["id"] for hook in hooks} == {"ruff", "stamps"}
+    for hook in hooks:
+        assert hook["language"] == "system" and hook["entry"].startswith("python -m "), hook
+        assert importlib.util.find_spec(hook["entry"].split()[2]) is not None, hook

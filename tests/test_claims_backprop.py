@@ -780,3 +780,195 @@ def test_errata_what_test_errata_page_checks():
                       for t in node.targets if isinstance(t, ast.Name)}
     assert ast.literal_eval(assigned_there["demonstrated"]) == {"1", "2", "3", "5", "9", "11"}
     assert "list(range(1, 12))" in ast.unparse(test)
+
+
+# ---------------------------------------------------------------- backprop/chain_rule.md
+
+@pytest.mark.claim("backprop/chain_rule.md", "The \\(\\tfrac12\\) is there to cancel the 2 of the square:")
+@pytest.mark.claim("backprop/chain_rule.md", "The first step differentiates the square (the 2 cancels the \\(\\tfrac12\\)) and drops \\(R\\).")
+@pytest.mark.claim("backprop/regularisation.md", "The half in \\(\\frac{\\lambda}{2}\\) is there to cancel the 2 of the square.")
+def test_the_half_cancels_the_2_of_the_square():
+    a, t, R, lam = sp.symbols("a t R lambda", real=True)
+    assert sp.expand(sp.diff((a - t) ** 2, a)) == sp.expand(2 * (a - t))
+    assert sp.expand(sp.diff(sp.Rational(1, 2) * (a - t) ** 2 + R, a)) == sp.expand(a - t)
+    assert sp.diff(lam / 2 * a**2 + R, a) == lam * a
+
+
+@pytest.mark.claim("backprop/chain_rule.md", "PyTorch's `nn.MSELoss()` and Keras's `MeanSquaredError()` divide by every entry "
+                   "of the batch, \\(N \\cdot K\\), and keep the 2.")
+def test_the_mean_over_every_entry_keeps_the_2():
+    """The frameworks' default reduction is the mean over every entry (their documentation; mse.py's
+    docstring); its gradient, by JAX's autodiff, is 2 (Y - T) / (N K), as mse_grad returns."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    rng = np.random.default_rng(22)
+    N, K = 5, 3
+    Y, T = rng.standard_normal((N, K)), rng.standard_normal((N, K))
+    by_jax = np.asarray(jax.grad(lambda A: jnp.mean((A - T) ** 2))(Y))
+    expected = 2 * (Y - T) / (N * K)
+    assert np.max(np.abs(by_jax - expected)) <= 4 * EPS * np.max(np.abs(expected))
+    assert np.max(np.abs(squared.mse_grad(Y, T) - expected)) <= 4 * EPS * np.max(np.abs(expected))
+
+
+# ---------------------------------------------------------------- backprop/frameworks.md
+
+@pytest.mark.claim("backprop/frameworks.md", "The build runs the forward pass of a network 784 → 256 → 256 → 10 with sigmoid hidden layers "
+                   "on a batch of 128 in float32,")
+def test_frameworks_cache_network():
+    block = next(b for b in exec_blocks("backprop/frameworks.md", "frameworks") if "sizes, N, dtype = " in b)
+    assert assigned(block, "sizes") == [784, 256, 256, 10] and assigned(block, "N") == 128
+    assert "sizes, N, dtype = [784, 256, 256, 10], 128, np.float32" in block
+    assert "saved.sigmoid_layer_forward" in block and "activation.activation_forward(" in block
+
+
+@pytest.mark.claim("backprop/frameworks.md", "Far right of 0, \\(\\sigma(x)\\) rounds to 1, and \\(y\\,(1 - y)\\) is 0,")
+@pytest.mark.claim("backprop/frameworks.md", "Where \\(y\\) has rounded to 1, the derivative from the output is exactly 0 "
+                   "and the exact one is not.")
+def test_frameworks_derivative_from_a_rounded_output():
+    saved = load_snippet(ROOT / "snippets" / "layers" / "saved_for_backward.py")
+    for name, x in (("sigmoid", 40.0), ("tanh", 20.0)):
+        y, _ = getattr(saved, f"{name}_layer_forward")(np.array(x))
+        assert y == 1, name
+        assert getattr(saved, f"{name}_layer_backward")(1.0, y) == 0, name
+        assert Oracle(name)("grad", x) > np.finfo(np.float64).tiny, name
+
+
+# ---------------------------------------------------------------- backprop/gradient_descent.md
+
+GD_PAGE = "backprop/gradient_descent.md"
+
+
+@pytest.fixture(scope="module")
+def gd_check():
+    space, _ = run_blocks(exec_blocks(GD_PAGE, "gradient-descent-check")[:2])
+    return space
+
+
+@pytest.mark.claim("backprop/gradient_descent.md", "and one full step of a 2–2–2 network, every number printed by the build.")
+@pytest.mark.claim("backprop/gradient_descent.md", "One step of gradient descent on a 2–2–2 network:")
+@pytest.mark.claim("backprop/gradient_descent.md", "The build checks both equalities on the 2–2–2 network of the [worked example](#worked-example),")
+def test_gd_two_two_two_network(gd_check):
+    worked, _ = run_blocks([b for b in exec_blocks(GD_PAGE, "gradient-descent")], {"np": np})
+    for space in (worked, gd_check):
+        params = space["params"]
+        assert {k: v.shape for k, v in params.items()} == {"W1": (2, 2), "b1": (2,), "W2": (2, 2), "b2": (2,)}
+    assert worked["x"].shape == (1, 2) and worked["t"].shape == (1, 2)
+    assert gd_check["X"].shape[1] == 2 and gd_check["T"].shape[1] == 2
+    # the same architecture: dense, sigmoid, dense, sigmoid, in both sessions
+    y, _ = gd_check["network_forward"](worked["params"], worked["x"])
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))
+    p = worked["params"]
+    expected = sigmoid(sigmoid(worked["x"] @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"])
+    assert np.max(np.abs(y - expected)) <= 4 * EPS
+
+
+@pytest.mark.claim("backprop/gradient_descent.md", "The ratio tends to 1 as \\(\\eta\\) shrinks: "
+                   "the first-order term is the whole story for small steps.")
+def test_gd_first_order_ratio_tends_to_1(gd_check):
+    space = gd_check
+    params, batch, X, T = space["params"], space["batch"], space["X"], space["T"]
+    loss0 = space["mean_loss"](params, X, T)
+    norm2 = sum(float((g**2).sum()) for g in batch.values())
+    gaps = []
+    for eta in (1e-1, 1e-2, 1e-3, 1e-4):
+        change = space["mean_loss"]({k: params[k] - eta * batch[k] for k in params}, X, T) - loss0
+        gaps.append(abs(change / eta / -norm2 - 1))
+    assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-3
+
+
+@pytest.mark.claim("backprop/gradient_descent.md", "- `tests/test_losses.py`: `sse_half_grad` and `mse_grad` against "
+                   "central differences and the 50-digit definition.")
+def test_gd_test_losses_digits():
+    from sitekit import oracle
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_losses
+
+    assert test_losses.DIGITS == oracle.DIGITS == 50
+
+
+# ---------------------------------------------------------------- backprop/matrix_form.md
+
+@pytest.mark.claim("backprop/matrix_form.md", "with the Iverson bracket \\([i = j]\\) (1 if \\(i = j\\), else 0).")
+def test_matrix_form_softmax_jacobian_bracket():
+    z = sp.symbols("z1:4", real=True)
+    p = [sp.exp(zi) / sum(sp.exp(zk) for zk in z) for zi in z]
+    for i in range(3):
+        for j in range(3):
+            bracket = 1 if i == j else 0
+            assert sp.simplify(sp.diff(p[i], z[j]) - p[i] * (bracket - p[j])) == 0
+
+
+@pytest.mark.claim("backprop/matrix_form.md", "The build makes every size 3, so that each wrong formula runs, "
+                   "and compares each with central finite differences:")
+def test_matrix_form_every_size_3():
+    block = next(b for b in exec_blocks("backprop/matrix_form.md", "matrix_form") if "rng.normal(size=s)" in b)
+    shapes = ast.literal_eval(re.search(r"for s in (\[.*?\])\)", block).group(1))
+    assert {d for s in shapes for d in (s if isinstance(s, tuple) else (s,))} == {3}
+    assert "rng.normal(size=(3, 3)), rng.normal(size=(3, 3))" in block
+    # with every size 3, the transposed and wrongly summed formulas run: same shapes, other values
+    rng = np.random.default_rng(13)
+    X, G = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    assert (G.T @ X).shape == (X.T @ G).shape and not np.allclose(G.T @ X, X.T @ G)
+    assert G.sum(axis=1).shape == G.sum(axis=0).shape and not np.allclose(G.sum(axis=1), G.sum(axis=0))
+
+
+# ---------------------------------------------------------------- backprop/output_layer.md
+
+@pytest.mark.claim("backprop/output_layer.md", "**3. \"The bias gradient is 1.\"** Written: \\(\\frac{\\partial E}{\\partial b_k} = 1\\), "
+                   "because \\(\\frac{\\partial z_k}{\\partial b_k} = 1\\).")
+def test_output_layer_bias_gradient_is_not_1():
+    z_rest, b, t = sp.symbols("s b t", real=True)
+    sigma = 1 / (1 + sp.exp(-(z_rest + b)))
+    assert sp.diff(z_rest + b, b) == 1  # the factor that is right
+    E = sp.Rational(1, 2) * (sigma - t) ** 2
+    gradient = sp.diff(E, b)
+    delta = (sigma - t) * sigma * (1 - sigma)
+    assert sp.simplify(gradient - delta) == 0
+    assert abs(float(gradient.subs({z_rest: 0.4, b: 0.3, t: 0.9})) - 1) > 0.9  # far from 1
+
+
+# ---------------------------------------------------------------- backprop/regularisation.md
+
+decay = load_snippet(ROOT / "snippets" / "network" / "weight_decay.py")
+
+
+@pytest.mark.claim("backprop/regularisation.md", "Where the data's gradient is 0, each step multiplies the weight by \\(1 - \\eta \\lambda\\),")
+@pytest.mark.claim("backprop/regularisation.md", "it decays geometrically towards 0.")
+def test_regularisation_decay_without_data_gradient():
+    lr, lam = 1e-2, 0.5
+    W = np.random.default_rng(23).standard_normal((4, 3))
+    w = W.copy()
+    for step in range(1, 2001):
+        previous = w
+        w = decay.sgd_step_weight_decay(w, np.zeros_like(w), lr, lam)
+        assert np.all(np.abs(w - (1 - lr * lam) * previous) <= EPS * np.abs(w)), step
+    assert np.max(np.abs(w - (1 - lr * lam) ** 2000 * W)) <= 2000 * EPS * np.max(np.abs(W))
+    assert np.max(np.abs(w)) < 1e-3 * np.max(np.abs(W))
+
+
+@pytest.mark.claim("backprop/regularisation.md", "while pulling them towards 0 can make the network underfit:")
+def test_regularisation_decayed_bias_underfits():
+    """A unit whose target sits at 3 needs its bias: least squares with lam/2 b^2 added
+    gives b = 3 / (1 + lam), and the fit's error grows with lam."""
+    rng = np.random.default_rng(24)
+    x = rng.standard_normal(1000)
+    y = 0.5 * x + 3.0
+    errors = []
+    for lam in (0.0, 1.0):
+        # minimise mean((w x + b - y)^2) / 2 + lam / 2 * b^2: the normal equations
+        A = np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0 + lam]])
+        w, b = np.linalg.solve(A, [np.mean(x * y), np.mean(y)])
+        errors.append(np.mean((w * x + b - y) ** 2))
+    assert errors[0] < 1e-20 and errors[1] > 1.0
+
+
+@pytest.mark.claim("backprop/regularisation.md", "on a weight that starts at 1 and gets no gradient from the data, "
+                   "with \\(\\eta = 10^{-3}\\):")
+def test_regularisation_adam_experiment_parameters():
+    block = next(b for b in exec_blocks("backprop/regularisation.md", "regularisation") if "decay.adam_step(" in b)
+    assert assigned(block, "lr") == 1e-3
+    assert "w, state = np.array([1.0]), (0.0, 0.0, 0)" in block
+    assert "decay.adam_step(w, np.zeros(1), state, lr, lam_adam, decoupled)" in block

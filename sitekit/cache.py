@@ -15,6 +15,11 @@ means compute and keep nothing.
 
 - `BC_CACHE_DIR`: where results live (default `.cache/` in the project).
 - `BC_CACHE=off`: compute everything, read and write nothing (a cold build).
+
+A full build then deletes what it neither read nor wrote (prune()), so the
+folder holds what the current code uses, not every result ever computed.
+A folder named by BC_CACHE_DIR may be shared by several checkouts and is
+left whole unless `BC_CACHE_PRUNE=on`; `BC_CACHE_PRUNE=off` keeps everything.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -124,7 +130,48 @@ def load(namespace: str, digest: str) -> Any | None:
     if not ok:
         log.info(f"cache: {path} does not match its checksum (edited or damaged); computing it again")
         return None
+    _touch(path)
     return stored["value"]
+
+
+def _touch(path: Path) -> None:
+    """Mark a result used by this build (its modification time), for prune()."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def pruning() -> bool:
+    """Whether a full build prunes the cache folder (see the module docstring)."""
+    setting = os.environ.get("BC_CACHE_PRUNE", "").lower()
+    if setting in ("on", "1", "yes", "true"):
+        return enabled()
+    if setting in ("off", "0", "no", "false"):
+        return False
+    return enabled() and not os.environ.get("BC_CACHE_DIR")
+
+
+def prune(since: float) -> int:
+    """Delete the stored results not read or written since `since` (a full
+    build's start), and mkdocs-jupyter's folders of other fingerprints;
+    return how many files went."""
+    root = directory()
+    removed = 0
+    current = root / "notebooks" / fingerprint()
+    for path in sorted(root.glob("*/*")):
+        if path.parent.name == "notebooks":
+            if path.is_dir() and path != current:
+                removed += sum(1 for f in path.rglob("*") if f.is_file())
+                shutil.rmtree(path, ignore_errors=True)
+            continue
+        try:
+            if path.suffix == ".json" and path.stat().st_mtime < since:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def writable(folder: Path) -> bool:

@@ -20,6 +20,7 @@ import logging
 import posixpath
 import re
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -43,35 +44,57 @@ class _NamePage(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         page = _state["page"]
         if page is not None and record.levelno >= logging.WARNING:
-            prefix = f"docs/{page.file.src_uri}: "
-            message = _follow_on(record.getMessage())
+            message = record.getMessage()
+            line = _block_line(message, page.file.content_string)
+            prefix = f"docs/{page.file.src_uri}:{line}: " if line else f"docs/{page.file.src_uri}: "
+            message = _follow_on(message, line)
             if not message.startswith(prefix.rstrip(" ")):
                 record.msg, record.args = prefix + message, None
         return True
 
 
 _filter = _NamePage()
-_EXEC_FAILED = re.compile(r"Execution of \w+ code block (?:'[^']*' )?exited with")
+_EXEC_FAILED = re.compile(r"(?:markdown_exec: )?Execution of (\w+ code block (?:'[^']*' )?)exited with")
 _NAME_ERROR = re.compile(r"^\s*NameError: (.*)$", re.M)
 
 
-def _follow_on(message: str) -> str:
+def _block_line(message: str, source: str) -> int | None:
+    """The line of the page where the code of a failed block starts (found by
+    its lines; None for code included from a snippet file, named in its title)."""
+    if not _EXEC_FAILED.match(message) or "Code block is:" not in message:
+        return None
+    code = message.split("Code block is:", 1)[1].split("Output is:", 1)[0]
+    wanted = [line.strip() for line in code.splitlines() if line.strip()]
+    lines = [line.strip() for line in source.splitlines()]
+    for start in range(len(lines)):
+        if wanted and lines[start:start + len(wanted)] == wanted:
+            return start if start and lines[start - 1].startswith("```") else start + 1  # the fence's line
+    return None
+
+
+def _follow_on(message: str, line: int | None = None) -> str:
     """After a block of a page fails, a later block that only misses a name
     the failed one would have defined is reported in one line, not a second
     traceback (markdown-exec runs the blocks of a page in one session)."""
-    if not _EXEC_FAILED.match(message):
+    failed = _EXEC_FAILED.match(message)
+    if not failed:
         return message
     missing = _NAME_ERROR.search(message)
     if _state.get("failed_block") and missing:
         return (f"a later block fails with NameError ({missing.group(1)}), most likely because "
                 f"the block that failed first ({_state['failed_block']}) did not define it: fix that one first")
     if not _state.get("failed_block"):
-        _state["failed_block"] = message.splitlines()[0].removeprefix("Execution of ").split(" exited")[0]
+        _state["failed_block"] = failed.group(1).strip() + (f" at line {line}" if line else "")
     return message
 
 
-def on_startup(command, **kwargs):
+def on_startup(command, dirty=False, **kwargs):
     _state["command"] = command
+    _state["dirty"] = dirty
+
+
+def on_pre_build(config, **kwargs):
+    _state["started"] = time.time()
 
 
 def on_config(config, **kwargs):
@@ -247,3 +270,9 @@ def notebook_math(html: str) -> str:
 def on_post_build(config, **kwargs):
     oracle.save()  # the exact values this build computed, kept for the next
     _state["typesetter"].close()
+    # A full build has read or written every result it uses: the rest is
+    # from older code or pages. (`serve --dirty` renders only some pages.)
+    if not _state.get("dirty") and cache.pruning():
+        removed = cache.prune(_state["started"])
+        if removed:
+            log.info(f"cache: removed {removed} results this build did not use")

@@ -297,3 +297,41 @@ def test_writable_tells_a_folder_that_cannot_be_written(tmp_path):
     assert cache.writable(tmp_path / "new" / "folder")
     assert not cache.writable(blocker / "cache")
     assert not list((tmp_path / "new" / "folder").iterdir()), "the probe file is left behind"
+
+
+def test_prune_keeps_what_the_build_used_and_only_that(fresh_cache, monkeypatch):
+    import os
+    import time
+
+    cache.memo("test", ("old",), lambda: 1)
+    cache.memo("test", ("kept",), lambda: 2)
+    stale_notebooks = fresh_cache / "notebooks" / ("0" * 64)
+    stale_notebooks.mkdir(parents=True)
+    (stale_notebooks / "entry.json").write_text("{}")
+    current_notebooks = fresh_cache / "notebooks" / cache.fingerprint()
+    current_notebooks.mkdir(parents=True)
+    (current_notebooks / "entry.json").write_text("{}")
+    past = time.time() - 60
+    for path in fresh_cache.rglob("*.json"):
+        os.utime(path, (past, past))
+    started = time.time() - 1
+    calls = []
+    assert cache.memo("test", ("kept",), lambda: calls.append(1)) == 2 and not calls  # read: used
+    cache.memo("test", ("new",), lambda: 3)  # written: used
+    assert cache.prune(started) == 2  # the old result and the other fingerprint's notebook
+    assert not stale_notebooks.exists() and (current_notebooks / "entry.json").exists()
+    assert cache.memo("test", ("kept",), lambda: calls.append(1)) == 2 and not calls
+    assert cache.memo("test", ("old",), lambda: 4) == 4  # gone, so computed again
+
+
+def test_prune_is_for_the_projects_own_folder_unless_asked(monkeypatch):
+    monkeypatch.delenv("BC_CACHE", raising=False)
+    monkeypatch.delenv("BC_CACHE_PRUNE", raising=False)
+    monkeypatch.delenv("BC_CACHE_DIR", raising=False)
+    assert cache.pruning()
+    monkeypatch.setenv("BC_CACHE_DIR", "/tmp/shared")
+    assert not cache.pruning()
+    monkeypatch.setenv("BC_CACHE_PRUNE", "on")
+    assert cache.pruning()
+    monkeypatch.setenv("BC_CACHE", "off")
+    assert not cache.pruning()

@@ -972,3 +972,206 @@ def test_regularisation_adam_experiment_parameters():
     assert assigned(block, "lr") == 1e-3
     assert "w, state = np.array([1.0]), (0.0, 0.0, 0)" in block
     assert "decay.adam_step(w, np.zeros(1), state, lr, lam_adam, decoupled)" in block
+
+
+# ---------------------------------------------------------------- about.md, accuracy.md, contributing.md, index.md, notation.md
+
+def _iverson_chain(last: str) -> str:
+    return ("# t\n\n\\begin{align}\n"
+            "\\frac{\\partial}{\\partial y_{j}} \\left(\\sum_{k=1}^{K} c_{k} \\cdot y_{k}\\right) &= "
+            "\\sum_{k=1}^{K} c_{k} \\cdot [k = j] \\\\\n"
+            f"&= {last}.\n\\end{{align}}\n")
+
+
+@pytest.mark.claim("about.md", "It reads the Iverson bracket \\([i = j]\\) as 1 if \\(i = j\\), else 0,")
+@pytest.mark.claim("notation.md", "| \\([i = j]\\) | the Iverson bracket: 1 if \\(i = j\\), else 0 "
+                   "(Kronecker's delta, written so that \\(\\delta\\) keeps one meaning) |")
+def test_the_checker_reads_the_iverson_bracket():
+    from sitekit.derivations import check_markdown
+
+    # the sum picks the one term k = j: the bracket is 1 there and 0 elsewhere
+    assert check_markdown(_iverson_chain("c_{j}"), "iverson.md", label="iverson").errors == []
+    assert check_markdown(_iverson_chain("0"), "iverson.md", label="iverson").errors  # not always 0
+    assert check_markdown(_iverson_chain("\\sum_{k=1}^{K} c_{k}"), "iverson.md", label="iverson").errors  # not always 1
+
+
+@pytest.mark.claim("about.md", "and otherwise numerically, at 20 or more points of both signs and several magnitudes, "
+                   "with 60-digit arithmetic.")
+def test_the_checker_samples_20_points_at_60_digits():
+    from sitekit import derivations
+
+    assert derivations.MIN_POINTS == 20 and derivations.MAX_POINTS >= derivations.MIN_POINTS
+    pool = [float(p) for p in derivations.POINT_POOL]
+    assert min(pool) < 0 < max(pool)
+    assert np.ptp(np.log10(np.abs(pool))) > 3  # several magnitudes
+    assert "mpmath.workdps(60)" in Path(derivations.__file__).read_text(encoding="utf-8")
+
+
+@pytest.mark.claim("about.md", "(0, the kinks, ±tiny, ±709/710, ±1e308, ±inf, NaN, subnormals) in float32 and float64.")
+@pytest.mark.claim("contributing.md", "in float32 and float64, on the hard points "
+                   "(0, kinks, ±1e-300, subnormals, ±709/710, ±1e308, ±inf, NaN)")
+def test_the_hard_points():
+    from sitekit.points import hard_points
+
+    points = hard_points(np.float64, [0.25])
+    for value in (0.0, 0.25, 1e-300, -1e-300, 709.0, -709.0, 710.0, -710.0, 1e308, -1e308, np.inf, -np.inf):
+        assert value in points, value
+    assert np.isnan(points).any()
+    assert np.finfo(np.float64).smallest_subnormal in points
+    assert np.any((points != 0) & (np.abs(points) < np.finfo(np.float64).tiny) & np.isfinite(points))
+    text = (ROOT / "tests" / "test_activations.py").read_text(encoding="utf-8")
+    assert "np.float32, np.float64" in text and "hard_points" in text
+
+
+@pytest.mark.claim("about.md", "Some results take seconds to compute: derivation verdicts, the accuracy figures, "
+                   "the oracle's 50-digit values,")
+@pytest.mark.claim("index.md", "What this build measured, against the 50-digit oracle:")
+def test_the_oracle_has_50_digits():
+    from sitekit import oracle
+
+    import mpmath
+
+    assert oracle.DIGITS == 50
+    exact = Oracle("sigmoid")("grad", 0.7)
+    with mpmath.workdps(70):
+        x = mpmath.mpf(0.7)
+        reference = mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2
+        error = abs(exact - reference) / reference
+    # right to 50 digits, and more than float64 carries
+    assert error < mpmath.mpf(10) ** -49 and exact != mpmath.mpf(float(exact))
+
+
+@pytest.mark.claim("about.md", "The build keeps each one under the SHA-256 of everything it is computed from:")
+def test_the_cache_key_is_a_sha_256():
+    import hashlib
+
+    from sitekit import cache
+
+    digest = cache.key("claims", 1, "two")
+    assert len(digest) == 2 * hashlib.sha256().digest_size == 64 and int(digest, 16) >= 0
+    assert cache.key("claims", 1, "two") == digest != cache.key("claims", 1, "three")
+    assert cache.checksum(digest, [1]) == hashlib.sha256(__import__("json").dumps([digest, [1]], sort_keys=True).encode()).hexdigest()
+
+
+@pytest.mark.claim("accuracy.md", "- The error: in units in the last place (ULP) of the exact value in float64; "
+                   "0.5 is a correctly rounded result.")
+@pytest.mark.claim("notation.md", "a correctly rounded result is within 0.5 |")
+def test_a_correctly_rounded_result_is_within_half_an_ulp():
+    import mpmath
+
+    from sitekit.oracle import ulp_error
+
+    exact = Oracle("sigmoid")
+    xs = np.array([-30.0, -2.5, 0.7, 3.0, 12.0])
+    values = [exact("f", x) for x in xs]
+    rounded = np.array([float(v) for v in values])  # mpmath rounds to nearest
+    errors = ulp_error(rounded, values, np.float64)
+    assert np.all(errors <= 0.5) and np.any(errors > 0.1)
+    # one float away is at least half an ULP off
+    assert np.all(ulp_error(np.nextafter(rounded, np.inf), values, np.float64) >= 0.5)
+    assert mpmath.mp.dps == 15  # the oracle's precision did not leak
+
+
+@pytest.mark.claim("accuracy.md", "Below the normal range the unit is the smallest subnormal spacing, "
+                   "and an exact 0 must come out as 0.")
+def test_ulps_below_the_normal_range():
+    import mpmath
+
+    from sitekit.oracle import ulp_error
+
+    for dtype in (np.float32, np.float64):
+        tiny, step = float(np.finfo(dtype).tiny), float(np.finfo(dtype).smallest_subnormal)
+        exact = [mpmath.mpf(tiny) / 8, mpmath.mpf(tiny) / 1000]
+        off_by_one_step = np.array([float(exact[0]) + step, float(exact[1]) + step])
+        errors = ulp_error(off_by_one_step, exact, dtype)
+        assert np.all(np.abs(errors - 1) < 0.5), dtype
+        assert ulp_error(np.array([0.0]), [mpmath.mpf(0)], dtype)[0] == 0
+        assert ulp_error(np.array([step]), [mpmath.mpf(0)], dtype)[0] == np.inf
+
+
+@pytest.mark.claim("accuracy.md", "on the hard points, this grid at six points a decade, and 2001 random points in [−50, 50].")
+def test_the_tests_points():
+    import inspect
+
+    from sitekit import catalogue, points
+
+    defaults = {n: p.default for n, p in inspect.signature(points.dense_grid).parameters.items()}
+    assert (defaults["lo"], defaults["hi"], defaults["n"]) == (-50.0, 50.0, 2001)
+    assert inspect.signature(points.log_grid).parameters["per_decade"].default == 6
+    grid = points.dense_grid(np.float64)
+    assert grid.size == 2001 and grid.min() >= -50 and grid.max() <= 50
+    decades = np.log10(float(np.finfo(np.float64).max)) - np.log10(float(np.finfo(np.float64).smallest_subnormal))
+    assert points.log_grid(np.float64).size == 2 * int(decades * 6)
+    xs = points.accuracy_points(np.float64)
+    assert xs.size == points.hard_points(np.float64).size + points.log_grid(np.float64).size + 2001
+    assert "accuracy_points(dtype, kinks)" in inspect.getsource(catalogue.measure)
+
+
+@pytest.mark.claim("contributing.md", "the whole file one block (its imports, `softclip` and `softclip_grad`, at most 20 code lines) "
+                   "that runs alone; the tests hold it to its contract (float64 within 1e-12 relative, float32 within 16 ULP).")
+def test_the_short_block_contract():
+    from sitekit import accuracy
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_short_blocks
+
+    assert test_short_blocks.max_code_lines("softclip") == 20
+    assert accuracy.SHORT_RELATIVE == 1e-12 and accuracy.SHORT_ULP == 16
+
+
+@pytest.mark.claim("index.md", "the derivative is a difference of terms of size about 1 that cancel.")
+def test_near_a_root_the_derivative_cancels():
+    x = sp.Symbol("x", real=True)
+    for name in ("swish", "gelu", "gelu_tanh", "mish"):
+        definition = DEFINITIONS[name].with_params()
+        root = DEFINITIONS[name].grad_roots[0]
+        # f' = f/x + x (f/x)': the two terms of the product rule, each of size about 1 at the root
+        first = sp.simplify(definition / x)
+        second = x * sp.diff(first, x)
+        a, b = (float(term.subs(x, root)) for term in (first, second))
+        assert 0.1 < abs(a) < 10 and 0.1 < abs(b) < 10, name
+        assert abs(a + b) < 1e-12 * abs(a), name
+
+
+@pytest.mark.claim("index.md", "| \\(\\sigma'\\) lies between 0 and 1 | \\(0 < \\sigma'(x) \\le \\tfrac14\\) | "
+                   "[Sigmoid](activations/sigmoid.md#common-mistakes) |")
+def test_index_sigmoid_slope_row():
+    test_errata_4_sigmoid_slope_between_0_and_a_quarter()
+
+
+@pytest.mark.claim("notation.md", "At a kink (ReLU at 0) the derivative is undefined.")
+def test_relu_kink_one_sided_slopes_differ():
+    assert [k.at for k in DEFINITIONS["relu"].kinks] == [0]
+    tiny = np.finfo(np.float64).tiny
+    assert Oracle("relu")("grad", -tiny) == 0 and Oracle("relu")("grad", tiny) == 1
+
+
+@pytest.mark.claim("notation.md", "At a jump (the binary step at 0) no slope exists at all:")
+def test_binary_step_jumps_at_0():
+    assert [k.at for k in DEFINITIONS["binary_step"].kinks] == [0]
+    step = snippet("binary_step").binary_step
+    for h in (1e-3, 1e-9, 1e-200):
+        assert step(h) - step(-h) == 1  # a jump of 1 however close: the difference quotient grows as 1/h
+    x = sp.Symbol("x", real=True)
+    definition = DEFINITIONS["binary_step"].with_params()
+    just = sp.Rational(1, 10**300)
+    assert definition.subs(x, just) - definition.subs(x, -just) == 1
+
+
+@pytest.mark.claim("notation.md", "| float16, float32, float64 | IEEE 754 binary formats; the snippets return the dtype they are given |")
+def test_the_snippets_return_the_dtype_they_are_given():
+    # IEEE 754 binary16, binary32, binary64: 10, 23 and 52 stored fraction bits
+    assert [np.finfo(d).nmant for d in (np.float16, np.float32, np.float64)] == [10, 23, 52]
+    x = np.linspace(-3, 3, 7)
+    for name in ("sigmoid", "tanh", "relu", "swish", "gelu", "softplus"):
+        module = snippet(name)
+        for dtype in (np.float16, np.float32, np.float64):
+            assert getattr(module, name)(x.astype(dtype)).dtype == dtype, (name, dtype)
+            assert getattr(module, f"{name}_grad")(x.astype(dtype)).dtype == dtype, (name, dtype)
+
+
+@pytest.mark.claim("notation.md", "| \\(\\varepsilon_{\\text{mach}}\\) | machine epsilon, the gap between 1 and the next float: "
+                   "\\(2^{-52}\\) in float64, `np.finfo(dtype).eps` |")
+def test_machine_epsilon():
+    assert np.nextafter(1.0, 2.0) - 1.0 == np.finfo(np.float64).eps == 2.0**-52
+    assert np.nextafter(np.float32(1), np.float32(2)) - np.float32(1) == np.finfo(np.float32).eps

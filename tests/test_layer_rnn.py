@@ -23,9 +23,10 @@ rnn = lh.layer("rnn")
 NAMES = ("x", "h0", "Wx", "Wh", "b")
 # (N, T, D, H): odd sizes, a batch of one, a single step, one input feature.
 SHAPES = [(2, 3, 4, 5), (1, 4, 3, 2), (3, 1, 2, 3), (1, 1, 1, 1), (4, 5, 1, 3)]
-# float32 against float64: each gradient entry sums about T*(D + H) rounded
-# products per step it crosses; 1e3 eps covers T <= 5 with a margin.
-FLOAT32_BOUND = 1e3 * np.finfo(np.float32).eps
+# float32 against float64: every rounding is within eps/2, and the errors of
+# the few dozen operations along a path partly cancel; measured below 4 eps
+# on these shapes, so 64 eps fails a real loss of precision, not a seed.
+FLOAT32_BOUND = 64 * np.finfo(np.float32).eps
 
 
 def inputs(N, T, D, H, scale=0.5, key=()):

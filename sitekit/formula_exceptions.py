@@ -1,0 +1,561 @@
+"""The display formulas sitekit.formulas does not check, each with its reason.
+
+One entry per formula: the page (relative to docs/), a fragment of the
+formula's TeX that no other display formula of the page contains
+(whitespace-insensitive), and why it is not checked here. A "checked by:" entry
+pins the whole formula (its final punctuation aside): any edit unpins it, and
+the build fails on it until it is checked or reviewed here again. A "hint:"
+entry's formula is checked, so its edits are caught by the check itself. The reason starts
+with its kind:
+- "definition:" the formula introduces a name (`y = f(x)`) or notation;
+- "unreadable:" the parser cannot read it (matrices, vectors, cases, ...);
+- "checked by:" another check covers it, named (a test or an executed block);
+- "hint:" not an exception: checked once the names of `hint` are put in;
+- "wrong:" an error found in the page, reported for a fix (temporary).
+No catch-all: an entry matching no formula of its page fails the build (stale).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    page: str
+    fragment: str
+    reason: str
+    # (TeX, replacement) put into the formula before it is checked, for names
+    # the prose defines (\Phi(x), u): the formula is then checked, not excepted.
+    hint: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.reason.split(":", 1)[0]
+
+
+EXCEPTIONS: list[Entry] = [
+    # docs/activations/binary_step.md:82
+    Entry('activations/binary_step.md',
+          "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx",
+          'unreadable: integrals against a test function \\varphi (the distributional derivative), which the parser cannot evaluate'),
+    # docs/activations/gelu.md:13
+    Entry('activations/gelu.md',
+          '\\operatorname{GELU}(x) = x\\,\\Phi(x)',
+          'hint: \\Phi is the standard normal distribution function (page line 17)',
+          hint=(('\\Phi(x)', '\\frac{1}{2}\\left(1+\\operatorname{erf}\\left(\\frac{x}{\\sqrt{2}}\\right)\\right)'),)),
+    # docs/activations/gelu.md:46
+    Entry('activations/gelu.md',
+          "\\operatorname{GELU}'(x) = \\Phi(x)",
+          'hint: \\Phi and \\varphi are the standard normal distribution function and its density (page lines 17-18)',
+          hint=(('\\Phi(x)', '\\frac{1}{2}\\left(1+\\operatorname{erf}\\left(\\frac{x}{\\sqrt{2}}\\right)\\right)'), ('\\varphi(x)', '\\frac{1}{\\sqrt{2\\pi}}\\,e^{-x^{2}/2}'))),
+    # docs/activations/gelu_tanh.md:12
+    Entry('activations/gelu_tanh.md',
+          'f(x) = \\frac{x}{2}\\left(1+\\tanh(u)\\right)',
+          "definition: f and u (the site's tanh form of GELU); the definition is checked against snippets by the page's chain"),
+    # docs/activations/gelu_tanh.md:73
+    Entry('activations/gelu_tanh.md',
+          "f'(x) = \\sigma(2u) + 2x\\,\\sigma(2u)\\,\\bigl(1-\\sigma(2u)\\bigr)\\,u'(x)",
+          "unreadable: u'(x), the derivative of a name the prose defines (needs a `% where`-style hint: u as a function of x)"),
+    # docs/activations/glu.md:14
+    Entry('activations/glu.md',
+          '\\operatorname{glu}(x) = u \\odot',
+          'definition: glu, of a vector split in halves u and v (\\odot); not a function of one x'),
+    # docs/activations/glu.md:88
+    Entry('activations/glu.md',
+          '\\frac{\\partial y_i}{\\partial u_i}',
+          'unreadable: partial derivatives of y_i, which the prose defines (needs a `% where`-style hint y_i = u_i \\sigma(v_i))'),
+    # docs/activations/glu.md:97
+    Entry('activations/glu.md',
+          '\\bar{x} = \\frac{\\partial E}{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/activations/linear.md:12
+    Entry('activations/linear.md',
+          'f(x) = c\\,x, \\qquad c = 1 \\text{',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/activations/linear.md:162
+    Entry('activations/linear.md',
+          'Y = c\\,\\bigl(c\\,(X W_1 + b_1)\\,W_2',
+          'definition: introduces Y'),
+    # docs/activations/log_softmax.md:14
+    Entry('activations/log_softmax.md',
+          'y_i = \\log p_i = z_i - \\log \\sum_{k=1}^{K}',
+          "unreadable: log-softmax's definition with `\\log p_i` and `\\log \\sum` without parentheses, which the parser would misread"),
+    # docs/activations/log_softmax.md:93
+    Entry('activations/log_softmax.md',
+          '\\frac{\\partial y_i}{\\partial z_j}',
+          'unreadable: derivative of y_i, defined by the prose as log p_i (needs a `% where`-style hint)'),
+    # docs/activations/log_softmax.md:101
+    Entry('activations/log_softmax.md',
+          '\\frac{\\partial y}{\\partial z} =',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/activations/log_softmax.md:110
+    Entry('activations/log_softmax.md',
+          '\\bar{z} = \\Bigl(\\frac{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/activations/logsigmoid.md:12
+    Entry('activations/logsigmoid.md',
+          '\\log\\sigma(x) = \\log\\frac{1}{1+e^{-x}}',
+          'unreadable: `\\log\\sigma(x)` and `\\log\\frac` without parentheses, which the parser would misread'),
+    # docs/activations/logsigmoid.md:38
+    Entry('activations/logsigmoid.md',
+          '\\frac{d}{dx}\\log\\sigma(x) = 1 -',
+          'unreadable: `\\log\\sigma(x)` without parentheses, which the parser would misread'),
+    # docs/activations/mish.md:47
+    Entry('activations/mish.md',
+          '\\frac{u\\,(u+2)}',
+          'hint: u = e^{x} (page line 44)',
+          hint=(('u', 'e^{x}'),)),
+    # docs/activations/prelu.md:91
+    Entry('activations/prelu.md',
+          '\\frac{\\partial E}{\\partial \\alpha}',
+          'unreadable: a sum without bounds over the upstream gradient'),
+    # docs/activations/selu.md:18
+    Entry('activations/selu.md',
+          '\\alpha = 1.6732632423543772848170429916717',
+          "definition: the constants \\alpha and \\lambda (their values are sitekit/definitions*.py's)"),
+    # docs/activations/softmax.md:13
+    Entry('activations/softmax.md',
+          'p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K}',
+          'definition: softmax p_i (a sum in a fraction the parser cannot read as written)'),
+    # docs/activations/softmax.md:28
+    Entry('activations/softmax.md',
+          '\\operatorname{softmax}(z + c) =',
+          "unreadable: softmax of a whole vector (shift invariance); checked by the page's executed block"),
+    # docs/activations/softmax.md:86
+    Entry('activations/softmax.md',
+          '\\frac{\\partial p_i}{\\partial z_j}',
+          'unreadable: derivative of p_i, a name the prose defines (needs a `% where`-style hint)'),
+    # docs/activations/softmax.md:94
+    Entry('activations/softmax.md',
+          '\\frac{\\partial p}{\\partial z} =',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/activations/softmax.md:103
+    Entry('activations/softmax.md',
+          '\\bar{z} = \\Bigl(\\frac{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/activations/softmin.md:13
+    Entry('activations/softmin.md',
+          'q_i = \\frac{e^{-z_i}}{\\sum_{k=1}^{K}',
+          "unreadable: softmin's definition, with a sum in a fraction and softmax(-z)_i of a whole vector"),
+    # docs/activations/softmin.md:89
+    Entry('activations/softmin.md',
+          '\\frac{\\partial q_i}{\\partial z_j}',
+          'unreadable: derivative of q_i, a name the prose defines (needs a `% where`-style hint)'),
+    # docs/activations/softmin.md:97
+    Entry('activations/softmin.md',
+          '\\frac{\\partial q}{\\partial z} =',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/activations/softmin.md:105
+    Entry('activations/softmin.md',
+          '\\bar{z} = \\Bigl(\\frac{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/activations/swiglu.md:14
+    Entry('activations/swiglu.md',
+          '\\operatorname{swiglu}(x) = \\operatorname{silu}(u)',
+          'definition: swiglu, of a vector split in halves u and v (\\odot); not a function of one x'),
+    # docs/activations/swiglu.md:97
+    Entry('activations/swiglu.md',
+          '\\frac{\\partial y_i}{\\partial u_i}',
+          'unreadable: partial derivatives of y_i, which the prose defines (needs a `% where`-style hint)'),
+    # docs/activations/swiglu.md:106
+    Entry('activations/swiglu.md',
+          '\\bar{x} = \\frac{\\partial E}{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/activations/tanh.md:32
+    Entry('activations/tanh.md',
+          "\\tanh'(x) = 1-\\tanh^2(x) = \\frac{1}{\\cosh^2(x)}",
+          "unreadable: `\\tanh'(x)`, a prime on a command the parser knows only without one"),
+    # docs/activations/tanhshrink.md:12
+    Entry('activations/tanhshrink.md',
+          '\\operatorname{tanhshrink}(x) =',
+          "unreadable: tanhshrink is not in FUNCTION_ALIASES of sitekit/derivations.py (the page's chain checks the definition)"),
+    # docs/activations/tanhshrink.md:38
+    Entry('activations/tanhshrink.md',
+          "\\operatorname{tanhshrink}'(x) =",
+          "unreadable: tanhshrink is not in FUNCTION_ALIASES of sitekit/derivations.py (the page's chain checks the derivative)"),
+    # docs/activations/tanhshrink.md:75
+    Entry('activations/tanhshrink.md',
+          'x - \\tanh(x) = x\\,s\\,g(s), \\qquad',
+          'unreadable: s = x^2 and g(s) from the prose, and a series ending in \\dots'),
+    # docs/backprop/chain_rule.md:8
+    Entry('backprop/chain_rule.md',
+          'z_k = \\sum_{j=1}^{J} w_{jk} \\cdot',
+          'definition: introduces z_k'),
+    # docs/backprop/chain_rule.md:15
+    Entry('backprop/chain_rule.md',
+          'E = \\frac12 \\sum_{k=1}^{K} \\bigl(g(z_k)',
+          'definition: introduces E'),
+    # docs/backprop/chain_rule.md:21
+    Entry('backprop/chain_rule.md',
+          '\\frac{\\partial E}{\\partial w_{jk}}',
+          "unreadable: g' of an arbitrary activation g (a chain says `% generic: g`; a display formula cannot)"),
+    # docs/backprop/chain_rule.md:88
+    Entry('backprop/chain_rule.md',
+          '\\frac{\\partial E}{\\partial W} =',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/backprop/computational_graphs.md:19
+    Entry('backprop/computational_graphs.md',
+          '\\bar{u} = \\frac{\\partial E}{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/backprop/computational_graphs.md:36
+    Entry('backprop/computational_graphs.md',
+          'q = u + v, \\qquad \\bar{u} = \\bar{q}',
+          'definition: introduces q'),
+    # docs/backprop/computational_graphs.md:59
+    Entry('backprop/computational_graphs.md',
+          'q = u \\cdot v, \\qquad \\bar{u} =',
+          'definition: introduces q'),
+    # docs/backprop/computational_graphs.md:85
+    Entry('backprop/computational_graphs.md',
+          'q = \\max(u, v), \\qquad \\bar{u}',
+          'definition: introduces q'),
+    # docs/backprop/computational_graphs.md:166
+    Entry('backprop/computational_graphs.md',
+          '\\bar{u} = \\bar{s} \\cdot \\frac{\\partial',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/backprop/computational_graphs.md:221
+    Entry('backprop/computational_graphs.md',
+          'E(u, v) = \\frac{u + \\sigma(v)}{\\sigma(u)',
+          'definition: introduces E(u, v)'),
+    # docs/backprop/frameworks.md:7
+    Entry('backprop/frameworks.md',
+          'Y = X W + b, \\qquad X: N \\times',
+          'definition: introduces Y'),
+    # docs/backprop/frameworks.md:21
+    Entry('backprop/frameworks.md',
+          'Y = X V^{\\mathsf T} + b, \\qquad',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/backprop/frameworks.md:27
+    Entry('backprop/frameworks.md',
+          '\\bar{X} = \\bar{Y} \\, V, \\qquad',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/backprop/frameworks.md:212
+    Entry('backprop/frameworks.md',
+          'W - \\eta \\, \\frac{\\partial E_{\\text{mean}}}{\\partial',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/backprop/gradient_checking.md:11
+    Entry('backprop/gradient_checking.md',
+          'D_{+}(\\epsilon) = \\frac{h(x+\\epsilon)',
+          'definition: introduces the difference quotients D_+ and D_0 of h'),
+    # docs/backprop/gradient_checking.md:19
+    Entry('backprop/gradient_checking.md',
+          'D_{i}(\\epsilon) = \\frac{\\operatorname{Im}',
+          'definition: introduces the complex-step quotient D_i'),
+    # docs/backprop/gradient_checking.md:25
+    Entry('backprop/gradient_checking.md',
+          'r = \\frac{\\lvert u - v \\rvert}{\\max(\\lvert',
+          'definition: introduces r'),
+    # docs/backprop/gradient_descent.md:82
+    Entry('backprop/gradient_descent.md',
+          'W \\leftarrow W - \\eta \\, \\frac{\\partial',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/backprop/hidden_layers.md:7
+    Entry('backprop/hidden_layers.md',
+          'z_j = \\sum_{i} w_{ij} \\cdot a_i',
+          'definition: introduces z_j and a_j (a sum without bounds)'),
+    # docs/backprop/hidden_layers.md:15
+    Entry('backprop/hidden_layers.md',
+          "\\delta_j = \\frac{\\partial E}{\\partial z_j} = g'(z_j) \\cdot \\sum_{k} \\delta_k \\cdot w_{jk}",
+          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+    # docs/backprop/hidden_layers.md:21
+    Entry('backprop/hidden_layers.md',
+          '\\frac{\\partial E}{\\partial w_{ij}} = \\delta_j \\cdot a_i, \\qquad \\frac{\\partial E}{\\partial b_j} = \\delta_j',
+          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+    # docs/backprop/hidden_layers.md:28
+    Entry('backprop/hidden_layers.md',
+          "\\delta^{(l)}_j = g'\\bigl(z^{(l)}_j\\bigr) \\cdot \\sum_{k} \\delta^{(l+1)}_k \\cdot w^{(l+1)}_{jk}, \\qquad \\frac{\\partial E}{\\partial w^{(l)}_{ij}} = \\delta^{(l)}_j \\cdot a^{(l-1)}_i, \\qquad \\frac{\\partial E}{\\partial b^{(l)}_j} = \\delta^{(l)}_j",
+          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+    # docs/backprop/hidden_layers.md:98
+    Entry('backprop/hidden_layers.md',
+          "\\Delta^{(l)} = \\Bigl( \\Delta^{(l+1)} \\, \\bigl(W^{(l+1)}\\bigr)^{\\mathsf T} \\Bigr) \\odot g'\\bigl(Z^{(l)}\\bigr), \\qquad \\frac{\\partial E}{\\partial W^{(l)}} = \\bigl(A^{(l-1)}\\bigr)^{\\mathsf T} \\, \\Delta^{(l)}, \\qquad \\frac{\\partial E}{\\partial b^{(l)}} = \\sum_{n=1}^{N} \\Delta^{(l)}_{n,:}",
+          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+    # docs/backprop/initialisation.md:15
+    Entry('backprop/initialisation.md',
+          'z_k = \\sum_{j=1}^{J} w_{jk} \\',
+          'definition: introduces z_k'),
+    # docs/backprop/initialisation.md:23
+    Entry('backprop/initialisation.md',
+          '\\operatorname{Var}(w) = \\frac{1}{J}',
+          'definition: the variances of four initialisation schemes, with words'),
+    # docs/backprop/initialisation.md:67
+    Entry('backprop/initialisation.md',
+          '\\operatorname{Var}(z_k) = \\sum_{j=1}^{J}',
+          'unreadable: variances and expectations of random variables'),
+    # docs/backprop/losses.md:12
+    Entry('backprop/losses.md',
+          'E = \\frac{1}{2} \\sum_{k=1}^{K}',
+          'unreadable: E and then \\partial E / \\partial y_j, a derivative of the name being introduced (needs a `% where`-style hint for E)'),
+    # docs/backprop/losses.md:20
+    Entry('backprop/losses.md',
+          'E = -t \\log \\sigma(z) - (1-t) \\log\\bigl(1-\\sigma(z)\\bigr)',
+          'unreadable: `\\log \\sigma(z)` without parentheses, which the parser would misread'),
+    # docs/backprop/losses.md:30
+    Entry('backprop/losses.md',
+          'E = -\\sum_{k=1}^{K} t_k \\log p_k',
+          'unreadable: `\\log p_k` and `\\log \\sum` without parentheses, which the parser would misread'),
+    # docs/backprop/losses.md:125
+    Entry('backprop/losses.md',
+          'E_{\\text{half-sum}} = \\frac{1}{2}',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/backprop/losses.md:131
+    Entry('backprop/losses.md',
+          'E_{\\text{mean}} = \\frac{1}{NK}',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/backprop/losses.md:137
+    Entry('backprop/losses.md',
+          'E_{\\text{BCE}} = \\text{mean over',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/backprop/losses.md:143
+    Entry('backprop/losses.md',
+          'E_{\\text{CE}} = \\text{mean over',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/backprop/matrix_form.md:8
+    Entry('backprop/matrix_form.md',
+          'Y = X W + b, \\qquad Y_{nk} = \\sum_{j=1}^{J}',
+          'definition: introduces Y'),
+    # docs/backprop/matrix_form.md:16
+    Entry('backprop/matrix_form.md',
+          '\\bar{X} = \\bar{Y} \\, W^{\\mathsf',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/backprop/matrix_form.md:24
+    Entry('backprop/matrix_form.md',
+          "\\bar{X} = \\bar{Y} \\odot f'(X)",
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/backprop/output_layer.md:8
+    Entry('backprop/output_layer.md',
+          'z_k = \\sum_{j=1}^{J} w_{jk} \\cdot',
+          'definition: introduces z_k'),
+    # docs/backprop/output_layer.md:16
+    Entry('backprop/output_layer.md',
+          '\\delta_k = \\frac{\\partial E}{\\partial',
+          "unreadable: g' of an arbitrary activation g (a chain says `% generic: g`; a display formula cannot)"),
+    # docs/backprop/output_layer.md:22
+    Entry('backprop/output_layer.md',
+          '\\frac{\\partial E}{\\partial w_{jk}} = \\delta_k \\cdot a_j, \\qquad \\frac{\\partial E}{\\partial b_k} = \\delta_k',
+          'checked by: the executed block of this page (session "output_layer") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+    # docs/backprop/output_layer.md:71
+    Entry('backprop/output_layer.md',
+          "\\Delta = (A - T) \\odot g'(Z), \\qquad",
+          'unreadable: an elementwise product \\odot of matrices'),
+    # docs/backprop/regularisation.md:8
+    Entry('backprop/regularisation.md',
+          'E_{\\text{reg}} = E + \\frac{\\lambda}{2}',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/backprop/regularisation.md:20
+    Entry('backprop/regularisation.md',
+          '\\frac{\\partial E_{\\text{reg}}}{\\partial',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/layers/attention.md:10
+    Entry('layers/attention.md',
+          '\\begin{aligned} Z &= \\frac{Q K^{\\mathsf',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/layers/attention.md:20
+    Entry('layers/attention.md',
+          '\\begin{aligned} Z_{ij} &= \\frac{1}{\\sqrt{d}}',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/attention.md:142
+    Entry('layers/attention.md',
+          '\\begin{aligned} \\bar{V} &= P^{\\mathsf',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/layers/batchnorm.md:10
+    Entry('layers/batchnorm.md',
+          '\\mu = \\frac{1}{N} \\sum_{n=1}^{N}',
+          'definition: introduces \\mu'),
+    # docs/layers/batchnorm.md:18
+    Entry('layers/batchnorm.md',
+          '\\hat{x}_n = \\frac{x_n - \\mu}{s}',
+          'definition: introduces \\hat{x}_n and y_n'),
+    # docs/layers/batchnorm.md:35
+    Entry('layers/batchnorm.md',
+          'y_n = \\gamma \\, \\frac{x_n - \\mu_{\\text{run}}}{\\sqrt{v_{\\text{run}}',
+          'unreadable: words in the formula (\\text{...})'),
+    # docs/layers/batchnorm.md:93
+    Entry('layers/batchnorm.md',
+          '\\frac{\\partial \\hat{x}_n}{\\partial',
+          'unreadable: a total derivative through \\mu and v, with a partial held at fixed \\mu, v'),
+    # docs/layers/batchnorm.md:130
+    Entry('layers/batchnorm.md',
+          '\\frac{\\partial \\mu}{\\partial x_m} =',
+          'unreadable: derivatives of \\mu and v, names the prose defines (needs a `% where`-style hint)'),
+    # docs/layers/batchnorm.md:166
+    Entry('layers/batchnorm.md',
+          '\\lambda = \\frac{1}{N} \\sum_{n=1}^{N}',
+          'definition: introduces \\lambda'),
+    # docs/layers/batchnorm.md:204
+    Entry('layers/batchnorm.md',
+          '\\bar{x}_m = \\frac{\\gamma}{s} \\Bigl(',
+          'unreadable: barred entries (\\bar{\\beta}, \\bar{\\gamma}) of upstream gradients'),
+    # docs/layers/batchnorm.md:218
+    Entry('layers/batchnorm.md',
+          '\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/batchnorm.md:224
+    Entry('layers/batchnorm.md',
+          '\\bar{X} = \\frac{\\gamma}{s} \\odot',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/conv2d.md:11
+    Entry('layers/conv2d.md',
+          '\\begin{aligned} Y_{nfij} = b_f',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/conv2d.md:33
+    Entry('layers/conv2d.md',
+          '\\begin{aligned} P &= \\left\\lfloor',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/conv2d.md:104
+    Entry('layers/conv2d.md',
+          '\\begin{aligned} \\bar{X}^{\\mathrm{pad}}_{nc\\alpha\\beta}',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/conv2d.md:121
+    Entry('layers/conv2d.md',
+          '\\begin{aligned} \\bar{W} &= \\bar{Y}^{\\mathsf',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/layers/dropout.md:12
+    Entry('layers/dropout.md',
+          'y_i = \\frac{m_i \\cdot x_i}{1 -',
+          'definition: introduces y_i'),
+    # docs/layers/dropout.md:25
+    Entry('layers/dropout.md',
+          'Y = \\frac{M \\odot X}{1 - \\rho}',
+          'unreadable: an elementwise product \\odot of matrices'),
+    # docs/layers/dropout.md:67
+    Entry('layers/dropout.md',
+          '\\bar{X} = \\frac{M \\odot \\bar{Y}}{1',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/embedding.md:13
+    Entry('layers/embedding.md',
+          'Y_{n,:} = W_{x_n,:}',
+          'definition: a row lookup Y_{n,:} = W_{x_n,:}'),
+    # docs/layers/embedding.md:19
+    Entry('layers/embedding.md',
+          'Y = O \\, W, \\qquad Y_{nk} = \\sum_{u=1}^{V}',
+          'definition: introduces Y'),
+    # docs/layers/embedding.md:60
+    Entry('layers/embedding.md',
+          '\\bar{W} = O^{\\mathsf T} \\, \\bar{Y}',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/layernorm.md:9
+    Entry('layers/layernorm.md',
+          '\\mu = \\frac{1}{D} \\sum_{i=1}^{D}',
+          'definition: introduces \\mu'),
+    # docs/layers/layernorm.md:17
+    Entry('layers/layernorm.md',
+          '\\hat{x}_i = \\frac{x_i - \\mu}{s}',
+          'definition: introduces \\hat{x}_i and y_i'),
+    # docs/layers/layernorm.md:108
+    Entry('layers/layernorm.md',
+          '\\frac{\\partial \\hat{x}_i}{\\partial',
+          'unreadable: a total derivative through \\mu and v, with a partial held at fixed \\mu, v'),
+    # docs/layers/layernorm.md:145
+    Entry('layers/layernorm.md',
+          '\\frac{\\partial \\mu}{\\partial x_j} =',
+          'unreadable: derivatives of \\mu and v, names the prose defines (needs a `% where`-style hint)'),
+    # docs/layers/layernorm.md:181
+    Entry('layers/layernorm.md',
+          '\\lambda = \\frac{1}{D} \\sum_{i=1}^{D}',
+          'definition: introduces \\lambda'),
+    # docs/layers/layernorm.md:218
+    Entry('layers/layernorm.md',
+          '\\bar{x}_j = \\frac{1}{s} \\bigl(',
+          'unreadable: a barred entry \\bar{x}_j of an upstream gradient'),
+    # docs/layers/layernorm.md:222
+    Entry('layers/layernorm.md',
+          '\\bar{\\gamma}_j = \\sum_{n=1}^{N}',
+          'unreadable: barred entries \\bar{\\gamma}_j of parameter gradients'),
+    # docs/layers/layernorm.md:234
+    Entry('layers/layernorm.md',
+          '\\bar{X} = \\frac{1}{s} \\odot \\Bigl(',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/layernorm.md:239
+    Entry('layers/layernorm.md',
+          '\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/lstm.md:11
+    Entry('layers/lstm.md',
+          '\\begin{aligned} Z_t &= X_t W_x',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/lstm.md:21
+    Entry('layers/lstm.md',
+          '\\begin{aligned} I_t &= \\sigma\\bigl(Z^{I}_t\\bigr)',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/lstm.md:32
+    Entry('layers/lstm.md',
+          '\\begin{aligned} C_t &= F_t \\odot',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/lstm.md:39
+    Entry('layers/lstm.md',
+          'h_t = O_t \\odot \\tanh(C_t)',
+          'unreadable: an elementwise product \\odot of matrices'),
+    # docs/layers/lstm.md:75
+    Entry('layers/lstm.md',
+          '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}',
+          'unreadable: barred matrices at time steps'),
+    # docs/layers/lstm.md:79
+    Entry('layers/lstm.md',
+          '\\begin{aligned} \\bar{C}_t &= \\bar{h}_t',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/lstm.md:160
+    Entry('layers/lstm.md',
+          '\\bar{Z}^{I}_t = \\bar{C}_t \\odot',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/lstm.md:164
+    Entry('layers/lstm.md',
+          '\\bar{Z}^{F}_t = \\bar{C}_t \\odot',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/lstm.md:168
+    Entry('layers/lstm.md',
+          '\\bar{Z}^{G}_t = \\bar{C}_t \\odot',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/lstm.md:172
+    Entry('layers/lstm.md',
+          '\\bar{Z}^{O}_t = \\bar{h}_t \\odot',
+          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+    # docs/layers/lstm.md:178
+    Entry('layers/lstm.md',
+          '\\begin{aligned} \\bar{X}_t &= \\bar{Z}_t',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/layers/pooling.md:10
+    Entry('layers/pooling.md',
+          'M_{ncijuv} = X_{n,\\,c,\\,s i + u,\\,s',
+          'definition: introduces the windows Z_{ncijuv}'),
+    # docs/layers/pooling.md:16
+    Entry('layers/pooling.md',
+          '\\begin{aligned} Y^{\\max}_{ncij}',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/pooling.md:34
+    Entry('layers/pooling.md',
+          '\\begin{aligned} P &= \\left\\lfloor',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/pooling.md:109
+    Entry('layers/pooling.md',
+          '\\bar{X}_{nc\\alpha\\beta} = \\sum_{u',
+          'unreadable: a sum over window offsets with fractional indices'),
+    # docs/layers/rnn.md:10
+    Entry('layers/rnn.md',
+          'Z_t = X_t W_x + h_{t-1} W_h + b',
+          'definition: introduces Z_t'),
+    # docs/layers/rnn.md:14
+    Entry('layers/rnn.md',
+          'h_t = \\tanh(Z_t)',
+          'definition: introduces h_t'),
+    # docs/layers/rnn.md:49
+    Entry('layers/rnn.md',
+          '\\begin{aligned} \\bar{h}_t &= \\bar{Y}_t',
+          'unreadable: a system of formulas in an aligned environment'),
+    # docs/layers/rnn.md:114
+    Entry('layers/rnn.md',
+          '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}',
+          'unreadable: barred matrices at time steps'),
+    # docs/layers/rnn.md:118
+    Entry('layers/rnn.md',
+          '\\bar{Z}_t = \\bar{h}_t \\odot \\left(1',
+          'unreadable: an elementwise product \\odot of matrices'),
+    # docs/layers/rnn.md:122
+    Entry('layers/rnn.md',
+          '\\begin{aligned} \\bar{X}_t &= \\bar{Z}_t',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+    # docs/layers/rnn.md:132
+    Entry('layers/rnn.md',
+          '\\begin{aligned} \\bar{W}_x &= \\sum_{t=1}^{T}',
+          'unreadable: a transposed matrix (^{\\mathsf T})'),
+
+]

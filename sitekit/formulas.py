@@ -1,0 +1,364 @@
+"""Check the equalities a reader sees outside the derivation chains.
+
+sitekit.derivations checks every `\\begin{align}` chain. This module checks
+every display formula `\\[ ... \\]` of a page outside fenced code (inline
+`\\( ... \\)` math is not covered yet). A formula is cut into statements at
+top-level `\\qquad` / `\\quad` (e.g. `f'(x) = ..., \\qquad 0 < f'(x) < 1`);
+a statement with a relation other than `=` (`<`, `\\le`, `\\approx`, `\\in`,
+`\\to`, ...) or with no `=` is not an equality and is only counted. The sides
+of an equality (split at top-level `=`, not inside braces) are read with the
+derivation checker's parser and names (derivations.meaning, Context: the
+page's definition, FUNCTION_ALIASES, indices, sums) and each adjacent pair is
+compared by derivations.check_equal, at the same sample points as a chain.
+
+Each formula ends in one of three outcomes:
+- checked: every equality of every statement holds;
+- failed: an error naming page:line (the line where the right side starts),
+  the two sides and where they differ; the build fails on it;
+- an exception: sitekit/formula_exceptions.py declares it (a definition,
+  notation the parser cannot read, or checked another way), with a reason.
+A formula the parser cannot read and that is not in that table fails, and
+so does a table entry whose formula is gone (stale).
+
+`python -m sitekit.formulas [FILE ...]` checks the given pages (default: all
+of docs/), prints the failures and the counts, and exits 1 on any failure.
+The MkDocs hook calls `check_markdown(markdown, page.file.src_uri)`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import sympy as sp
+
+from sitekit import cache
+from sitekit.derivations import (
+    DOCS,
+    Context,
+    DerivationError,
+    _group_end,
+    _skip_power,
+    _split_top,
+    check_equal,
+    meaning,
+    normalize,
+    page_name,
+)
+
+# Relations that make a statement something other than an equality.
+_NOT_EQUALITY = re.compile(
+    r"\\(?:approx|le|leq|ge|geq|lt|gt|ne|neq|in|notin|to|mapsto|sim|simeq|propto|equiv|ll|gg|"
+    r"subset|subseteq|rightarrow|Rightarrow|longrightarrow|iff|implies|coloneqq|triangleq)(?![A-Za-z])"
+    r"|[<>≤≥≠≈]|:="
+)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])")
+_TRAILING = re.compile(r"(\s|\\[,;!: ]|\\q?quad(?![A-Za-z]))*[.,;]?(\s|\\[,;!: ])*$")
+
+
+@dataclass
+class Formula:
+    line: int  # of `\[`
+    tex: str  # between `\[` and `\]`, newlines kept
+    first: int  # the line the TeX starts on (the line of `\[`)
+
+    def line_at(self, offset: int) -> int:
+        return self.first + self.tex.count("\n", 0, offset)
+
+    @property
+    def flat(self) -> str:
+        return " ".join(self.tex.split())
+
+
+def extract_formulas(markdown: str) -> list[Formula]:
+    """The display formulas `\\[ ... \\]` of a page, outside fenced code."""
+    formulas: list[Formula] = []
+    fence: str | None = None
+    lines = markdown.splitlines()
+    open_at: int | None = None
+    collected: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        if open_at is None:
+            match = _FENCE.match(raw)
+            if fence is not None:
+                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                    fence = None
+                continue
+            if match:
+                fence = match.group(1)
+                continue
+        position = 0
+        while True:
+            if open_at is None:
+                start = _find(raw, "\\[", position)
+                if start < 0:
+                    break
+                open_at, collected, position = number, [], start + 2
+                first = number
+            end = _find(raw, "\\]", position)
+            if end < 0:
+                collected.append(raw[position:])
+                break
+            collected.append(raw[position:end])
+            formulas.append(Formula(open_at, "\n".join(collected), first))
+            open_at, position = None, end + 2
+    return formulas
+
+
+def _find(text: str, token: str, start: int) -> int:
+    """Index of `\\[` or `\\]` at `start` or after, not the `\\\\[4pt]` of a line break."""
+    i = text.find(token, start)
+    while i > 0 and text[i - 1] == "\\":
+        i = text.find(token, i + 1)
+    return i
+
+
+# ---------------------------------------------------------------------------
+# Report
+
+
+@dataclass
+class Report:
+    errors: list[str] = field(default_factory=list)
+    formulas: int = 0
+    checked: int = 0  # formulas whose every equality holds
+    equalities: int = 0  # side-to-side equalities checked
+    failed: int = 0
+    hinted: int = 0  # of the checked, with names put in from sitekit/formula_exceptions.py
+    not_equalities: int = 0  # formulas with no `=` statement to check
+    exceptions: dict[str, int] = field(default_factory=dict)  # kind -> formulas
+    lines: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __iadd__(self, other: Report) -> Report:
+        self.errors += other.errors
+        self.formulas += other.formulas
+        self.checked += other.checked
+        self.equalities += other.equalities
+        self.failed += other.failed
+        self.hinted += other.hinted
+        self.not_equalities += other.not_equalities
+        for kind, count in other.exceptions.items():
+            self.exceptions[kind] = self.exceptions.get(kind, 0) + count
+        self.lines += other.lines
+        self.seconds += other.seconds
+        return self
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.exceptions.items())) or "none"
+        return (f"{self.formulas} display formulas: {self.checked} checked ({self.equalities} equalities, "
+                f"{self.hinted} with a hint), "
+                f"{sum(self.exceptions.values())} exceptions ({kinds}), "
+                f"{self.not_equalities} not equalities, {self.failed} failed")
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+def statements(formula: Formula) -> list[tuple[int, str]]:
+    """(offset in formula.tex, text) of each statement: split at top-level \\qquad / \\quad."""
+    pieces, last = [], 0
+    depth, i, tex = 0, 0, formula.tex
+    while i < len(tex):
+        if tex[i] == "\\":
+            match = _SEPARATOR.match(tex, i)
+            if match and depth == 0:
+                pieces.append((last, tex[last:i]))
+                last = i = match.end()
+                continue
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(tex[i], 0)
+        i += 1
+    pieces.append((last, tex[last:]))
+    return [(offset, _TRAILING.sub("", text)) for offset, text in pieces if _TRAILING.sub("", text).strip()]
+
+
+_LETTER_GROUP = re.compile(r"(?<![\\A-Za-z])([A-Za-z])((?:\s|\\[,;!: ])*)(?=\\left\s*\(|\()")
+
+
+# A name being introduced: z_k, \\hat{x}_n, \\delta^{(l)}_j, \\operatorname{Var}(w), E(u, v).
+_NAME = re.compile(r"(?:\\(?:hat|bar|tilde)\{)?\\?[A-Za-z]+\}?(?:\s*[_^]\s*(?:\{[^{}=]*\}|\\?[A-Za-z0-9]+))*"
+                   r"|\\operatorname\{\w+\}\([^()=]*\)|[A-Za-z](?:_\{[^{}=]*\})?\([^()=]*\)")
+
+
+def brace_powers(tex: str) -> str:
+    """`x\\,(1+u)^{2}` -> `x\\,{(1+u)^{2}}`: the parser reads a letter before a
+    bracket as a call x(1+u) and raises the call to the power, x^2 (1+u)^2.
+    (The derivation chains share this misreading; reported, not changed here.)"""
+    position = 0
+    while True:
+        match = _LETTER_GROUP.search(tex, position)
+        if match is None:
+            return tex
+        start = match.end()
+        end = _group_end(tex, start)
+        position = start
+        if end is None or match.group(1) in "fg":  # f(x)^2, g(z)^2: a function squared
+            continue
+        power = _skip_power(tex, end)
+        if power == end or tex[end:power].lstrip().startswith("_"):
+            continue
+        tex = tex[:start] + "{" + tex[start:power] + "}" + tex[power:]
+
+
+def _sides(offset: int, text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each side of `=`, split at top level."""
+    sides, position = [], offset
+    for part in _split_top(text, "="):
+        sides.append((position + len(part) - len(part.lstrip()), part.strip()))
+        position += len(part) + 1
+    return sides
+
+
+def check_formula(formula: Formula, label: str, page: str | None,
+                  hint: tuple[tuple[str, str], ...] = (), defines: bool = False) -> tuple[str, list[str], int]:
+    """("checked" | "failed" | "not an equality", errors, equalities checked).
+    hint: (TeX, replacement) pairs put in first, for names the prose defines.
+    defines: a statement's first side that is a bare name (`Y = ...`) is the
+    name being introduced: not compared, the sides after it are."""
+    for name, value in hint:
+        if name not in formula.tex:
+            return "failed", [f"{label}:{formula.line}: the hint `{name}` of sitekit/formula_exceptions.py "
+                              f"is not in the formula\n    {formula.flat}"], 0
+        # Same number of newlines, so lines still point into the page.
+        formula = Formula(formula.line, formula.tex.replace(name, "{" + value + "}"), formula.first)
+    errors: list[str] = []
+    equalities = 0
+    context = Context(page)
+    x = context.x
+    for offset, text in statements(formula):
+        if _NOT_EQUALITY.search(text) or "=" not in text:
+            continue
+        sides = _sides(offset, text)
+        if defines and _NAME.fullmatch(sides[0][1]):
+            sides = sides[1:]
+        if len(sides) < 2:
+            continue
+        values = []
+        for position, side in sides:
+            line = formula.line_at(position)
+            if not side:
+                errors.append(f"{label}:{line}: formula cannot be checked: empty side of `=`\n    {formula.flat}")
+                return "failed", errors, equalities
+            try:
+                value = meaning(brace_powers(normalize(side)), context)[0]
+                # The parser's \\pi reaches Context as a Greek letter, a free
+                # symbol with sample values (the chains share this; reported).
+                values.append(value.xreplace({context.symbol("pi"): sp.pi}))
+            except DerivationError as error:
+                errors.append(
+                    f"{label}:{line}: formula cannot be checked: {error}\n    side: {side}\n"
+                    f"    fix the TeX, or declare the formula in sitekit/formula_exceptions.py "
+                    f"(page, a fragment of it, why it is not checked here)")
+                return "failed", errors, equalities
+        for (_, left), (right_at, right), a, b in zip(sides, sides[1:], values, values[1:]):
+            equalities += 1
+            verdict = check_equal(a, b, x, None)
+            if not verdict.equal:
+                errors.append(f"{label}:{formula.line_at(right_at)}: formula: left ≠ right ({verdict.detail})"
+                              f"\n    left:  {left}\n    right: {right}")
+    if errors:
+        return "failed", errors, equalities
+    return ("checked" if equalities else "not an equality"), errors, equalities
+
+
+def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Report:
+    """Check every display formula of one page; kept on disk under the page's
+    text and all code it depends on (sitekit.cache), as derivations does."""
+    key = (markdown, src_uri, label)
+    return Report(**cache.memo("formulas", key, lambda: asdict(_check_markdown(*key))))
+
+
+def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
+    from sitekit.formula_exceptions import EXCEPTIONS
+
+    started = time.perf_counter()
+    src_uri = src_uri.replace("\\", "/").removeprefix("docs/")
+    label, page = label or f"docs/{src_uri}", page_name(src_uri)
+    report = Report()
+    entries = [e for e in EXCEPTIONS if e.page == src_uri]
+    used: set[int] = set()
+    for formula in extract_formulas(markdown):
+        report.formulas += 1
+        where = f"{label}:{formula.line}"
+        matches = [i for i, e in enumerate(entries) if " ".join(e.fragment.split()) in formula.flat]
+        if len(matches) > 1:
+            report.errors.append(f"{where}: formula matches {len(matches)} entries of "
+                                 f"sitekit/formula_exceptions.py; keep one\n    {formula.flat}")
+        if matches:
+            used.add(matches[0])
+            entry = entries[matches[0]]
+            if entry.hint:
+                outcome, errors, equalities = check_formula(formula, label, page, entry.hint)
+                report.errors += errors
+                report.equalities += equalities
+                report.checked += outcome == "checked"
+                report.failed += outcome == "failed"
+                report.hinted += 1
+                report.lines.append(f"{where}: {outcome} with a hint ({entry.reason})")
+                continue
+            report.exceptions[entry.kind] = report.exceptions.get(entry.kind, 0) + 1
+            checked = ""
+            if entry.kind == "definition":
+                # The name it introduces is not compared; any further equality is.
+                outcome, errors, equalities = check_formula(formula, label, page, defines=True)
+                report.errors += errors
+                report.equalities += equalities
+                checked = f", {equalities} further equalities checked" if equalities else ""
+            report.lines.append(f"{where}: exception ({entry.reason}){checked}")
+            continue
+        outcome, errors, equalities = check_formula(formula, label, page)
+        report.errors += errors
+        report.equalities += equalities
+        if outcome == "checked":
+            report.checked += 1
+        elif outcome == "failed":
+            report.failed += 1
+        else:
+            report.not_equalities += 1
+        report.lines.append(f"{where}: {outcome}" + (f", {equalities} equalities" if equalities else ""))
+    for i, entry in enumerate(entries):
+        if i not in used:
+            report.errors.append(f"{label}: stale entry in sitekit/formula_exceptions.py: no display formula "
+                                 f"contains `{entry.fragment}`; delete the entry or fix its fragment")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def check_files(paths: list[Path]) -> Report:
+    report = Report()
+    for path in paths:
+        path = Path(path).resolve()
+        try:
+            src_uri, label = path.relative_to(DOCS).as_posix(), None
+        except ValueError:
+            src_uri = label = path.as_posix()
+        report += check_markdown(path.read_text(encoding="utf-8"), src_uri, label)
+    return report
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or sorted(DOCS.rglob("*.md"))
+    started = time.perf_counter()
+    report = check_files(paths)
+    if "-v" in sys.argv:
+        print("\n".join(report.lines))
+    for error in report.errors:
+        print(error)
+    print(f"{report.summary()}; {len(report.errors)} errors; {len(paths)} files "
+          f"in {time.perf_counter() - started:.2f} s")
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main([a for a in sys.argv[1:] if a != "-v"]))

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitekit import accuracy, cache, derivations, links, oracle, typeset  # noqa: E402
+from sitekit import accuracy, cache, derivations, formulas, links, oracle, typeset  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitekit")
 
@@ -164,6 +164,9 @@ def on_page_markdown(markdown, page, **kwargs):
     # numbers refer to the file, so check its full text (front matter included).
     report = derivations.check_markdown(page.file.content_string, page.file.src_uri)
     for error in report.errors:
+        log.warning(error)
+    # Every display formula outside the chains (sitekit.formulas, exceptions declared in formula_exceptions.py).
+    for error in formulas.check_markdown(page.file.content_string, page.file.src_uri).errors:
         log.warning(error)
     for problem in missing_includes(page.file.content_string, page.file.src_uri):
         log.warning(problem)

@@ -332,7 +332,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/output_layer.md:22
     Entry('backprop/output_layer.md',
           '\\frac{\\partial E}{\\partial w_{jk}} = \\delta_k \\cdot a_j, \\qquad \\frac{\\partial E}{\\partial b_k} = \\delta_k',
-          'checked by: the executed block of this page (session "output_layer") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+          'checked by: the executed block of this page (session "output_layer") sums delta_k * a_j and delta_k in loops and compares them with the matrix form and with central finite differences; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
     # docs/backprop/output_layer.md:71
     Entry('backprop/output_layer.md',
           "\\Delta = (A - T) \\odot g'(Z), \\qquad",

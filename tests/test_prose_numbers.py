@@ -37,11 +37,15 @@ GENERATED = {"performance.md": "This page is written by the benchmark script, no
 
 # Words with digits in them name things, not quantities.
 _NAMES = re.compile(
-    r"\b(?:[A-Za-z][A-Za-z_]*\d+[A-Za-z_\d]*|\d+-D|\d+(?:st|nd|rd|th))\b")
+    r"\b(?:[A-Za-z][A-Za-z_]*-?\d+[A-Za-z_\d]*|\d+-D|\d+(?:st|nd|rd|th))\b")
+# A library's version or a journal's volume names an edition, not a quantity.
+_EDITIONS = re.compile(r"\b(?:PyTorch|Keras|TensorFlow|JAX|jaxlib|NumPy|SciPy|SymPy|mpmath|Python|MkDocs|Flax|"
+                       r"MathJax|Node(?:\.js)?|Material for MkDocs|JMLR|PMLR|Math\. Comp\.)"
+                       r",? (?:v|version )?\d+(?:\.\d+)*")
 _NUMBER = re.compile(r"(?<![\w.#])[-−+]?\d+(?:[.,\u202f ]\d+)*(?:[eE][-−+]?\d+)?%?")
 _CITATION_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-2]\d)\b")
 _CITATION = re.compile(r"\]\(https?:|et al\.|\b[A-Z][a-z]+,? (?:and [A-Z][a-z]+ )?\(?(?:19|20)\d\d|arXiv|ICLR|ICML|NeurIPS|"
-                       r"AISTATS|CVPR|Proceedings|\b(?:19|20)\d\d\)")
+                       r"AISTATS|CVPR|Proceedings|\b(?:19|20)\d\d\)|\((?:19|20)\d\d,")
 # Numbering and cross-references: "**2. …**", "entry 12", "#8", "section 7.1".
 _NUMBERING = re.compile(r"^\s*(?:[-*]\s+|#+\s+)?\*{0,2}\d+\.\s|\b(?:[Ee]ntr(?:y|ies)|[Ii]tem|[Ss]ection|[Ss]tep|[Mm]istake|[Ee]rratum|"
                         r"[Cc]hapter|[Ll]ine)s? \d+(?:\.\d+)*(?:(?:,| and) \d+)*|#\d+")
@@ -117,6 +121,7 @@ def numbers_in(line: str) -> list[str]:
     for pattern in PATTERNS.values():
         text = pattern.sub(" ", text)
     text = _NUMBERING.sub(" ", text)
+    text = _EDITIONS.sub(" ", text)
     text = _NAMES.sub(" ", text)
     if _CITATION.search(line):
         text = _CITATION_YEAR.sub(" ", text)
@@ -228,6 +233,7 @@ def test_generated_pages_say_so():
     ("**2. The bias gradient summed over the wrong axis.**", []),
     ("See entry 12 and #8; within 4 ULP for f, 8 for f′, at 50 digits.", []),
     ("`np.exp(710.0)` overflows: \\(e^{710}\\).", []),
+    ("PyTorch 2.13 and Keras 3 return 0 there (JMLR 12, 2011); CIFAR-10 (2010, unpublished).", ["0"]),
 ])
 def test_numbers_in_finds_quantities_only(line, expected):
     assert numbers_in(line) == expected

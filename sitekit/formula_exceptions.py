@@ -50,12 +50,15 @@ EXCEPTIONS: list[Entry] = [
           hint=(('\\Phi(x)', '\\frac{1}{2}\\left(1+\\operatorname{erf}\\left(\\frac{x}{\\sqrt{2}}\\right)\\right)'), ('\\varphi(x)', '\\frac{1}{\\sqrt{2\\pi}}\\,e^{-x^{2}/2}'))),
     # docs/activations/gelu_tanh.md:12
     Entry('activations/gelu_tanh.md',
-          'f(x) = \\frac{x}{2}\\left(1+\\tanh(u)\\right)',
-          "definition: f and u (the site's tanh form of GELU); the definition is checked against snippets by the page's chain"),
+          'f(x) = \\frac{x}{2}',
+          "hint: u = \\sqrt{2/\\pi}(x + 0.044715 x^3), the formula's own second statement",
+          hint=(("u", r"\sqrt{2/\pi}\,\left(x+0.044715\,x^{3}\right)"),)),
     # docs/activations/gelu_tanh.md:73
     Entry('activations/gelu_tanh.md',
-          "f'(x) = \\sigma(2u) + 2x\\,\\sigma(2u)\\,\\bigl(1-\\sigma(2u)\\bigr)\\,u'(x)",
-          "unreadable: u'(x), the derivative of a name the prose defines (needs a `% where`-style hint: u as a function of x)"),
+          "f'(x) = \\sigma(2u)",
+          "hint: u and u'(x) as the page defines them (line 13 and this formula's second statement)",
+          hint=(("u'(x)", r"\sqrt{2/\pi}\,\left(1+3 \cdot 0.044715\,x^{2}\right)"),
+                ("u", r"\sqrt{2/\pi}\,\left(x+0.044715\,x^{3}\right)"))),
     # docs/activations/glu.md:14
     Entry('activations/glu.md',
           '\\operatorname{glu}(x) = u \\odot',

@@ -227,11 +227,14 @@ def check_formula(formula: Formula, label: str, page: str | None,
     defines: a statement's first side that is a bare name (`Y = ...`) is the
     name being introduced: not compared, the sides after it are."""
     for name, value in hint:
-        if name not in formula.tex:
+        # The name as a token: the u of a hint is not the u of \\qquad.
+        pattern = re.compile((r"(?<![\\A-Za-z])" if name[0].isalpha() else "") + re.escape(name)
+                             + (r"(?![A-Za-z])" if name[-1].isalpha() else ""))
+        if not pattern.search(formula.tex):
             return "failed", [f"{label}:{formula.line}: the hint `{name}` of sitekit/formula_exceptions.py "
                               f"is not in the formula\n    {formula.flat}"], 0
         # Same number of newlines, so lines still point into the page.
-        formula = Formula(formula.line, formula.tex.replace(name, "{" + value + "}"), formula.first)
+        formula = Formula(formula.line, pattern.sub(lambda _: "{" + value + "}", formula.tex), formula.first)
     errors: list[str] = []
     equalities = 0
     context = Context(page)

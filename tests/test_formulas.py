@@ -58,6 +58,11 @@ FAULTS = [
      r"\operatorname{GELU}'(x) = \Phi(x) - x\,\varphi(x)"),
     ("activations/gelu.md", r"+ \frac{x}{\sqrt{2\pi}}\,e^{-x^2/2}", r"- \frac{x}{\sqrt{2\pi}}\,e^{-x^2/2}"),
     ("activations/gelu.md", r"+ \frac{x}{\sqrt{2\pi}}\,e^{-x^2/2}", r"+ \frac{x}{\sqrt{3\pi}}\,e^{-x^2/2}"),
+    # Formulas checked with a hint: a change to the hinted name's own definition fails too.
+    ("activations/gelu_tanh.md", r"f(x) = \frac{x}{2}\left(1+", r"f(x) = \frac{x}{2}\left(1-"),
+    ("activations/gelu_tanh.md", r"u = \sqrt{2/\pi}\,\left(x+", r"u = \sqrt{3/\pi}\,\left(x+"),
+    ("activations/gelu_tanh.md", r"1+3 \cdot 0.044715\,x^{2}", r"1+2 \cdot 0.044715\,x^{2}"),
+    ("activations/mish.md", r"\frac{4\,x\,u\,(1+u)}", r"\frac{3\,x\,u\,(1+u)}"),
     ("backprop/hidden_layers.md", r"= g'(z_j) \cdot \sum_{k} \delta_k", r"= -g'(z_j) \cdot \sum_{k} \delta_k"),
     ("backprop/hidden_layers.md", r"= g'(z_j) \cdot \sum_{k} \delta_k", r"= 2 g'(z_j) \cdot \sum_{k} \delta_k"),
     ("backprop/hidden_layers.md", r"\frac{\partial E}{\partial w_{ij}} = \delta_j \cdot a_i",

@@ -35,7 +35,7 @@ def test_a_name_error_after_a_failed_block_is_one_line():
     from sitekit import hooks
 
     def failure(title, output):
-        return (f"Execution of python code block '{title}' exited with errors\n\nCode block is:\n\n  x = 1\n\n"
+        return (f"markdown_exec: Execution of python code block '{title}' exited with errors\n\nCode block is:\n\n  x = 1\n\n"
                 f"Output is:\n\n  Traceback (most recent call last):\n{output}\n")
 
     hooks._state["failed_block"] = None
@@ -47,3 +47,14 @@ def test_a_name_error_after_a_failed_block_is_one_line():
     other = failure("sums", "ZeroDivisionError: division by zero")
     assert hooks._follow_on(other) == other
     hooks._state["failed_block"] = None
+
+
+def test_a_failed_block_is_named_by_the_line_of_its_fence():
+    from sitekit import hooks
+
+    page = "# Page\n\nText.\n\n```python exec=\"on\"\nxs = [1, 2]\nraise ValueError('lo')\n```\n"
+    message = ("markdown_exec: Execution of python code block exited with errors\n\nCode block is:\n\n"
+               "  xs = [1, 2]\n  raise ValueError('lo')\n\nOutput is:\n\n  ValueError: lo\n")
+    assert hooks._block_line(message, page) == 5
+    assert hooks._block_line(message.replace("xs = [1, 2]", "ys = 3"), page) is None
+    assert hooks._block_line("some other warning", page) is None

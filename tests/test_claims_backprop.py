@@ -81,6 +81,11 @@ def assigned(block: str, name: str):
     raise LookupError(name)
 
 
+def logistic(z):
+    """The sigmoid written out, independent of the snippets."""
+    return 1 / (1 + np.exp(-z))
+
+
 def within_sampling(samples: np.ndarray, exact: float) -> bool:
     """The sample mean of `samples` is within SIGMAS standard errors of `exact`."""
     return abs(samples.mean() - exact) <= SIGMAS * samples.std() / np.sqrt(samples.size)
@@ -507,7 +512,9 @@ def test_graph_add_local_gradient_is_1():
 
 @pytest.mark.claim("backprop/computational_graphs.md", "Raising \\(u\\) raises \\(q\\) at rate 1; lowering it leaves \\(q\\) unchanged.")
 def test_graph_max_one_sided_at_a_tie():
-    q = lambda x: gates.max_forward(x, TIE)[0]
+    def q(x):
+        return gates.max_forward(x, TIE)[0]
+
     assert (q(TIE + H_TIE) - q(TIE)) / H_TIE == 1
     assert q(TIE - H_TIE) == q(TIE)
     t = sp.Symbol("t", positive=True)
@@ -560,7 +567,9 @@ def test_graph_upstream_gradients_are_not_1(graphs):
 def test_graph_parts_add_up_at_a_fork(graphs):
     staged = graphs["staged"]
     u, v = graphs["u"], graphs["v"]
-    E = lambda x: staged.staged_forward(x, v)[0]
+    def E(x):
+        return staged.staged_forward(x, v)[0]
+
     h = 1e-6
     exact = (E(u + h) - E(u - h)) / (2 * h)
     parts = dict(graphs["parts"])
@@ -763,8 +772,7 @@ def test_errata_backprop_network():
     space, _ = run_blocks([first, next(b for b in blocks if "x_net, t_net = " in b)])
     net, x, t = space["net"], space["x_net"], space["t_net"]
     assert x.shape == (2,) and net["W1"].shape == (2, 3) and net["W2"].shape == (3, 3) and t.shape == (3,)
-    sigmoid = lambda z: 1 / (1 + np.exp(-z))
-    a2 = sigmoid(sigmoid(x @ net["W1"] + net["b1"]) @ net["W2"] + net["b2"])
+    a2 = logistic(logistic(x @ net["W1"] + net["b1"]) @ net["W2"] + net["b2"])
     E = 0.5 * np.sum((a2 - t) ** 2)
     assert abs(space["net_error"](net) - E) <= 8 * EPS * E
 
@@ -858,9 +866,8 @@ def test_gd_two_two_two_network(gd_check):
     assert gd_check["X"].shape[1] == 2 and gd_check["T"].shape[1] == 2
     # the same architecture: dense, sigmoid, dense, sigmoid, in both sessions
     y, _ = gd_check["network_forward"](worked["params"], worked["x"])
-    sigmoid = lambda z: 1 / (1 + np.exp(-z))
     p = worked["params"]
-    expected = sigmoid(sigmoid(worked["x"] @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"])
+    expected = logistic(logistic(worked["x"] @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"])
     assert np.max(np.abs(y - expected)) <= 4 * EPS
 
 

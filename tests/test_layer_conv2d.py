@@ -99,6 +99,7 @@ def test_forward_matches_xla_convolution_and_floor_sizes(shape):
     assert lh.relative_error(out, expected) <= lh.JAX_BOUND
 
 
+@pytest.mark.claim("layers/conv2d.md", "are read by no window, and their gradient is 0.")
 def test_inputs_no_window_reads_get_zero_gradient():
     # H + 2p - KH = 7 - 3 = 4 with stride 3: rows 6 and the last column are past every window.
     (x, w, b, G), stride, padding = inputs((1, 2, 7, 7, 2, 3, 3, 3, 0))

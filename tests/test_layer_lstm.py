@@ -160,6 +160,7 @@ def test_without_the_cell_path_or_the_sum_over_steps_the_gradients_are_wrong():
     assert min(results.values()) > 0.05, results
 
 
+@pytest.mark.claim("layers/lstm.md", r"pre-activations of \(\pm 1000\) without a warning, with every gate exactly 0 or 1;")
 @pytest.mark.parametrize("pre_activation", [1e3, -1e3])
 def test_huge_pre_activations_saturate_quietly(pre_activation):
     arrays, G = case("general")
@@ -175,6 +176,7 @@ def test_huge_pre_activations_saturate_quietly(pre_activation):
     np.testing.assert_array_equal(grads[1], 0.0)
 
 
+@pytest.mark.claim("layers/lstm.md", "the sigmoid exact at 0 and accurate in its tails;")
 def test_sigmoid_is_exact_in_its_tails_and_at_zero():
     a = np.array([-1000.0, -745.0, -40.0, 0.0, 40.0, 1000.0])
     with np.errstate(all="raise"):

@@ -123,6 +123,7 @@ def test_stride_defaults_to_the_kernel():
         assert np.array_equal(forward(x, 2)[0], forward(x, 2, 2)[0]), kind
 
 
+@pytest.mark.claim("layers/pooling.md", "with \\(S\\) holding a 1 at each row's chosen maximum and 0 elsewhere,")
 @pytest.mark.parametrize("stride", [1, 2])
 def test_ties_send_the_gradient_to_the_first_maximum_in_row_major_order(stride):
     # Integers from 0 to 2 on a 6 x 6 grid: almost every 3 x 3 window has a tie at its maximum.

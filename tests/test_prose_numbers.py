@@ -45,7 +45,7 @@ _CITATION = re.compile(r"\]\(https?:|et al\.|\b[A-Z][a-z]+,? (?:and [A-Z][a-z]+ 
                        r"AISTATS|CVPR|Proceedings|\b(?:19|20)\d\d\)|\((?:19|20)\d\d,")
 # Numbering and cross-references: "**2. …**", "entry 12", "#8", "section 7.1".
 _NUMBERING = re.compile(r"^\s*(?:[-*]\s+|#+\s+)?\*{0,2}\d+\.\s|\b(?:[Ee]ntr(?:y|ies)|[Ii]tem|[Ss]ection|[Ss]tep|[Mm]istake|[Ee]rratum|"
-                        r"[Cc]hapter|[Ll]ine)s? \d+(?:\.\d+)*(?:(?:,| and| to|–) ?\d+)*|#\d+")
+                        r"[Cc]hapter|[Ll]ine)s? \d+(?:\.\d+)*(?:(?:,| and| to|–) ?\d+)*|#\d+|\b(?:counting|indices|numbered) from [01]\b")
 
 # Site-wide patterns, each removed from a line only because a check below holds.
 PATTERNS = {
@@ -231,6 +231,7 @@ def test_generated_pages_say_so():
     ("See entry 12 and #8; within 4 ULP for f, 8 for f′, at 50 digits.", []),
     ("`np.exp(710.0)` overflows: \\(e^{710}\\).", []),
     ("PyTorch 2.13 and Keras 3 return 0 there (JMLR 12, 2011); CIFAR-10 (2010, unpublished).", ["0"]),
+    ("Indices are counted from 0 here, counting from 0.", ["0"]),
     ("## 2. Its slope { data-toc-label=\"σ'(0) = 1/4\" }; entries 1 to 11; IEEE 754, SHA-256, 50-digit values.", []),
 ])
 def test_numbers_in_finds_quantities_only(line, expected):

@@ -20,20 +20,23 @@ attention = lh.layer("attention")
 SHAPES = [((), 3, 3, 2, 2), ((2,), 4, 5, 3, 2), ((2, 3), 2, 3, 4, 1), ((1,), 1, 4, 3, 5), ((3,), 5, 1, 2, 3)]
 MASKS = ["none", "causal", "random", "broadcast row", "one row blocked"]
 
-# The largest relative differences, printed at the end of the module (pytest -s).
-LARGEST: dict[str, float] = {}
+# (array, oracle) -> the largest relative difference seen; pytest -s prints
+# them, one line per gradient and oracle, when the module's tests are done.
+LARGEST: dict[tuple[str, str], float] = {}
+
+
+def _agree(a, b, bound, oracle, array="out"):
+    """a within `bound` of b (relative), and the difference kept for the report."""
+    error = lh.relative_error(a, b)
+    LARGEST[array, oracle] = max(LARGEST.get((array, oracle), 0.0), error)
+    assert error <= bound, f"{array} vs {oracle}: {error:.3g} > {bound:.3g}"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _show_largest():
     yield
-    print("".join(f"\nattention, largest relative difference, {k}: {v:.3g}" for k, v in sorted(LARGEST.items())))
-
-
-def _agree(a, b, bound, name):
-    error = lh.relative_error(a, b)
-    LARGEST[name] = max(LARGEST.get(name, 0.0), error)
-    assert error <= bound, f"{name}: {error:.3g} > {bound:.3g}"
+    for (array, oracle), error in sorted(LARGEST.items()):
+        print(f"\nattention, {array}, largest relative difference from {oracle}: {error:.3g}")
 
 
 def _mask(kind, batch, L, S, rng):
@@ -100,19 +103,21 @@ def test_backward_matches_finite_differences(shape, kind):
     q, k, v, G, mask = _case(shape, kind)
     grads = attention.attention_backward(G, attention.attention_forward(q, k, v, mask)[1])
     numeric = lh.finite_difference_grads(attention.attention_forward, [q, k, v], G, mask=mask)
-    for analytic, reference in zip(grads[_compared(shape, mask)], numeric[_compared(shape, mask)]):
-        _agree(analytic, reference, lh.FD_BOUND, "finite differences (float64)")
+    chosen = _compared(shape, mask)
+    for array, analytic, reference in zip(["dq", "dk", "dv"][chosen], grads[chosen], numeric[chosen]):
+        _agree(analytic, reference, lh.FD_BOUND, "finite differences (float64)", array)
 
 
 @pytest.mark.parametrize("shape, kind", CASES)
 def test_backward_matches_jax_vjp(shape, kind):
     q, k, v, G, mask = _case(shape, kind)
     out, cache = attention.attention_forward(q, k, v, mask)
-    _agree(out, np.asarray(_jax_forward(mask)(q, k, v)), lh.JAX_BOUND, "forward vs jax (float64)")
+    _agree(out, np.asarray(_jax_forward(mask)(q, k, v)), lh.JAX_BOUND, "the jax.numpy forward (float64)")
     grads = attention.attention_backward(G, cache)
     reference = lh.jax_vjp(_jax_forward(mask), [q, k, v], G)
-    for analytic, expected in zip(grads[_compared(shape, mask)], reference[_compared(shape, mask)]):
-        _agree(analytic, expected, lh.JAX_BOUND, "jax.vjp (float64)")
+    chosen = _compared(shape, mask)
+    for array, analytic, expected in zip(["dq", "dk", "dv"][chosen], grads[chosen], reference[chosen]):
+        _agree(analytic, expected, lh.JAX_BOUND, "jax.vjp (float64)", array)
 
 
 def test_single_key_gives_zero_query_and_key_gradients():
@@ -193,9 +198,9 @@ def test_float32_is_kept_and_agrees_with_float64(shape, kind):
     # rounds some tens of times at eps32/2; the sums of small random
     # numbers do not cancel much. 64 eps32 leaves room for that.
     bound = 64 * np.finfo(np.float32).eps
-    for a, b in zip((out32,) + grads32, (out64,) + grads64):
+    for array, a, b in zip(["out", "dq", "dk", "dv"], (out32,) + grads32, (out64,) + grads64):
         if np.any(b):
-            _agree(a, b, bound, "float32 vs float64")
+            _agree(a, b, bound, "float64 (float32 input)", array)
 
 
 @pytest.mark.parametrize("layout", ["fortran", "strided", "big-endian", "int"])
@@ -253,7 +258,7 @@ def test_jax_dot_product_attention_has_the_sequence_before_the_heads():
     # JAX's result for float64 input is only float32-accurate (6e-8 apart
     # when measured), so the bound is float32's.
     bound = 16 * np.finfo(np.float32).eps
-    _agree(ours, np.swapaxes(np.asarray(theirs), -2, -3), bound, "jax.nn.dot_product_attention forward")
+    _agree(ours, np.swapaxes(np.asarray(theirs), -2, -3), bound, "jax.nn.dot_product_attention")
 
 
 def test_jax_conventions_quoted_on_the_page():

@@ -133,7 +133,7 @@ def _inputs(name, fn_name, arrays, module, dtype):
             # The output of the forward: the domain of a derivative from it.
             forward = {"p": "softmax", "q": "softmin"}.get(arg, name)
             values[arg] = reference(np.asarray(getattr(module, forward)(x)))
-        elif arg == "g":
+        elif arg in ("g", "dy"):
             # An upstream gradient of the output's shape; no zeros (0 * inf)
             # and one sign, so that a sum over the batch has no inf - inf.
             shape = np.shape(getattr(module, name)(x))
@@ -317,7 +317,7 @@ def test_layer_layouts(label, dtype, layout):
 # ---------------------------------------------------------------------------
 # Wrong shapes and empty class axes.
 
-VJPS = [(name, fn_name, fn) for name, fn_name, fn, arrays, _ in ACTIVATION_CASES if "g" in arrays and name in VECTOR_FUNCTIONS]
+VJPS = [(name, fn_name, fn) for name, fn_name, fn, arrays, _ in ACTIVATION_CASES if "dy" in arrays and name in VECTOR_FUNCTIONS]
 
 
 @pytest.mark.parametrize("case", VJPS, ids=lambda c: f"{c[0]}.{c[1]}")

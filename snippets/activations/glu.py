@@ -120,29 +120,29 @@ def glu(x, axis=-1):
 
 
 # --8<-- [start:vjp]
-def glu_vjp(x, g, axis=-1):
-    """The backward pass of glu: dE/dx for g = dE/dy, the upstream gradient
-    (y-bar on the page), as one array shaped like x, the halves concatenated
-    along `axis`: dE/du = g * sigma(v), dE/dv = g * u * sigma(v) * (1 - sigma(v))."""
+def glu_vjp(x, dy, axis=-1):
+    """The backward pass of glu: dE/dx for dy = dE/dy, the upstream gradient
+    ȳ, as one array shaped like x, the halves concatenated
+    along `axis`: dE/du = dy * sigma(v), dE/dv = dy * u * sigma(v) * (1 - sigma(v))."""
     u, v, dtype = _halves(x, axis, "glu_vjp")
-    g = _as_float(g)
-    if g.shape != u.shape:
-        raise ValueError(f"g must have the shape of glu(x), {u.shape}; got {g.shape}")
-    dtype = np.result_type(dtype, g)
-    g = g.astype(np.promote_types(dtype, np.float64))
-    ok_u, (g0, v0) = _finite(g, v)
+    dy = _as_float(dy)
+    if dy.shape != u.shape:
+        raise ValueError(f"dy must have the shape of glu(x), {u.shape}; got {dy.shape}")
+    dtype = np.result_type(dtype, dy)
+    dy = dy.astype(np.promote_types(dtype, np.float64))
+    ok_u, (dy0, v0) = _finite(dy, v)
     ok_v, (u0,) = _finite(u)
     ok_v &= ok_u
     ev = np.exp(-np.abs(v0))
-    grad_u = _times_exp(np.minimum(v0, 0.0), [g0], 1 + ev)
+    grad_u = _times_exp(np.minimum(v0, 0.0), [dy0], 1 + ev)
     # sigma(v) * (1 - sigma(v)) = e^-|v| / (1 + e^-|v|)^2 on both sides:
-    # no 1 - sigma(v) is formed, and g * u cannot overflow on its own.
-    grad_v = _times_exp(-np.abs(v0), [g0, u0], (1 + ev) * (1 + ev))
+    # no 1 - sigma(v) is formed, and dy * u cannot overflow on its own.
+    grad_v = _times_exp(-np.abs(v0), [dy0, u0], (1 + ev) * (1 + ev))
     # Infinite inputs: the limits, NaN where there is none.
     # sigma'(v) tends to 0 at ±inf, and is > 0 at finite v.
     slope = np.where(np.isinf(v), 0.0, 1.0)
-    grad_u = np.where(ok_u, grad_u, _limit_product((g, g), (_limit_sigmoid(v), v)))
-    grad_v = np.where(ok_v, grad_v, _limit_product((g, g), (u, u), (slope, v)))
+    grad_u = np.where(ok_u, grad_u, _limit_product((dy, dy), (_limit_sigmoid(v), v)))
+    grad_v = np.where(ok_v, grad_v, _limit_product((dy, dy), (u, u), (slope, v)))
     with np.errstate(over="ignore"):
         return np.concatenate([grad_u, grad_v], axis=axis).astype(dtype)
 # --8<-- [end:vjp]
@@ -155,9 +155,9 @@ def glu_naive(x, axis=-1):
     return u * (1 / (1 + np.exp(-v)))
 
 
-def glu_vjp_naive(x, g, axis=-1):
+def glu_vjp_naive(x, dy, axis=-1):
     """The textbook backward pass, through s = sigma(v) and 1 - s."""
     u, v = np.split(_as_float(x), 2, axis=axis)
     s = 1 / (1 + np.exp(-v))
-    return np.concatenate([g * s, g * u * s * (1 - s)], axis=axis)
+    return np.concatenate([dy * s, dy * u * s * (1 - s)], axis=axis)
 # --8<-- [end:naive]

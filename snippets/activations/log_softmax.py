@@ -149,30 +149,30 @@ def log_softmax_jacobian(z):
 
 
 # --8<-- [start:vjp]
-def log_softmax_vjp(z, g, axis=-1):
-    """dE/dz = g - p * sum_i g_i along `axis`, with p = softmax(z), from the
-    upstream gradient g = dE/dy (y-bar on the page): the backward pass of
+def log_softmax_vjp(z, dy, axis=-1):
+    """dE/dz = dy - p * sum_i dy_i along `axis`, with p = softmax(z), for
+    dy = dE/dy, the upstream gradient ȳ: the backward pass of
     log_softmax, for a batch, without any K x K matrix."""
-    z, g = _classes(z, axis, "log_softmax_vjp"), _as_float(g)
-    # Broadcasting would accept a g of shape (K,) or (1, K) and return a
+    z, dy = _classes(z, axis, "log_softmax_vjp"), _as_float(dy)
+    # Broadcasting would accept a dy of shape (K,) or (1, K) and return a
     # product of the wrong shape without an error.
-    if g.shape != z.shape:
-        raise ValueError(f"log_softmax_vjp: g must have the shape of z, {z.shape}; got {g.shape}")
-    dtype = np.result_type(z, g)
+    if dy.shape != z.shape:
+        raise ValueError(f"log_softmax_vjp: dy must have the shape of z, {z.shape}; got {dy.shape}")
+    dtype = np.result_type(z, dy)
     work = np.promote_types(dtype, np.float64)
-    z, g = np.moveaxis(z, axis, -1), np.moveaxis(g, axis, -1).astype(work)
+    z, dy = np.moveaxis(z, axis, -1), np.moveaxis(dy, axis, -1).astype(work)
     d, r, e, others = _parts(z)
     p = np.where(np.isnan(e), _limit_softmax(z), e / (1 + others))
-    # sum(g) can overflow where dE/dz does not: g = (1e308, 1e308) and
+    # sum(dy) can overflow where dE/dz does not: dy = (1e308, 1e308) and
     # p = (1/2, 1/2) give 0. Rows whose sum could pass 2**1020 are scaled
     # by a power of 2, which is exact (entries far below the largest
     # may round, by less than a smallest subnormal times 2**k).
-    _, exponent = np.frexp(np.max(np.abs(g), axis=-1, keepdims=True))
-    k = np.maximum(exponent + int(np.ceil(np.log2(g.shape[-1]))) - 1020, 0)
-    g = np.ldexp(g, -k)
-    # g_j - p_j * sum(g) cancels when g_j is close to p_j * sum(g) (a
+    _, exponent = np.frexp(np.max(np.abs(dy), axis=-1, keepdims=True))
+    k = np.maximum(exponent + int(np.ceil(np.log2(dy.shape[-1]))) - 1020, 0)
+    dy = np.ldexp(dy, -k)
+    # dy_j - p_j * sum(dy) cancels when dy_j is close to p_j * sum(dy) (a
     # cross-entropy gradient near the optimum): that loss is in the problem.
-    v = g - p * _sum(g, -1)
+    v = dy - p * _sum(dy, -1)
     # Scaling back, or the cast to float32, overflows only where the exact
     # dE/dz is past the largest float: inf is then its rounded value.
     with np.errstate(over="ignore"):
@@ -181,15 +181,15 @@ def log_softmax_vjp(z, g, axis=-1):
 
 
 # --8<-- [start:grad_from_output]
-def log_softmax_vjp_from_output(y, g, axis=-1):
-    """dE/dz = g - exp(y) * sum_i g_i from the forward output y = log_softmax(z)
-    and the upstream gradient g = dE/dy."""
-    y, g = _classes(y, axis, "log_softmax_vjp_from_output"), _as_float(g)
-    if g.shape != y.shape:
+def log_softmax_vjp_from_output(y, dy, axis=-1):
+    """dE/dz = dy - exp(y) * sum_i dy_i from the forward output y = log_softmax(z)
+    and dy = dE/dy, the upstream gradient ȳ."""
+    y, dy = _classes(y, axis, "log_softmax_vjp_from_output"), _as_float(dy)
+    if dy.shape != y.shape:
         raise ValueError(
-            f"log_softmax_vjp_from_output: g must have the shape of y, {y.shape}; got {g.shape}"
+            f"log_softmax_vjp_from_output: dy must have the shape of y, {y.shape}; got {dy.shape}"
         )
-    return g - np.exp(y) * np.sum(g, axis=axis, keepdims=True)
+    return dy - np.exp(y) * np.sum(dy, axis=axis, keepdims=True)
 # --8<-- [end:grad_from_output]
 
 

@@ -146,22 +146,22 @@ def softmax_jacobian_from_output(p):
 
 
 # --8<-- [start:vjp]
-def softmax_vjp(z, g, axis=-1):
-    """z-bar = (dp/dz)^T g = p * (g - sum_j g_j p_j) along `axis`, for the upstream
-    gradient g = dE/dp (p-bar on the page): the backward pass of softmax, for a batch,
-    without building any K x K Jacobian."""
-    z, g = _classes(z, axis, "softmax_vjp"), _as_float(g)
-    # Broadcasting would accept a g of shape (K,) or (1, K) and return a
+def softmax_vjp(z, dy, axis=-1):
+    """z-bar = (dp/dz)^T dy = p * (dy - sum_j dy_j p_j) along `axis`, for
+    dy = dE/dp, the upstream gradient p-bar: the backward pass of softmax,
+    for a batch, without building any K x K Jacobian."""
+    z, dy = _classes(z, axis, "softmax_vjp"), _as_float(dy)
+    # Broadcasting would accept a dy of shape (K,) or (1, K) and return a
     # product of the wrong shape without an error.
-    if g.shape != z.shape:
-        raise ValueError(f"softmax_vjp: g must have the shape of z, {z.shape}; got {g.shape}")
-    dtype = np.result_type(z, g)
+    if dy.shape != z.shape:
+        raise ValueError(f"softmax_vjp: dy must have the shape of z, {z.shape}; got {dy.shape}")
+    dtype = np.result_type(z, dy)
     work = np.promote_types(dtype, np.float64)
     p = softmax(z.astype(work), axis=axis)
-    g = g.astype(work)
-    # dp/dz is symmetric, so no transpose is needed; g - g.p cancels when g is nearly constant
+    dy = dy.astype(work)
+    # dp/dz is symmetric, so no transpose is needed; dy - dy.p cancels when dy is nearly constant
     # along the axis: that loss is in the problem, not in the formula.
-    return (p * (g - _sum(g * p, axis))).astype(dtype)
+    return (p * (dy - _sum(dy * p, axis))).astype(dtype)
 # --8<-- [end:vjp]
 
 

@@ -126,18 +126,18 @@ def swiglu(x, axis=-1):
 
 
 # --8<-- [start:vjp]
-def swiglu_vjp(x, g, axis=-1):
-    """The backward pass of swiglu: dE/dx for g = dE/dy, the upstream gradient
-    (y-bar on the page), as one array shaped like x, the halves concatenated
-    along `axis`: dE/du = g * v * silu'(u), with
-    silu'(u) = sigma(u) * (1 + u * (1 - sigma(u))), and dE/dv = g * silu(u)."""
+def swiglu_vjp(x, dy, axis=-1):
+    """The backward pass of swiglu: dE/dx for dy = dE/dy, the upstream gradient
+    ȳ, as one array shaped like x, the halves concatenated
+    along `axis`: dE/du = dy * v * silu'(u), with
+    silu'(u) = sigma(u) * (1 + u * (1 - sigma(u))), and dE/dv = dy * silu(u)."""
     u, v, dtype = _halves(x, axis, "swiglu_vjp")
-    g = _as_float(g)
-    if g.shape != u.shape:
-        raise ValueError(f"g must have the shape of swiglu(x), {u.shape}; got {g.shape}")
-    dtype = np.result_type(dtype, g)
-    g = g.astype(np.promote_types(dtype, np.float64))
-    ok_v, (g0, u0) = _finite(g, u)
+    dy = _as_float(dy)
+    if dy.shape != u.shape:
+        raise ValueError(f"dy must have the shape of swiglu(x), {u.shape}; got {dy.shape}")
+    dtype = np.result_type(dtype, dy)
+    dy = dy.astype(np.promote_types(dtype, np.float64))
+    ok_v, (dy0, u0) = _finite(dy, u)
     ok_u, (v0,) = _finite(v)
     ok_u &= ok_v
     u0 = _capped(u0)
@@ -148,13 +148,13 @@ def swiglu_vjp(x, g, axis=-1):
     # so that no 1 - sigma(u) is formed. Near the root u = -1.28 of silu',
     # 1 + u is exact (Sterbenz): c carries only the rounding error of q.
     c = np.where(u0 >= 0, 1 + q + u0 * q, (1 + u0) + q)
-    grad_u = _times_exp(np.minimum(u0, 0.0), [g0, v0, c], (1 + q) * (1 + q))
-    grad_v = _times_exp(np.minimum(u0, 0.0), [g0, u0], 1 + q)
+    grad_u = _times_exp(np.minimum(u0, 0.0), [dy0, v0, c], (1 + q) * (1 + q))
+    grad_v = _times_exp(np.minimum(u0, 0.0), [dy0, u0], 1 + q)
     # Infinite inputs: the limits, NaN where there is none. silu'(u) tends
     # to 1 and 0 at ±inf; at a finite u only its sign matters: that of c.
     slope = np.where(u == np.inf, 1.0, np.where(u == -np.inf, 0.0, np.sign(c)))
-    grad_u = np.where(ok_u, grad_u, _limit_product((g, g), (v, v), (slope, u)))
-    grad_v = np.where(ok_v, grad_v, _limit_product((g, g), (_limit_silu(u), u)))
+    grad_u = np.where(ok_u, grad_u, _limit_product((dy, dy), (v, v), (slope, u)))
+    grad_v = np.where(ok_v, grad_v, _limit_product((dy, dy), (_limit_silu(u), u)))
     with np.errstate(over="ignore"):
         return np.concatenate([grad_u, grad_v], axis=axis).astype(dtype)
 # --8<-- [end:vjp]
@@ -167,9 +167,9 @@ def swiglu_naive(x, axis=-1):
     return u * (1 / (1 + np.exp(-u))) * v
 
 
-def swiglu_vjp_naive(x, g, axis=-1):
+def swiglu_vjp_naive(x, dy, axis=-1):
     """The textbook backward pass, through s = sigma(u) and 1 - s."""
     u, v = np.split(_as_float(x), 2, axis=axis)
     s = 1 / (1 + np.exp(-u))
-    return np.concatenate([g * v * s * (1 + u * (1 - s)), g * u * s], axis=axis)
+    return np.concatenate([dy * v * s * (1 + u * (1 - s)), dy * u * s], axis=axis)
 # --8<-- [end:naive]

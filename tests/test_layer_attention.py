@@ -130,6 +130,11 @@ def test_single_key_gives_zero_query_and_key_gradients():
     assert np.abs(numeric_k).max() <= 1e3 * np.finfo(np.float64).eps / lh.STEP
 
 
+@pytest.mark.claim("layers/attention.md", r"The code here returns a row of \(P\) equal to 0, so that query's output is 0, "
+                   r"and its gradients are 0 (\(\bar{Q}\) in that row, and nothing from it to \(\bar{K}\) or \(\bar{V}\)).")
+@pytest.mark.claim("layers/attention.md", r"In a fully masked row every \(P_{ij}\) is 0 by the convention above, so the whole row of \(\bar{Z}\) is 0,")
+@pytest.mark.claim("layers/attention.md", r"In a fully masked row, \(Y\) and \(\bar{Q}\) must be 0:")
+@pytest.mark.claim("layers/attention.md", "fully masked rows giving 0 and zero gradients (and agreeing with finite differences);")
 @pytest.mark.parametrize("shape", SHAPES)
 def test_fully_masked_rows_give_zero_output_and_zero_gradients(shape):
     # docs/layers/attention.md, Definition, the convention for a fully masked
@@ -151,6 +156,15 @@ def test_fully_masked_rows_give_zero_output_and_zero_gradients(shape):
         assert not np.any(dk) and not np.any(dv)
 
 
+@pytest.mark.claim("layers/attention.md", r"so its weight \(P_{ij}\) is 0 and the other weights of the row share the mass.")
+@pytest.mark.parametrize("shape", SHAPES[:3])
+def test_masked_weights_are_zero_and_the_rest_share_the_mass(shape):
+    q, k, v, _, mask = _case(shape, "random")
+    P = attention.attention_forward(q, k, v, mask)[1][3]
+    assert not np.any(P[~mask]) and np.all(P[mask] > 0)
+    np.testing.assert_allclose(P.sum(axis=-1), 1, rtol=8 * np.finfo(np.float64).eps)
+
+
 def test_every_key_masked_or_no_keys_at_all_gives_zeros_without_warnings():
     q = np.ones((2, 3))
     out, cache = attention.attention_forward(q, np.ones((4, 3)), np.ones((4, 2)), np.zeros((2, 4), dtype=bool))
@@ -159,6 +173,8 @@ def test_every_key_masked_or_no_keys_at_all_gives_zeros_without_warnings():
     assert out.shape == (2, 2) and not np.any(out)
 
 
+@pytest.mark.claim("layers/attention.md", r"Each row of \(P\) sums to 1.")
+@pytest.mark.claim("layers/attention.md", "Subtracting the largest score of each row first changes nothing mathematically")
 @pytest.mark.parametrize("size", [1e4, 1e6, 1e150])
 def test_large_scores_do_not_overflow(size):
     # docs/layers/attention.md, Forward: scores of the order of 1e4 (and far
@@ -173,6 +189,12 @@ def test_large_scores_do_not_overflow(size):
     np.testing.assert_allclose(P.sum(axis=-1), 1, rtol=4 * np.finfo(np.float64).eps)
     # At such scores each row puts (nearly) all its weight on its best key.
     assert np.all(P.max(axis=-1) > 0.99)
+    # Where the plain e^Z / sum e^Z does not overflow, the weights are the same.
+    q_moderate = q * (2.0 / size)
+    _, moderate = attention.attention_forward(q_moderate, k, v)
+    z = q_moderate @ k.T / np.sqrt(2)
+    plain = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(moderate[3], plain, rtol=16 * np.finfo(np.float64).eps)
     grads = attention.attention_backward(rng.normal(size=(3, 2)), cache)
     assert all(np.all(np.isfinite(g)) for g in grads)
 
@@ -238,6 +260,7 @@ def test_wrong_shapes_are_refused_naming_the_expected_shape(q_shape, k_shape, v_
         attention.attention_forward(np.ones(q_shape), np.ones(k_shape), np.ones(v_shape))
 
 
+@pytest.mark.claim("layers/attention.md", "An additive mask (0 where allowed, \\(-\\infty\\) or a large negative number elsewhere, added to the scores)")
 def test_bad_masks_and_upstream_shapes_are_refused():
     q, k, v = np.ones((2, 3)), np.ones((4, 3)), np.ones((4, 1))
     with pytest.raises(TypeError, match="boolean"):
@@ -261,6 +284,7 @@ def test_jax_dot_product_attention_has_the_sequence_before_the_heads():
     _agree(ours, np.swapaxes(np.asarray(theirs), -2, -3), bound, "jax.nn.dot_product_attention")
 
 
+@pytest.mark.claim("layers/attention.md", "A fully masked row does not give 0 there: it gives the plain mean of the values")
 def test_jax_conventions_quoted_on_the_page():
     # docs/layers/attention.md, Framework conventions, the JAX item.
     q, k = np.ones((1, 2, 1, 3)), np.ones((1, 4, 1, 3))

@@ -115,6 +115,15 @@ def test_any_layout_and_byte_order_gives_the_same_result(layout):
     )
 
 
+@pytest.mark.claim("layers/dropout.md", r"Keeping the 0/1 mask alone makes every gradient \(1 - \rho\) times too small.")
+@pytest.mark.parametrize("p", [0.2, 0.5])
+def test_the_mask_without_its_scale_gives_gradients_one_minus_p_times_too_small(p):
+    x, G, seed = _case((6, 7), p)
+    _, cache = _forward(x, p, seed)
+    kept = cache != 0
+    np.testing.assert_allclose(kept * G, (1 - p) * dropout.dropout_backward(G, cache), rtol=4 * np.finfo(np.float64).eps)
+
+
 def test_rate_zero_is_the_identity():
     x, G, seed = _case((4, 9), 0.0)
     out, cache = _forward(x, 0.0, seed)
@@ -147,6 +156,10 @@ def _hoeffding(n, width, failure=1e-9):
     return width * np.sqrt(np.log(2 / failure) / (2 * n))
 
 
+@pytest.mark.claim("layers/dropout.md", "sets each entry of its input to 0 with a fixed probability, and draws which ones afresh at every forward pass.")
+@pytest.mark.claim("layers/dropout.md", r"gets a mask entry \(m_i\), 1 with probability \(1 - \rho\) and 0 with probability \(\rho\), drawn independently.")
+@pytest.mark.claim("layers/dropout.md", r"is \(\frac{x_i}{1 - \rho}\) with probability \(1 - \rho\) and 0 with probability \(\rho\).")
+@pytest.mark.claim("layers/dropout.md", "the kept value times its probability, plus 0 times the probability of a drop.")
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
 def test_mean_output_is_the_input(p):
     # docs/layers/dropout.md, Forward: "Its expectation over the mask is the input".
@@ -159,6 +172,13 @@ def test_mean_output_is_the_input(p):
     assert abs(np.count_nonzero(cache) / n - (1 - p)) <= _hoeffding(n, 1.0)
     # The bound is tight enough to see a missing scale: the mean would be (1 - p) x.
     assert p * x > 2 * _hoeffding(n, x / (1 - p))
+    # Each entry is x / (1 - p) or 0, and a fresh generator draws another mask.
+    assert set(np.unique(out)) <= {0.0, np.float64(x) * (1 / (1 - p))}
+    _, cache_again = dropout.dropout_forward(np.full(n, x), p, lh.rng_for("mean again", p))
+    assert np.any(cache_again != cache)
+    # Drawn independently: the kept fraction of entry pairs is (1 - p)^2 (same bound).
+    both = np.count_nonzero(cache[0::2] * cache[1::2]) / (n // 2)
+    assert abs(both - (1 - p) ** 2) <= _hoeffding(n // 2, 1.0)
 
 
 def test_same_seed_gives_the_same_mask_and_another_seed_another():

@@ -63,6 +63,7 @@ def test_backward_matches_jax_vjp(shape, V, D):
     _within(_backward(ids, table, dout), dtable_jax, lh.JAX_BOUND, "jax.vjp (float64)")
 
 
+@pytest.mark.claim("layers/embedding.md", r"with the factor \(O_{nv}\): 1 where \(x_n = v\), else 0.")
 @pytest.mark.parametrize("shape, V, D", CASES)
 def test_forward_has_the_ids_shape_plus_one_axis_and_matches_the_one_hot_product(shape, V, D):
     # docs/layers/embedding.md, Definition and Derivation: Y = O W and
@@ -79,6 +80,7 @@ def test_forward_has_the_ids_shape_plus_one_axis_and_matches_the_one_hot_product
     _within(_backward(ids, table, dout), np.stack(columns, axis=1), lh.JAX_BOUND, "np.bincount (float64)")
 
 
+@pytest.mark.claim("layers/embedding.md", "An id that occurs twice adds two rows; a row of the table that no id hits gets a gradient of 0.")
 def test_rows_hit_twice_add_up_and_fancy_index_assignment_does_not():
     # docs/layers/embedding.md, Common mistakes 1: with an id that repeats,
     # dtable[ids] = dout and dtable[ids] += dout keep the last occurrence only.

@@ -9,20 +9,18 @@ by mpmath) or the page's own executed blocks; none restates the number.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
 
+from sitekit.catalogue import snippet
+from sitekit.definitions import DEFINITIONS
+from sitekit.oracle import Oracle
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT))
-
-from sitekit.catalogue import snippet  # noqa: E402
-from sitekit.definitions import DEFINITIONS  # noqa: E402
-from sitekit.oracle import Oracle  # noqa: E402
 
 x_ = sp.Symbol("x", real=True)
 EPS64 = np.finfo(np.float64).eps

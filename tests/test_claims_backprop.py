@@ -15,20 +15,18 @@ import ast
 import contextlib
 import io
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
 
+from sitekit.catalogue import load_snippet, snippet
+from sitekit.definitions import DEFINITIONS
+from sitekit.oracle import Oracle
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT))
-
-from sitekit.catalogue import load_snippet, snippet  # noqa: E402
-from sitekit.definitions import DEFINITIONS  # noqa: E402
-from sitekit.oracle import Oracle  # noqa: E402
 
 EPS = np.finfo(np.float64).eps
 SIGMAS = 6
@@ -890,7 +888,6 @@ def test_gd_first_order_ratio_tends_to_1(gd_check):
 def test_gd_test_losses_digits():
     from sitekit import oracle
 
-    sys.path.insert(0, str(ROOT / "tests"))
     import test_losses
 
     assert test_losses.DIGITS == oracle.DIGITS == 50
@@ -1119,7 +1116,6 @@ def test_the_tests_points():
 def test_the_short_block_contract():
     from sitekit import accuracy
 
-    sys.path.insert(0, str(ROOT / "tests"))
     import test_short_blocks
 
     assert test_short_blocks.max_code_lines("softclip") == 20

@@ -17,7 +17,6 @@ import inspect
 import statistics
 from fractions import Fraction
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest

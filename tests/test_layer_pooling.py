@@ -224,7 +224,9 @@ def test_jax_conventions_stated_on_the_page():
     x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])
     G = np.array([[[[1.0]]]])
     out, cache = pooling.maxpool2d_forward(x, 2)
-    reduce_window = lambda x: jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+    def reduce_window(x):
+        return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+
     (by_reduce_window,) = lh.jax_vjp(reduce_window, [x], G)
     assert np.array_equal(by_reduce_window, pooling.maxpool2d_backward(G, cache))
     (by_jnp_max,) = lh.jax_vjp(pool_jax(jnp.max, 2, None), [x], G)

@@ -84,7 +84,6 @@ def lstm_backward(dout, cache):
     dout = _as_float(dout)
     if dout.shape != h.shape:
         raise ValueError(f"dout must have shape {h.shape} like the hidden states, got {dout.shape}")
-    H = h0.shape[1]
     dtype = np.result_type(dout, h)
     dx = np.empty(x.shape, dtype=dtype)
     dWx, dWh = np.zeros(Wx.shape, dtype=dtype), np.zeros(Wh.shape, dtype=dtype)

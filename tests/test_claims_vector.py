@@ -1,0 +1,164 @@
+"""Numbers typed in the prose of the vector activation pages (softmax,
+log_softmax, softmin, GLU, SwiGLU), each asserted.
+
+Every test is marked `@pytest.mark.claim(page, fragment)` with the sentence it
+backs (tests/test_prose_numbers.py reads the marks). A test recomputes what
+the sentence states from the snippets, SymPy, or mpmath at high precision;
+none restates the number.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from sitekit.catalogue import snippet
+
+F64 = np.finfo(np.float64)
+u_, v_ = sp.symbols("u v", real=True)
+
+
+def mp_sigmoid(v):
+    return 1 / (1 + mpmath.exp(-v))
+
+
+def mp_sigmoid_grad(v):
+    """sigma'(v) = sigma(v) (1 - sigma(v)), without the cancellation of 1 - sigma."""
+    e = mpmath.exp(-abs(v))
+    return e / (1 + e) ** 2
+
+
+# ---------------------------------------------------------------- GLU
+
+@pytest.mark.claim("activations/glu.md", r"The output \(2\,\sigma(x)\) opens from 0 to 2;")
+def test_glu_slice_opens_from_zero_to_two():
+    glu = snippet("glu").glu
+    # The plotted slice: value half u = 2, gate v = x (the plot block's pair()).
+    xs = np.linspace(-40, 40, 8001)
+    ys = glu(np.stack([np.full_like(xs, 2.0), xs], axis=-1))[:, 0]
+    assert np.all(np.diff(ys) >= 0) and np.all((ys >= 0) & (ys <= 2))
+    # The limits at both ends of the gate: closed (0) and fully open (u = 2).
+    assert glu(np.array([2.0, -np.inf]))[0] == 0.0
+    assert glu(np.array([2.0, np.inf]))[0] == 2.0
+    assert sp.limit(2 / (1 + sp.exp(-u_)), u_, sp.oo) == 2
+    assert sp.limit(2 / (1 + sp.exp(-u_)), u_, -sp.oo) == 0
+
+
+@pytest.mark.claim("activations/glu.md", "and every other partial derivative is 0.")
+def test_glu_cross_partials_vanish():
+    # SymPy: y_i = u_i sigma(v_i) for m = 3; d y_i / d u_j, d v_j for j != i.
+    us, vs = sp.symbols("u1:4", real=True), sp.symbols("v1:4", real=True)
+    ys = [u * (1 / (1 + sp.exp(-v))) for u, v in zip(us, vs)]
+    for i, y in enumerate(ys):
+        for j in range(3):
+            if j != i:
+                assert sp.diff(y, us[j]) == 0 and sp.diff(y, vs[j]) == 0
+    # The snippet's VJP: a one-hot upstream gradient reaches only its own pair.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=6)
+    for i in range(3):
+        dx = snippet("glu").glu_vjp(x, np.eye(3)[i])
+        others = [k for k in range(6) if k not in (i, i + 3)]
+        assert np.all(dx[others] == 0.0) and np.all(dx[[i, i + 3]] != 0.0)
+
+
+@pytest.mark.claim("activations/glu.md",
+                   r"while \(e^{-745}\) is a subnormal with one significant bit, and \(e^{-750}\) rounds to 0.")
+def test_exp_minus_745_is_one_bit_and_750_is_zero():
+    tiny = np.exp(-745.0)
+    assert 0 < tiny < F64.tiny
+    assert tiny == F64.smallest_subnormal  # a single significant bit
+    assert np.exp(-750.0) == 0.0
+    # ... while u sigma(v) at u = 1e308, v = -745 (the sentence before) is normal.
+    assert snippet("glu").glu(np.array([1e308, -745.0]))[0] >= F64.tiny
+
+
+@pytest.mark.claim("activations/glu.md",
+                   r"Nothing can overflow or underflow on the way; only the result itself rounds to 0 or \(\pm\infty\).")
+def test_glu_times_exp_only_the_result_rounds():
+    glu = snippet("glu")
+    mpmath.mp.dps = 60
+    cases = [(1e308, -745.0, 1.0), (1e308, -1400.0, 1e308), (1e-300, -700.0, 1e-300),
+             (1e308, 30.0, 1e308), (1e-320, -5.0, 1e-10), (3.0, -1.0, 2.0)]
+    for u, v, dy in cases:
+        x = np.array([u, v])
+        # No overflow on the way (an underflow of e^-|v| next to 1 in a divisor
+        # is harmless); the accuracy check below is what catches one that is not.
+        with np.errstate(over="raise", invalid="raise"):
+            y = glu.glu(x)[0]
+            du, dv = glu.glu_vjp(x, np.array([dy]))
+        mu, mdy, s = mpmath.mpf(u), mpmath.mpf(dy), mp_sigmoid(mpmath.mpf(v))
+        for got, exact in [(y, mu * s), (du, mdy * s), (dv, mdy * mu * mp_sigmoid_grad(mpmath.mpf(v)))]:
+            rounded = float(exact)  # mpmath rounds past the largest float to inf
+            if rounded == 0.0 or np.isinf(rounded) or abs(rounded) < F64.tiny:
+                # Only the final result rounds: to 0, inf, or a subnormal.
+                assert got == rounded or abs(got - rounded) <= F64.smallest_subnormal
+            else:
+                assert abs(got - rounded) <= 8 * F64.eps * abs(rounded), (u, v, dy, got, rounded)
+
+
+@pytest.mark.claim("activations/glu.md",
+                   r"The textbook \(u \cdot 1/(1 + e^{-v})\) overflows in \(e^{-v}\) for \(v < -709\) (float64), "
+                   r"and returns 0 with a warning, also where \(u\,\sigma(v)\) is a normal number.")
+def test_glu_naive_overflows_to_zero():
+    glu = snippet("glu")
+    # e^{-v} overflows exactly past v = -709 (ln of the largest float).
+    assert -710 < -float(mpmath.log(F64.max)) < -709
+    with np.errstate(over="raise"):
+        np.exp(709.0)
+        with pytest.raises(FloatingPointError):
+            np.exp(710.0)
+    x = np.array([1e308, -745.0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        naive = glu.glu_naive(x)[0]
+    assert naive == 0.0 and any(issubclass(w.category, RuntimeWarning) for w in caught)
+    assert glu.glu(x)[0] >= F64.tiny
+
+
+@pytest.mark.claim("activations/glu.md",
+                   r"(\(u\,\sigma(v)\) with \(u \to \infty\), \(v \to -\infty\) tends to 0 along \(u = -v\), "
+                   r"to 1 along \(u = e^{-v}\)),")
+def test_glu_infinity_times_zero_depends_on_the_path():
+    sigma = 1 / (1 + sp.exp(-v_))
+    assert sp.limit(-v_ * sigma, v_, -sp.oo) == 0
+    assert sp.limit(sp.exp(-v_) * sigma, v_, -sp.oo) == 1
+    # So the snippets have no limit to return there: NaN.
+    assert np.isnan(snippet("glu").glu(np.array([np.inf, -np.inf]))[0])
+
+
+@pytest.mark.claim("activations/glu.md",
+                   r"A factor that is exactly 0 (\(u = 0\), or \(\bar{y} = 0\)) gives 0 whatever the others do.")
+def test_glu_exact_zero_factor():
+    glu = snippet("glu")
+    for other in [np.inf, -np.inf, F64.max, -F64.max, 1.0]:
+        assert glu.glu(np.array([0.0, other]))[0] == 0.0
+        assert glu.glu_vjp(np.array([0.0, other]), np.array([1.0]))[1] == 0.0
+        assert np.all(glu.glu_vjp(np.array([other, other]), np.array([0.0])) == 0.0)
+        assert np.all(glu.glu_vjp(np.array([other, -other]), np.array([0.0])) == 0.0)
+
+
+@pytest.mark.claim("activations/glu.md",
+                   r"The textbook backward pass, through \(s = \sigma(v)\) and \(1 - s\), "
+                   r"loses \(\partial E / \partial v\) once \(s\) rounds to 1, "
+                   r"where the slope \(u\,\sigma(v)\,(1 - \sigma(v))\) is still a normal number")
+def test_glu_naive_vjp_loses_dv_once_s_rounds_to_one():
+    glu = snippet("glu")
+    mpmath.mp.dps = 60
+    checked = 0
+    for v in np.linspace(30.0, 700.0, 200):
+        s = 1 / (1 + np.exp(-v))
+        exact = float(mp_sigmoid_grad(mpmath.mpf(v)))
+        dv_naive = glu.glu_vjp_naive(np.array([1.0, v]), np.array([1.0]))[1]
+        if s == 1.0:
+            checked += 1
+            assert dv_naive == 0.0 and exact >= F64.tiny
+            dv = glu.glu_vjp(np.array([1.0, v]), np.array([1.0]))[1]
+            assert abs(dv - exact) <= 8 * F64.eps * exact
+        else:
+            assert dv_naive != 0.0
+    assert checked > 0

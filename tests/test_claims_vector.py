@@ -9,7 +9,9 @@ none restates the number.
 
 from __future__ import annotations
 
+import re
 import warnings
+from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -17,6 +19,8 @@ import pytest
 import sympy as sp
 
 from sitekit.catalogue import snippet
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 F64 = np.finfo(np.float64)
 u_, v_ = sp.symbols("u v", real=True)
@@ -162,3 +166,144 @@ def test_glu_naive_vjp_loses_dv_once_s_rounds_to_one():
         else:
             assert dv_naive != 0.0
     assert checked > 0
+
+
+# ---------------------------------------------------------------- SwiGLU
+
+def page_line_number(page: str, fragment: str, before: str) -> float:
+    """The number typed just before `before` in the page's sentence `fragment`:
+    the test compares it with the constant the code uses, so neither side restates it."""
+    text = " ".join((DOCS / page).read_text(encoding="utf-8").split())
+    sentence = text[text.index(fragment):]
+    return float(re.findall(r"-?\d+(?:\.\d+)?", sentence[:sentence.index(before)])[-1])
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"The output is \(2 \operatorname{silu}(x)\), which dips below 0 left of the origin; "
+                   r"\(\partial y / \partial v = \operatorname{silu}(x)\) is the gate itself, "
+                   r"and \(\partial y / \partial u = 2 \operatorname{silu}'(x)\) crosses 0 at the minimum of silu.")
+def test_swiglu_slice_dips_below_zero_and_slope_crosses_at_the_minimum():
+    sw = snippet("swiglu")
+    # The plotted slice: gate half u = x, value half v = 2 (the plot block's pair()).
+    xs = np.linspace(-6, 3, 9001)
+    pair = np.stack([xs, np.full_like(xs, 2.0)], axis=-1)
+    ys = sw.swiglu(pair)[:, 0]
+    assert np.all(ys[xs < 0] < 0) and np.all(ys[xs > 0] > 0)
+    du = sw.swiglu_vjp(pair, np.ones((xs.size, 1)))[:, 0]
+    # One sign change of dy/du, where silu has its minimum (SymPy's root of silu').
+    changes = np.flatnonzero(np.diff(np.sign(du)) != 0)
+    assert changes.size == 1
+    silu = u_ / (1 + sp.exp(-u_))
+    minimum = float(sp.nsolve(sp.diff(silu, u_), u_, -1.0))
+    assert xs[changes[0]] <= minimum <= xs[changes[0] + 1]
+    assert sp.diff(silu, u_, 2).subs(u_, minimum) > 0  # a minimum, not a maximum
+
+
+@pytest.mark.claim("activations/swiglu.md", "and every other partial derivative is 0.")
+def test_swiglu_cross_partials_vanish():
+    us, vs = sp.symbols("u1:4", real=True), sp.symbols("v1:4", real=True)
+    ys = [u / (1 + sp.exp(-u)) * v for u, v in zip(us, vs)]
+    for i, y in enumerate(ys):
+        for j in range(3):
+            if j != i:
+                assert sp.diff(y, us[j]) == 0 and sp.diff(y, vs[j]) == 0
+    x = np.random.default_rng(1).normal(size=6)
+    for i in range(3):
+        dx = snippet("swiglu").swiglu_vjp(x, np.eye(3)[i])
+        others = [k for k in range(6) if k not in (i, i + 3)]
+        assert np.all(dx[others] == 0.0) and np.all(dx[[i, i + 3]] != 0.0)
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"and \(e^{u}\) alone underflows (to a subnormal, then to 0) once \(u\) is below about \(-708\).")
+def test_exp_underflows_below_about_minus_708():
+    edge = float(mpmath.log(F64.tiny))  # where e^u leaves the normal numbers
+    assert page_line_number("activations/swiglu.md", r"and \(e^{u}\) alone underflows", r"\).") == round(edge)
+    assert np.exp(np.nextafter(edge, 0)) >= F64.tiny
+    assert 0 < np.exp(edge - 1) < F64.tiny
+    assert np.exp(float(mpmath.log(F64.smallest_subnormal)) - 1) == 0.0
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"Below \(u = -2300\) every result is 0 in float64, so \(u\) is capped there.")
+def test_swiglu_cap_changes_no_result():
+    sw = snippet("swiglu")
+    mpmath.mp.dps = 60
+    u = mpmath.mpf(-2300)
+    big = mpmath.mpf(F64.max)
+    s = mp_sigmoid(u)
+    # The largest each result can be at u = -2300, with every other factor at its largest.
+    largest = [abs(u * s * big), abs(big * big * s * (1 + u * (1 - s))), abs(big * u * s)]
+    for value in largest:
+        assert float(value) == 0.0
+    assert sw._capped(np.array([-1e300]))[0] == -2300.0
+    x = np.array([-1e300, F64.max])
+    assert sw.swiglu(x)[0] == 0.0 and np.all(sw.swiglu_vjp(x, np.array([F64.max])) == 0.0)
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"The textbook \(u \cdot \sigma(u) \cdot v\), with \(\sigma(u) = 1/(1 + e^{-u})\), "
+                   r"overflows in \(e^{-u}\) for \(u < -709\) (float64) and returns 0 with a warning.")
+def test_swiglu_naive_overflows_to_zero():
+    sw = snippet("swiglu")
+    assert -710 < -float(mpmath.log(F64.max)) < -709
+    x = np.array([-710.0, 1.0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        naive = sw.swiglu_naive(x)[0]
+    assert naive == 0.0 and any(issubclass(w.category, RuntimeWarning) for w in caught)
+    mpmath.mp.dps = 60
+    assert float(abs(-710 * mp_sigmoid(mpmath.mpf(-710)))) >= F64.tiny  # the exact value is normal
+    assert abs(sw.swiglu(x)[0]) >= F64.tiny
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"\(\operatorname{silu}(u)\) underflows, and \(v\) times a subnormal keeps only its few bits, "
+                   r"\(v\) times 0 none.")
+def test_silu_times_v_loses_bits():
+    silu = snippet("swish").swish
+    mpmath.mp.dps = 60
+    v = 1e308
+    for u in (-740.0, -760.0):
+        s = silu(np.array([u]))[0]
+        exact = float(u * mp_sigmoid(mpmath.mpf(u)) * v)
+        assert exact <= -F64.tiny  # silu(u) v is a normal number
+        assert abs(s) < F64.tiny  # silu(u) is not
+        err = abs(s * v - exact) / abs(exact)
+        if s == 0.0:
+            assert s * v == 0.0  # no bit left
+        else:
+            assert err > 1e6 * F64.eps  # a few bits only
+    assert silu(np.array([-760.0]))[0] == 0.0 and silu(np.array([-740.0]))[0] != 0.0
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"\(\partial E / \partial u\) is left out within 0.05 of \(u_0\), where no formula keeps a relative bound,")
+@pytest.mark.claim("activations/swiglu.md",
+                   r"and on random pairs over the whole float32 and float64 range "
+                   r"(for \(\partial E / \partial u\), 0.05 away from \(u_0\); "
+                   r"within \(4\,\varepsilon\,|\bar{y}\,v|\) in absolute terms next to it), "
+                   r"including products whose factor \(e^{u}\) is subnormal or 0;")
+def test_swiglu_root_gap_is_the_tests():
+    import test_vector_activations as tva
+
+    page = "activations/swiglu.md"
+    assert page_line_number(page, r"\(\partial E / \partial u\) is left out within", "of") == tva.ROOT_GAP
+    assert page_line_number(page, r"(for \(\partial E / \partial u\),", "away") == tva.ROOT_GAP
+    # u_0 is the root of silu' the tests use.
+    assert abs(float(sp.diff(u_ / (1 + sp.exp(-u_)), u_).subs(u_, tva.SILU_ROOT))) <= 4 * F64.eps
+
+
+@pytest.mark.claim("activations/swiglu.md",
+                   r"A factor that is exactly 0 (\(u = 0\), \(v = 0\) or \(\bar{y} = 0\)) gives 0 whatever the others do.")
+def test_swiglu_exact_zero_factor():
+    sw = snippet("swiglu")
+    for other in [np.inf, -np.inf, F64.max, -F64.max, -1e4, 1.0]:
+        # u = 0: silu(0) = 0 is a factor of y and of dE/dv.
+        assert sw.swiglu(np.array([0.0, other]))[0] == 0.0
+        assert sw.swiglu_vjp(np.array([0.0, other]), np.array([other]))[1] == 0.0
+        # v = 0: a factor of y and of dE/du.
+        assert sw.swiglu(np.array([other, 0.0]))[0] == 0.0
+        assert sw.swiglu_vjp(np.array([other, 0.0]), np.array([other]))[0] == 0.0
+        # dy = 0: a factor of both halves of the VJP.
+        assert np.all(sw.swiglu_vjp(np.array([other, other]), np.array([0.0])) == 0.0)

@@ -307,3 +307,152 @@ def test_swiglu_exact_zero_factor():
         assert sw.swiglu_vjp(np.array([other, 0.0]), np.array([other]))[0] == 0.0
         # dy = 0: a factor of both halves of the VJP.
         assert np.all(sw.swiglu_vjp(np.array([other, other]), np.array([0.0])) == 0.0)
+
+
+# ---------------------------------------------------------------- softmax, log_softmax, softmin: shared
+
+def iverson_jacobian_matches(size: int, outputs, symbols, entry) -> None:
+    """SymPy's Jacobian of `outputs` equals entry(i, j, bracket) with the
+    Iverson bracket [i = j] taken as 1 if i = j and 0 otherwise."""
+    jacobian = sp.Matrix(outputs).jacobian(symbols)
+    for i in range(size):
+        for j in range(size):
+            bracket = 1 if i == j else 0
+            assert sp.simplify(jacobian[i, j] - entry(i, j, bracket)) == 0
+            # The other reading of the bracket would be wrong off or on the diagonal.
+            assert sp.simplify(jacobian[i, j] - entry(i, j, 1 - bracket)) != 0
+
+
+def random_sizes_of(test) -> tuple[int, int]:
+    """(largest K of the small random vectors, K of the large ones) in a
+    tests/test_vector_activations.py ULP test, read from its source."""
+    import inspect
+
+    source = inspect.getsource(test)
+    small = re.search(r"for size in \(([\d, ]+)\) for z in random_vectors", source).group(1)
+    large = re.search(r"vectors = random_vectors\(dtype, (\d+), ", source).group(1)
+    return max(int(s) for s in small.split(",")), int(large)
+
+
+@pytest.mark.claim("activations/softmax.md",
+                   r"`softmax` within 4 ULP on random vectors (\(K\) up to 10, and \(K = 1000\))")
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"`log_softmax` within 4 ULP on random vectors (\(K\) up to 10, and \(K = 1000\))")
+@pytest.mark.claim("activations/softmin.md",
+                   r"`softmin` within 4 ULP on random vectors (\(K\) up to 10, and \(K = 1000\))")
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_random_vector_sizes_are_the_tests(name):
+    import test_softmax
+    import test_vector_activations as tva
+
+    page = f"activations/{name}.md"
+    fragment = f"`{name}` within 4 ULP on random vectors"
+    test = test_softmax.test_forward_ulp if name == "softmax" else getattr(tva, f"test_{name}_ulp")
+    small, large = random_sizes_of(test)
+    assert page_line_number(page, fragment, r", and \(K") == small
+    assert page_line_number(page, fragment, r"\))") == large
+
+
+# ---------------------------------------------------------------- softmin
+
+def softmin_expr(size: int):
+    zs = sp.symbols(f"z1:{size + 1}", real=True)
+    return zs, [sp.exp(-z) / sum(sp.exp(-w) for w in zs) for z in zs]
+
+
+@pytest.mark.claim("activations/softmin.md", r"Every \(q_i\) lies in \((0, 1)\), the \(q_i\) sum to 1,")
+def test_softmin_is_a_distribution():
+    zs, qs = softmin_expr(3)
+    assert sp.simplify(sum(qs) - 1) == 0
+    for i, q in enumerate(qs):
+        # 1/q_i - 1 is a sum of exponentials, > 0: so 0 < q_i < 1.
+        others = sum(sp.exp(zs[i] - w) for k, w in enumerate(zs) if k != i)
+        assert sp.simplify(1 / q - 1 - others) == 0
+    rng = np.random.default_rng(2)
+    for size in (2, 3, 10):
+        z = rng.normal(0, 5, size)
+        q = snippet("softmin").softmin(z)
+        assert np.all((q > 0) & (q < 1))
+        assert abs(q.sum() - 1) <= size * F64.eps
+
+
+@pytest.mark.claim("activations/softmin.md",
+                   r"It is the Boltzmann (Gibbs) distribution over energies \(z_i\) at temperature 1,")
+def test_softmin_is_boltzmann_at_temperature_one():
+    temperature = sp.Symbol("T", positive=True)
+    zs, qs = softmin_expr(3)
+    boltzmann = [sp.exp(-z / temperature) / sum(sp.exp(-w / temperature) for w in zs) for z in zs]
+    (solution,) = sp.solve(sp.Eq(boltzmann[0].subs({zs[1]: 0, zs[2]: 0, zs[0]: 1}),
+                                 qs[0].subs({zs[1]: 0, zs[2]: 0, zs[0]: 1})), temperature)
+    assert solution == 1
+    assert all(sp.simplify(b.subs(temperature, solution) - q) == 0 for b, q in zip(boltzmann, qs))
+
+
+@pytest.mark.claim("activations/softmin.md",
+                   r"where the Iverson bracket \([i = j]\) is 1 if \(i = j\) and 0 otherwise:")
+def test_softmin_jacobian_with_iverson_bracket():
+    zs, qs = softmin_expr(3)
+    iverson_jacobian_matches(3, qs, zs, lambda i, j, b: -qs[i] * (b - qs[j]))
+
+
+@pytest.mark.claim("activations/softmin.md", "symmetric, with rows that sum to 0.")
+def test_softmin_jacobian_symmetric_rows_sum_to_zero():
+    zs, qs = softmin_expr(3)
+    jacobian = sp.Matrix(qs).jacobian(zs)
+    assert sp.simplify(jacobian - jacobian.T) == sp.zeros(3, 3)
+    assert all(sp.simplify(sum(jacobian.row(i))) == 0 for i in range(3))
+    z = np.random.default_rng(3).normal(0, 3, 6)
+    j = snippet("softmin").softmin_jacobian(z)
+    np.testing.assert_array_equal(j, j.T)
+    assert np.all(np.abs(j.sum(axis=1)) <= 6 * F64.eps)
+
+
+@pytest.mark.claim("activations/softmin.md",
+                   r"and is exactly 0 once \(q_i\) rounds to 1, while the true slope is still a normal number. "
+                   r"For \(z = (-x, 0)\) the build finds where \(q_1\) first rounds to 1 in float64,")
+def test_softmin_from_output_slope_is_zero_once_q_rounds_to_one():
+    from sitekit.tables import first_x_where
+
+    sm = snippet("softmin")
+    x_one = first_x_where(lambda x: sm.softmin([-x, 0.0])[0] == 1.0, 0.0, 100.0)
+    mpmath.mp.dps = 60
+    for x in (x_one, x_one + 1, 2 * x_one):
+        q = sm.softmin([-x, 0.0])
+        assert q[0] == 1.0 and sm.softmin_jacobian_from_output(q)[0, 0] == 0.0
+        exact = -mp_sigmoid_grad(mpmath.mpf(x))  # dq_1/dz_1 = -q_1 (1 - q_1), q_1 = sigma(x)
+        assert float(-exact) >= F64.tiny
+    below = sm.softmin([-np.nextafter(x_one, 0), 0.0])
+    assert below[0] < 1.0 and sm.softmin_jacobian_from_output(below)[0, 0] != 0.0
+    # The page's block finds that x the same way, on z = (-x, 0).
+    text = (DOCS / "activations/softmin.md").read_text(encoding="utf-8")
+    assert "first_x_where(lambda x: softmin([-x, 0.0])[0] == 1.0" in text
+
+
+@pytest.mark.claim("activations/softmin.md",
+                   r"when every score is above \(-\ln(\text{smallest subnormal} / 2)\), every \(e^{-z_i}\) rounds to 0, "
+                   r"and it returns \(0 / 0\) = NaN.")
+def test_softmin_naive_underflows_to_nan():
+    edge = float(-mpmath.log(mpmath.mpf(F64.smallest_subnormal) / 2))
+    above, below = np.nextafter(edge, np.inf), np.nextafter(edge, 0)
+    assert np.exp(-above) == 0.0 and np.exp(-below) == F64.smallest_subnormal
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        naive = snippet("softmin").softmin_naive(np.array([above, above + 1]))
+    assert np.all(np.isnan(naive)) and any(issubclass(w.category, RuntimeWarning) for w in caught)
+    assert np.all(np.isfinite(snippet("softmin").softmin_naive(np.array([below, below]))))
+
+
+@pytest.mark.claim("activations/softmin.md",
+                   r"- \(-\infty\) entries (the smallest scores) share the mass equally, and every other entry gets 0. "
+                   r"- \(+\infty\) entries get 0 when some entry is finite or \(-\infty\).")
+def test_softmin_infinite_scores():
+    sm = snippet("softmin")
+    inf = np.inf
+    np.testing.assert_array_equal(sm.softmin([-inf, -inf, 1.0, inf]), [0.5, 0.5, 0.0, 0.0])
+    np.testing.assert_array_equal(sm.softmin([-inf, 3.0, -inf, -inf]), [1 / 3, 0.0, 1 / 3, 1 / 3])
+    np.testing.assert_array_equal(sm.softmin([inf, 1.0]), [0.0, 1.0])
+    np.testing.assert_array_equal(sm.softmin([inf, -inf]), [0.0, 1.0])
+    # The limits of the definition agree.
+    zs, qs = softmin_expr(2)
+    assert sp.limit(qs[0], zs[0], -sp.oo) == 1 and sp.limit(qs[1], zs[0], -sp.oo) == 0
+    assert sp.limit(qs[0], zs[0], sp.oo) == 0

@@ -13,6 +13,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -163,3 +164,171 @@ def test_celu_parameter_derivative_near_zero():
     q = sp.Symbol("q")
     series = sp.series(sp.exp(q) - 1 - q * sp.exp(q), q, 0, 3).removeO()
     assert sp.simplify(series + q**2 / 2) == 0
+
+
+# ---------------------------------------------------------------- shared by mish and swish
+
+def sentence_numbers(page: str, pattern: str) -> tuple[float, ...]:
+    """The numbers the page's sentence states, read by `pattern`'s groups from the page."""
+    match = re.search(pattern, re.sub(r"\s+", " ", page_text(page)))
+    assert match, f"{page} no longer says {pattern!r}"
+    return tuple(float(g) for g in match.groups())
+
+
+def linspace_around(source: str, root_name: str) -> tuple[float, float, int]:
+    """(lo, hi, count) of the `<root_name> + np.linspace(lo, hi, count)` an executed block measures on."""
+    match = re.search(rf"{root_name} \+ np\.linspace\(([-\d.e]+), ([-\d.e]+), (\d+)\)", source)
+    assert match, source
+    return float(match.group(1)), float(match.group(2)), int(match.group(3))
+
+
+def grad_root_exclusion(name: str) -> float:
+    """The half-width the accuracy tests leave out around the root of name's f′,
+    found from what `sitekit.catalogue.measurable` keeps."""
+    from sitekit.catalogue import measurable
+
+    (root,) = DEFINITIONS[name].grad_roots
+    xs = root + np.linspace(-0.2, 0.2, 400_001)
+    kept = measurable(name, "grad", xs)
+    dropped = np.setdiff1d(xs, kept)
+    inner, outer = np.abs(dropped - root).max(), np.abs(kept - root).min()
+    assert outer - inner < 1e-5 and np.all(np.abs(kept - root) >= inner)
+    return float(outer)
+
+
+def sign_changes_of_grad(name: str, xs: np.ndarray, **params) -> tuple[np.ndarray, np.ndarray]:
+    """The oracle's f′ on xs, and the indices where its sign changes."""
+    g = np.array([float(v) for v in Oracle(name, **params).many("grad", xs)])
+    return g, np.flatnonzero(np.diff(np.sign(g)) != 0)
+
+
+# ---------------------------------------------------------------- mish
+
+MISH = "activations/mish.md"
+
+
+def mish_gate() -> tuple[sp.Expr, sp.Symbol]:
+    expr, _ = definition("mish")
+    x = the_x(expr)
+    return sp.simplify(expr / x), x
+
+
+@pytest.mark.claim("activations/mish.md", r"Like [swish](swish.md) it is self-gated, \(x\) times a gate rising from 0 to 1,")
+@pytest.mark.claim("activations/mish.md", r"tends to 1 on the right, and behaves like \(e^{x}\) on the left,")
+def test_mish_gate_rises_from_zero_to_one_like_exp_on_the_left():
+    gate, x = mish_gate()
+    assert sp.limit(gate, x, -sp.oo) == 0 and sp.limit(gate, x, sp.oo) == 1
+    assert sp.limit(gate / sp.exp(x), x, -sp.oo) == 1
+    slope = sp.lambdify(x, sp.diff(gate, x), "mpmath")
+    with mpmath.workdps(60):
+        assert all(slope(mpmath.mpf(v)) > 0 for v in np.linspace(-30, 30, 601))
+
+
+@pytest.mark.claim("activations/mish.md", r"and not monotonic: it dips below 0 to a minimum at a negative \(x\), then rises.")
+@pytest.mark.claim("activations/mish.md", r"It is 0 at one point \(x_0 < 0\), the minimum of mish, and negative left of it.")
+def test_mish_slope_has_one_root_the_negative_minimum():
+    xs = np.linspace(-20, 20, 4001)
+    g, changes = sign_changes_of_grad("mish", xs)
+    assert len(changes) == 1
+    x0 = xs[changes[0]]
+    assert x0 < 0 and np.all(g[xs <= x0] < 0) and np.all(g[xs > x0 + 0.01] > 0)
+    (root,) = DEFINITIONS["mish"].grad_roots
+    assert abs(float(Oracle("mish")("grad", root))) < 1e-15 and root < 0
+    assert snippet("mish").mish(root) < 0
+
+
+@pytest.mark.claim("activations/mish.md", r"about \(e^{x}\) in the left tail, with full relative accuracy there (no \(\ln(1+u)\) rounds to 0).")
+@pytest.mark.claim("activations/mish.md", r"And in the left tail, \(1 + e^{x}\) rounds to 1, so the gate and the result are 0,")
+def test_mish_left_tail_relative_accuracy_where_the_naive_gate_is_zero():
+    mish = snippet("mish")
+    exact = Oracle("mish")
+    for x in (-40.0, -100.0, -700.0):
+        assert 1 + np.exp(x) == 1 and np.log(1 + np.exp(x)) == 0
+        assert mish.mish_naive(x) == 0
+        truth = exact("f", x)
+        assert truth != 0
+        assert abs(mish.mish(x) - float(truth)) <= 4 * EPS64 * abs(float(truth))
+
+
+@pytest.mark.claim("activations/mish.md", r"where \(e^{x}\) is already 0 and the exact results round to \(-0\).")
+def test_mish_clip_point_is_past_the_underflow():
+    mish = snippet("mish")
+    source = Path(mish.__file__).read_text(encoding="utf-8")
+    (clip,) = {float(v) for v in re.findall(r"np\.clip\(w, (-[\de.]+),", source)}
+    assert np.exp(clip) == 0
+    tiniest = np.finfo(np.float64).smallest_subnormal
+
+    def definition_mp(x):  # x tanh(softplus(x)), with log1p so that 50 digits see e^x
+        return x * mpmath.tanh(mpmath.log1p(mpmath.exp(x)))
+
+    for which, fn in (("f", mish.mish), ("grad", mish.mish_grad)):
+        with mpmath.workdps(50):
+            at = mpmath.mpf(clip)
+            truth = definition_mp(at) if which == "f" else mpmath.diff(definition_mp, at)
+        assert truth < 0 and abs(truth) < mpmath.mpf(float(tiniest)) / 2  # rounds to -0
+        for x in (clip, 2 * clip, -np.inf):
+            assert fn(x) == 0 and np.signbit(fn(x))
+
+
+@pytest.mark.claim("activations/mish.md", r"one of them is 1, so the gate is \(v\,F/D\) with \(F = v + 2q\) and \(D = v\,F + 2q^{2}\), "
+                         r"the same terms as above.")
+def test_mish_fast_path_gate():
+    gate, x = mish_gate()
+    gate = gate.rewrite(sp.exp)
+    v, q = sp.symbols("v q", positive=True)
+    fast = v * (v + 2 * q) / (v * (v + 2 * q) + 2 * q**2)
+    xn, xp = sp.Symbol("xn", negative=True), sp.Symbol("xp", positive=True)
+    # v = e^min(x, 0), q = e^-max(x, 0): q = 1 on the left, v = 1 on the right.
+    assert sp.simplify(fast.subs({v: sp.exp(xn), q: 1}) - gate.subs(x, xn)) == 0
+    assert sp.simplify(fast.subs({v: 1, q: sp.exp(-xp)}) - gate.subs(x, xp)) == 0
+    for xv in (-3.0, -0.0, 0.0, 2.5):
+        assert 1.0 in (np.exp(min(xv, 0)), np.exp(-max(xv, 0)))
+
+
+@pytest.mark.claim("activations/mish.md", r"Those \(x\) are recomputed with \(m = e^{x - x_0} - 1\) (`expm1`, accurate near 0), "
+                         r"so that \(u = u_0\,(1 + m)\) with \(u_0 = e^{x_0}\).")
+def test_mish_recomputation_near_the_root():
+    x, x0 = sp.symbols("x x0", real=True)
+    assert sp.simplify(sp.exp(x0) * (1 + (sp.exp(x - x0) - 1)) - sp.exp(x)) == 0
+    source = Path(snippet("mish").__file__).read_text(encoding="utf-8")
+    assert "m = np.expm1(t)" in source
+    t = 1e-12
+    exact = float(mpmath.expm1(mpmath.mpf(t)))
+    assert abs(np.expm1(t) - exact) <= EPS64 * exact and abs((np.exp(t) - 1) - exact) > 1e3 * EPS64 * exact
+
+
+@pytest.mark.claim("activations/mish.md", r"The values at \(-710\) and \(-712\) look alike to 10 digits; in ULP, against the 50-digit value:")
+def test_mish_values_alike_to_ten_digits_differ_in_ulp():
+    from sitekit.oracle import ulp_error
+
+    (digits,) = sentence_numbers(MISH, r"look alike to (\d+) digits")
+    table = block_after(MISH, "repairs the left tail but not the other two")
+    assert f"digits={int(digits)}" in table and "-712.0, -710.0" in table
+    mish = snippet("mish").mish
+    exact = Oracle("mish")
+
+    def log1p_form(x):
+        return np.float64(x) * np.tanh(np.log1p(np.exp(np.float64(x))))
+
+    for x in (-710.0, -712.0):
+        shown = {f"{v:.{int(digits)}g}" for v in (log1p_form(x), mish(x), float(exact("f", x)))}
+        assert len(shown) == 1, shown
+    worst = max(ulp_error(log1p_form(x), [exact("f", x)], np.float64)[0] for x in (-710.3, -712.3))
+    assert worst > 8
+
+
+@pytest.mark.claim("activations/mish.md", r"The build measures both on 4001 points within 0.5 of \(x_0\), against the 50-digit value,")
+def test_mish_root_block_points():
+    count, half = sentence_numbers(MISH, r"measures both on (\d+) points within ([\d.]+) of")
+    lo, hi, n = linspace_around(block_after(MISH, "The build measures both on"), "root")
+    assert (lo, hi, n) == (-half, half, count)
+
+
+@pytest.mark.claim("activations/mish.md", r"The tests measure the relative 8-ULP bound everywhere except within 0.05 of \(x_0\) "
+                         r"(`grad_roots` in the site's definitions).")
+@pytest.mark.claim("activations/mish.md", r"(for `mish_grad`, away from \(x_0\) by more than 0.05);")
+def test_mish_tests_skip_only_near_the_root():
+    (stated,) = sentence_numbers(MISH, r"everywhere except within ([\d.]+) of")
+    (stated_again,) = sentence_numbers(MISH, r"away from \\\(x_0\\\) by more than ([\d.]+)\);")
+    assert stated == stated_again
+    assert abs(grad_root_exclusion("mish") - stated) < 1e-5

@@ -332,3 +332,128 @@ def test_mish_tests_skip_only_near_the_root():
     (stated_again,) = sentence_numbers(MISH, r"away from \\\(x_0\\\) by more than ([\d.]+)\);")
     assert stated == stated_again
     assert abs(grad_root_exclusion("mish") - stated) < 1e-5
+
+
+# ---------------------------------------------------------------- swish
+
+def inexact_products(beta: float, xs: np.ndarray) -> int:
+    """How many beta * x round in float64."""
+    return sum(Fraction(float(beta * x)) != Fraction(beta) * Fraction(float(x)) for x in xs)
+
+
+@pytest.mark.claim("activations/swish.md", r"Symbols follow the [notation page](../notation.md); "
+                   r"\(\beta\) is a fixed or learned parameter, 1 by default.")
+@pytest.mark.claim("activations/swish.md", r"- \(u = \beta x\) is rounded unless \(\beta\) is a power of 2,")
+@pytest.mark.claim("activations/swish.md", r"That exact path is slow. When \(\beta\) is a power of 2 (the default 1 among them), "
+                   r"\(u = \beta x\) is exact,")
+@pytest.mark.claim("activations/swish.md", r"On the fast path (\(\beta\) a power of 2), float64 forms both cases at once "
+                   r"with \(m = e^{\min(u,0)}\) and \(q = e^{-\max(u,0)}\)")
+def test_swish_beta_default_and_the_power_of_two_fast_path():
+    import inspect
+
+    swish = snippet("swish")
+    (default,) = sentence_numbers("activations/swish.md", r"a fixed or learned parameter, (\d+) by default")
+    assert DEFINITIONS["swish"].params["beta"] == default
+    for fn in (swish.swish, swish.swish_grad, swish.swish_grad_beta):
+        assert inspect.signature(fn).parameters["beta"].default == default
+    rng = np.random.default_rng(14)
+    xs = rng.uniform(-50, 50, 2000)
+    powers, others = (default, 0.25, 0.5, 2.0, 8.0), (0.3, 1.5, 3.0, 1.7)
+    for beta in powers:
+        assert inexact_products(beta, xs) == 0 and swish._exact_scale(beta), beta
+    for beta in others:
+        assert inexact_products(beta, xs) > 0 and not swish._exact_scale(beta), beta
+
+
+@pytest.mark.claim("activations/swish.md", r"For \(\beta > 0\) it is not monotonic: it dips below 0 to a minimum "
+                   r"at a negative \(x\), then rises.")
+@pytest.mark.claim("activations/swish.md", r"It is 0 at one point \(x_0 < 0\), the minimum of swish, and negative left of it.")
+def test_swish_slope_has_one_root_the_negative_minimum():
+    for beta in (0.5, 1.0, 2.0):
+        xs = np.linspace(-20, 20, 2001)
+        g, changes = sign_changes_of_grad("swish", xs, beta=beta)
+        assert len(changes) == 1
+        x0 = xs[changes[0]]
+        assert x0 < 0 and np.all(g[xs <= x0] < 0) and np.all(g[xs > x0 + 0.02] > 0)
+        assert snippet("swish").swish(x0, beta) < 0
+    (root,) = DEFINITIONS["swish"].grad_roots
+    assert abs(float(Oracle("swish")("grad", root))) < 1e-15 and root < 0
+
+
+@pytest.mark.claim("activations/swish.md", r"As \(\beta \to \infty\) the gate becomes a step at 0, so swish tends to "
+                   r"\(\operatorname{ReLU}(x) = \max(0, x)\):")
+def test_swish_tends_to_relu():
+    expr, params = definition("swish")
+    x, beta = the_x(expr), params["beta"]
+    gate = sp.simplify(expr / x)
+    xp, xn = sp.Symbol("xp", positive=True), sp.Symbol("xn", negative=True)
+    assert sp.limit(gate.subs(x, xp), beta, sp.oo) == 1 and sp.limit(gate.subs(x, xn), beta, sp.oo) == 0
+    xs = np.linspace(-5, 5, 1001)
+    assert np.max(np.abs(snippet("swish").swish(xs, 64.0) - np.maximum(0, xs))) < 1e-2
+
+
+@pytest.mark.claim("activations/swish.md", r"one of which is 1 and whose product is \(v\): the slope is "
+                   r"\(m\,(m + q\,(1+u))/(1+mq)^2\), with no select between branches;")
+def test_swish_fast_path_slope():
+    expr, params = definition("swish")
+    x = the_x(expr)
+    slope = sp.diff(expr.subs(params["beta"], 1), x)
+    m, q, u = sp.symbols("m q u")
+    fast = m * (m + q * (1 + u)) / (1 + m * q) ** 2
+    un, up = sp.Symbol("un", negative=True), sp.Symbol("up", positive=True)
+    # v = e^-|u|; m = e^min(u, 0), q = e^-max(u, 0).
+    for side, mv, qv in ((un, sp.exp(un), 1), (up, 1, sp.exp(-up))):
+        assert sp.simplify(mv * qv - sp.exp(-sp.Abs(side))) == 0 and 1 in (mv, qv)
+        assert sp.simplify(fast.subs({m: mv, q: qv, u: side}) - slope.subs(x, side)) == 0
+
+
+@pytest.mark.claim("activations/swish.md", r"It still returns the limit, 0, but with a warning,")
+@pytest.mark.claim("activations/swish.md", r"and from \(\beta x = -710\) on it returns 0 where the exact value is still "
+                   r"a normal number:")
+def test_swish_naive_overflow():
+    swish = snippet("swish")
+    expr, params = definition("swish")
+    x = the_x(expr)
+    assert sp.limit(expr.subs(params["beta"], 1), x, -sp.oo) == 0
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert swish.swish_naive(-1000.0) == 0
+    (start,) = sentence_numbers("activations/swish.md", r"from \\\(\\beta x = (-\d+)\\\) on it returns 0")
+    with np.errstate(over="ignore"):
+        assert swish.swish_naive(start + 1) != 0
+        assert all(swish.swish_naive(v) == 0 for v in np.arange(start, start - 40, -1.0))
+    assert abs(float(Oracle("swish")("f", start))) >= np.finfo(np.float64).smallest_normal
+
+
+@pytest.mark.claim("activations/swish.md", r"There the slope is a difference of terms of size about 1, \(1 + t + e^{t}\), that cancel.")
+def test_swish_slope_cancels_at_the_root():
+    expr, params = definition("swish")
+    x = the_x(expr)
+    t = sp.Symbol("t", real=True)
+    slope = sp.diff(expr.subs(params["beta"], 1), x).subs(x, t)
+    assert sp.simplify(slope - sp.exp(t) * (1 + t + sp.exp(t)) / (1 + sp.exp(t)) ** 2) == 0
+    (root,) = DEFINITIONS["swish"].grad_roots
+    terms = [1.0, root, float(np.exp(root))]
+    assert all(0.25 <= abs(term) <= 4 for term in terms)
+    assert abs(sum(terms)) < 1e-15
+
+
+@pytest.mark.claim("activations/swish.md", r"The build measures both on 4001 points within 0.5 of \(x_0\), against the 50-digit value:")
+def test_swish_root_block_points():
+    count, half = sentence_numbers("activations/swish.md", r"measures both on (\d+) points within ([\d.]+) of")
+    lo, hi, n = linspace_around(block_after("activations/swish.md", "The build measures both on"), "root")
+    assert (lo, hi, n) == (-half, half, count)
+
+
+@pytest.mark.claim("activations/swish.md", r"""**3. "The gate keeps the slope between 0 and 1."** It does not: """
+                   r"the slope is negative left of \(x_0\) and above 1 right of \(x_1\), as printed under [Derivative](#derivative).")
+def test_swish_slope_leaves_zero_one():
+    (x0,) = DEFINITIONS["swish"].grad_roots
+    x1 = -x0  # swish'(x) + swish'(-x) = 1
+    exact = Oracle("swish")
+    left = np.linspace(x0 - 10, x0 - 1e-3, 200)
+    right = np.linspace(x1 + 1e-3, x1 + 10, 200)
+    assert all(g < 0 for g in exact.many("grad", left)) and all(g > 1 for g in exact.many("grad", right))
+    middle = np.linspace(x0 + 1e-3, x1 - 1e-3, 200)
+    assert all(0 <= g <= 1 for g in exact.many("grad", middle))
+    grad = snippet("swish").swish_grad
+    assert grad(x0 - 1) < 0 < 1 < grad(x1 + 1)

@@ -652,3 +652,213 @@ def ast_tuple(text: str) -> tuple:
     import ast
 
     return ast.literal_eval(text)
+
+
+# ---------------------------------------------------------------- log_softmax
+
+def log_softmax_expr(size: int):
+    zs = sp.symbols(f"z1:{size + 1}", real=True)
+    lse = sp.log(sum(sp.exp(w) for w in zs))
+    return zs, [z - lse for z in zs]
+
+
+def mp_log_softmax(z) -> list:
+    """The definition at 60 digits, with log1p where the entry is tiny."""
+    mpmath.mp.dps = 60
+    zs = [mpmath.mpf(float(v)) for v in z]
+    out = []
+    for i, zi in enumerate(zs):
+        out.append(-mpmath.log1p(mpmath.fsum(mpmath.exp(w - zi) for k, w in enumerate(zs) if k != i)))
+    return out
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"Every \(y_i\) is negative (for \(K \ge 2\)), and the \(e^{y_i}\) sum to 1.")
+def test_log_softmax_negative_and_exp_sums_to_one():
+    zs, ys = log_softmax_expr(3)
+    assert sp.simplify(sum(sp.exp(y) for y in ys) - 1) == 0
+    for i, y in enumerate(ys):
+        # -y_i = log(1 + a sum of exponentials) > 0 for K >= 2.
+        others = sum(sp.exp(w - zs[i]) for k, w in enumerate(zs) if k != i)
+        assert sp.simplify(sp.exp(-y) - 1 - others) == 0
+    # K = 1 is the exception: y = 0.
+    assert log_softmax_expr(1)[1][0] == 0
+    ls = snippet("log_softmax").log_softmax
+    assert ls(np.array([3.0]))[0] == 0.0
+    rng = np.random.default_rng(8)
+    for size in (2, 3, 10):
+        y = ls(rng.normal(0, 5, size))
+        assert np.all(y < 0) and abs(np.exp(y).sum() - 1) <= size * F64.eps
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"each close to a straight line far from 0 (slope 1 or 0) and never above 0. "
+                   r"The slope \(\partial y_1 / \partial z_1 = 1 - p_1\) falls from 1 to 0.")
+def test_log_softmax_plot_slice():
+    lsm = snippet("log_softmax")
+    assert "np.stack([x, np.zeros_like(x)], axis=-1)" in block_after("activations/log_softmax.md", "Two scores")
+    xs = np.linspace(-40, 40, 8001)
+    z = np.stack([xs, np.zeros_like(xs)], axis=-1)
+    y = lsm.log_softmax(z)
+    assert np.all(y <= 0)
+    slope = lsm.log_softmax_vjp(z, np.broadcast_to([1.0, 0.0], z.shape))[:, 0]
+    assert np.all(np.diff(slope) <= 0) and np.all((slope >= 0) & (slope <= 1))
+    assert 1 - slope[0] <= F64.eps and slope[-1] <= F64.eps
+    # The asymptotes of y_1 = log sigma(x): slope 1 on the left, 0 on the right.
+    x = sp.Symbol("x", real=True)
+    y1 = x - sp.log(sp.exp(x) + 1)
+    assert sp.limit(sp.diff(y1, x), x, -sp.oo) == 1 and sp.limit(sp.diff(y1, x), x, sp.oo) == 0
+    assert sp.limit(y1 - x, x, -sp.oo) == 0 and sp.limit(y1, x, sp.oo) == 0
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"where the Iverson bracket \([i = j]\) is 1 if \(i = j\) and 0 otherwise, "
+                   r"and \(p = \operatorname{softmax}(z)\).")
+def test_log_softmax_jacobian_with_iverson_bracket():
+    zs, ys = log_softmax_expr(3)
+    ps = [sp.exp(z) / sum(sp.exp(w) for w in zs) for z in zs]
+    iverson_jacobian_matches(3, ys, zs, lambda i, j, b: b - ps[j])
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"row \(i\) is \(-p\), plus 1 in entry \(i\). "
+                   r"Unlike the softmax Jacobian it is not symmetric, and its rows, not its columns, sum to 0.")
+def test_log_softmax_jacobian_rows_not_columns():
+    zs, ys = log_softmax_expr(3)
+    jacobian = sp.Matrix(ys).jacobian(zs)
+    ps = sp.Matrix([sp.exp(z) / sum(sp.exp(w) for w in zs) for z in zs])
+    assert sp.simplify(jacobian - (sp.eye(3) - sp.ones(3, 1) * ps.T)) == sp.zeros(3, 3)
+    assert all(sp.simplify(sum(jacobian.row(i))) == 0 for i in range(3))
+    at = {zs[0]: 1, zs[1]: 2, zs[2]: 3}
+    assert all(abs(float(sum(jacobian.col(j)).subs(at))) > 0.1 for j in range(3))
+    assert sp.simplify((jacobian - jacobian.T).subs(at)) != sp.zeros(3, 3)
+    j = snippet("log_softmax").log_softmax_jacobian(np.array([1.0, 2.0, 3.0]))
+    assert np.all(np.abs(j.sum(axis=1)) <= 3 * F64.eps) and np.all(np.abs(j.sum(axis=0)) > 0.1)
+    assert not np.allclose(j, j.T)
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"so \(p_j\) recovered from \(y_j\) loses about \(\log_2 |y_j|\) bits where \(y_j\) is far below 0.")
+def test_log_softmax_output_form_loses_log2_y_bits():
+    lsm = snippet("log_softmax")
+    for scale in (64.0, 512.0):  # |y| in [scale, 2 scale)
+        worst = 0.0
+        rng = np.random.default_rng(11)
+        for x in np.linspace(scale, 2 * scale, 400)[:-1]:
+            # A random first score, so that y_2 = -(x + u) - tiny is not a float already.
+            z = np.array([rng.uniform(0.1, 0.9), -x])
+            y = lsm.log_softmax(z)[1]
+            exact_y = mp_log_softmax(z)[1]
+            relative = abs(mpmath.exp(mpmath.mpf(float(y))) - mpmath.exp(exact_y)) / mpmath.exp(exact_y)
+            worst = max(worst, float(relative) / F64.eps)
+        # Bits lost: log2 of the relative error in units of eps, against log2 |y|.
+        assert np.log2(scale) - 2 <= np.log2(worst) <= np.log2(2 * scale) + 1, (scale, worst)
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"every \(e^{z_k - m}\) is then in \([0, 1]\), and the largest is exactly 1, so nothing overflows.")
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"- Sum all \(e^{z_k - m}\) but the one of a maximal entry (that one is exactly 1): call it \(R\), the rest. "
+                   r"The sum is \(1 + R\), and \(\log(1 + R)\) is `log1p(R)`: "
+                   r"for a dominant entry, \(y_i \approx -R\) is tiny, and `log(1 + R)` would round it to 0.")
+def test_log_softmax_parts():
+    lsm = snippet("log_softmax")
+    rows = [np.random.default_rng(9).normal(0, 10, 10), np.array([1e308, -1e308, 700.0]),
+            np.array([-np.inf, 3.0, 3.0]), np.array([40.0, 0.0])]
+    for z in rows:
+        with np.errstate(over="raise", invalid="raise"):
+            _, _, e, others = lsm._parts(z[None, :])
+        e, others = e[0], float(np.asarray(others).ravel()[0])
+        assert np.all((e >= 0) & (e <= 1)) and e[np.argmax(z)] == 1.0
+        assert abs(1 + others - e.sum()) <= z.size * F64.eps
+    # A dominant entry: z = (40, 0), R = e^-40; log(1 + R) rounds to 0, log1p keeps y_1.
+    r = np.exp(-40.0)
+    exact = mp_log_softmax([40.0, 0.0])[0]
+    assert np.log(1 + r) == 0.0 and abs(-np.log1p(r) - float(exact)) <= 2 * F64.eps * abs(float(exact))
+    assert abs(float(exact) + r) <= F64.eps * r  # y_1 ~ -R
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"but its `log` of a sum close to 1 rounds a tiny \(y_i\) to 0: "
+                   r"at \(z = (40, 0)\), \(y_1 = -\log(1 + e^{-40})\) comes out as 0, with no correct digit.")
+def test_log_softmax_shift_only_rounds_tiny_y_to_zero():
+    lsm = snippet("log_softmax")
+    exact = float(mp_log_softmax([40.0, 0.0])[0])
+    assert exact < 0 and lsm.log_softmax_shift_only(np.array([40.0, 0.0]))[0] == 0.0
+    assert abs(lsm.log_softmax(np.array([40.0, 0.0]))[0] - exact) <= 4 * np.spacing(abs(exact))
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"(with 80 digits more than the largest \(|z_k|\) has, since \(z_i - \log \sum_k e^{z_k}\) cancels;")
+def test_log_softmax_oracle_extra_digits():
+    block = block_after("activations/log_softmax.md", "with 80 digits more")
+    extra = int(re.search(r"mpmath\.log10\(max\(\[abs\(v\) for v in zs\] \+ \[mpmath\.mpf\(1\)\]\)\)\) \+ (\d+)", block).group(1))
+    assert page_line_number("activations/log_softmax.md", "(with 80 digits more", "digits more") == extra
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"\(\sum_i \bar{y}_i\) can overflow where the result does not "
+                   r"(\(\bar{y} = (10^{308}, 10^{308})\), \(p = (\tfrac12, \tfrac12)\) gives 0), "
+                   r"so rows of large \(\bar{y}\) are scaled by a power of 2 first, which is exact.")
+def test_log_softmax_vjp_large_upstream():
+    lsm = snippet("log_softmax")
+    dy = np.array([1e308, 1e308])
+    with np.errstate(over="ignore"):
+        assert np.sum(dy) == np.inf
+    z = np.array([0.0, 0.0])  # p = (1/2, 1/2)
+    np.testing.assert_array_equal(lsm.softmax(z) if hasattr(lsm, "softmax") else np.exp(lsm.log_softmax(z)), [0.5, 0.5])
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(lsm.log_softmax_vjp(z, dy), [0.0, 0.0])
+    # Scaling by a power of 2 is exact: the VJP of a scaled row, scaled back, is the same.
+    rng = np.random.default_rng(10)
+    z, dy = rng.normal(0, 3, 5), rng.normal(0, 1, 5)
+    for k in (-600, 600):
+        np.testing.assert_array_equal(np.ldexp(np.ldexp(dy, k), -k), dy)
+        np.testing.assert_array_equal(np.ldexp(lsm.log_softmax_vjp(z, np.ldexp(dy, k)), -k), lsm.log_softmax_vjp(z, dy))
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"And even a stable softmax rounds \(p_i = e^{-1000}\) to 0, whose log is \(-\infty\), "
+                   r"while \(y_i = -1000\) is an ordinary number.")
+def test_stable_softmax_log_underflows():
+    z = np.array([0.0, -1000.0])
+    p = snippet("softmax").softmax(z)
+    assert p[1] == 0.0
+    with np.errstate(divide="ignore"):
+        assert np.log(p[1]) == -np.inf
+    y = snippet("log_softmax").log_softmax(z)[1]
+    assert y == float(mp_log_softmax(z)[1]) and abs(y) >= F64.tiny and np.isfinite(y)
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"Where \(p_i\) has underflowed to 0, that is \(\infty \cdot 0\) = NaN, "
+                   r"although \(\bar{z} = \bar{y} - p \sum_i \bar{y}_i\) never divides.")
+def test_log_softmax_two_step_backward_is_nan():
+    z = np.array([0.0, -1000.0])
+    p = snippet("softmax").softmax(z)
+    y_bar = np.array([-1.0, -1.0])
+    with np.errstate(divide="ignore"):
+        p_bar = y_bar / p
+    assert p_bar[1] == -np.inf and p[1] == 0.0
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(p_bar[1] * p[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.all(np.isfinite(snippet("log_softmax").log_softmax_vjp(z, y_bar)))
+
+
+@pytest.mark.claim("activations/log_softmax.md",
+                   r"The build backpropagates a cross-entropy loss \(E = -y_1\) (the target is class 1, \(t = (1, 0, 0)\)) all three ways,")
+def test_log_softmax_cross_entropy_block_targets_class_one():
+    page = "activations/log_softmax.md"
+    target = int(page_line_number(page, "(the target is class", r", \(t"))
+    block = block_after(page, "The build backpropagates a cross-entropy loss")
+    lsm = snippet("log_softmax")
+    namespace = {"np": np, "log_softmax": lsm.log_softmax, "softmax": snippet("softmax").softmax}
+    setup = "\n".join(line for line in block.splitlines() if line.startswith(("z = ", "p = ", "y_bar = ", "loss = ")))
+    exec(setup, namespace)  # noqa: S102 - the page's own block
+    ys = sp.symbols("y1:4", real=True)
+    gradient = [float(sp.diff(-ys[target - 1], y)) for y in ys]
+    np.testing.assert_array_equal(namespace["y_bar"], gradient)
+    z = namespace["z"]
+    assert namespace["loss"](z) == -lsm.log_softmax(z)[target - 1]

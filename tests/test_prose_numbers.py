@@ -81,7 +81,7 @@ def prose_lines(text: str):
     start = 0
     if lines and lines[0].strip() == "---":
         start = next(i for i in range(1, len(lines)) if lines[i].strip() == "---") + 1
-    fence, comment, math = None, False, False
+    fence, comment, math = None, False, None
     for number, line in enumerate(lines[start:], start + 1):
         stripped = line.strip()
         opening = re.match(r"(`{3,}|~{3,})", stripped)
@@ -98,11 +98,15 @@ def prose_lines(text: str):
         if "<!--" in line and "-->" not in line:
             comment = True
             continue
-        if math:
-            math = not (stripped.endswith(r"\]") or stripped.startswith(r"\end{"))
+        if math:  # the token that closes the display math we are in
+            math = None if (stripped.startswith(math) if math == r"\end{" else stripped.endswith(math)) else math
             continue
-        if stripped.startswith((r"\[", r"\begin{")):
-            math = not (stripped.endswith(r"\]") or r"\end{" in stripped)
+        opens = next((token for token in (r"\[", r"\begin{", "$$") if stripped.startswith(token)), None)
+        if opens:  # $$ … $$ is a notebook's display math
+            math = {r"\[": r"\]", r"\begin{": r"\end{", "$$": "$$"}[opens]
+            body = stripped[len(opens):]
+            if (math == r"\end{" and math in body) or (math != r"\end{" and body.endswith(math)):
+                math = None
             continue
         if stripped.startswith("--8<--"):
             continue
@@ -112,7 +116,7 @@ def prose_lines(text: str):
 def numbers_in(line: str) -> list[str]:
     """The numbers of a prose line that state a quantity (see the module docstring)."""
     text = re.sub(r"<!--.*?-->", "", line)
-    text = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]|`[^`]*`", " ", text)
+    text = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]|`[^`]*`|\$[^$]+\$", " ", text)
     text = re.sub(r"\]\([^)]*\)|\{[#.:][^}]*\}|\{ *data-toc-label=[^}]*\}|<[^>]+>", " ", text)
     text = re.sub(r"^\s*(?:\d+\.|[-*+])\s+", " ", text)
     for pattern in PATTERNS.values():
@@ -132,7 +136,11 @@ def marked_claims() -> list[tuple[str, str, str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "claim"
                     and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "mark"):
-                page, fragment = (ast.literal_eval(a) for a in node.args[:2])
+                try:
+                    page, fragment = (ast.literal_eval(a) for a in node.args[:2])
+                except ValueError as error:  # a name, not a string: the gate could not read it
+                    raise ValueError(f"{path.relative_to(ROOT)}:{node.lineno}: write a claim's page and "
+                                     "fragment as string literals") from error
                 found.append((page, fragment, f"{path.relative_to(ROOT)}:{node.lineno}"))
     return found
 
@@ -148,7 +156,18 @@ def claimed() -> dict[str, list[str]]:
 
 
 def pages() -> list[str]:
-    return sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
+    """Every page with prose: the Markdown pages, and the notebooks by the
+    name of the page their source writes (sitekit/notebooks/)."""
+    return sorted([str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")] + list(NOTEBOOKS))
+
+
+# docs/<page>.ipynb -> its Markdown source, named on the source's first line.
+NOTEBOOKS = {re.match(r"<!-- docs/(\S+) -->", path.read_text(encoding="utf-8")).group(1): path
+             for path in sorted((ROOT / "sitekit" / "notebooks").glob("*.md"))}
+
+
+def page_text(page: str) -> str:
+    return (NOTEBOOKS[page] if page in NOTEBOOKS else DOCS / page).read_text(encoding="utf-8")
 
 
 def unchecked(page: str, text: str, fragments: list[str]) -> list[tuple[int, str, list[str]]]:
@@ -177,7 +196,7 @@ def site_unchecked() -> dict[tuple[str, str], int]:
     for page in pages():
         if page in GENERATED:
             continue
-        for number, line, _ in unchecked(page, (DOCS / page).read_text(encoding="utf-8"), fragments.get(page, [])):
+        for number, line, _ in unchecked(page, page_text(page), fragments.get(page, [])):
             found.setdefault((page, line), number)
     return found
 
@@ -209,8 +228,7 @@ def test_the_backlog_only_shrinks():
 def test_marked_claims_are_on_their_pages():
     claims = marked_claims()
     for page, fragment, where in claims:
-        text = _normalised((DOCS / page).read_text(encoding="utf-8"))
-        assert _normalised(fragment) in text, f"{where}: docs/{page} no longer says {fragment!r}"
+        assert _normalised(fragment) in _normalised(page_text(page)), f"{where}: docs/{page} no longer says {fragment!r}"
 
 
 @pytest.mark.parametrize("name", sorted(PATTERN_CHECKS))
@@ -232,6 +250,7 @@ def test_generated_pages_say_so():
     ("`np.exp(710.0)` overflows: \\(e^{710}\\).", []),
     ("PyTorch 2.13 and Keras 3 return 0 there (JMLR 12, 2011); CIFAR-10 (2010, unpublished).", ["0"]),
     ("Indices are counted from 0 here, counting from 0.", ["0"]),
+    ("A notebook's $N \\times 8$ batch of 32.", ["32"]),
     ("## 2. Its slope { data-toc-label=\"σ'(0) = 1/4\" }; entries 1 to 11; IEEE 754, SHA-256, 50-digit values.", []),
 ])
 def test_numbers_in_finds_quantities_only(line, expected):

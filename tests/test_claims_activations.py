@@ -135,7 +135,7 @@ def test_linear_float16_bits_and_rounding():
 
 # ---------------------------------------------------------------- rrelu, prelu
 
-@pytest.mark.claim("activations/rrelu.md", r"A training pass on five inputs, seed 7, with upstream gradient \(g = 1\):")
+@pytest.mark.claim("activations/rrelu.md", r"A training pass on five inputs, seed 7, with upstream gradient \(\bar{y} = 1\):")
 def test_rrelu_training_pass_parameters():
     block = block_after("activations/rrelu.md", "A training pass on five inputs")
     inputs = re.search(r"x5 = np\.array\(\[([^\]]*)\]\)", block).group(1).split(",")

@@ -93,19 +93,19 @@ def prelu_grad_alpha(x, alpha=0.25):
     return np.minimum(x, 0)[()]
 
 
-def prelu_grad_alpha_batch(x, g, channel_axis=None):
-    """dE/d alpha for one alpha shared by all of x: the sum of g * min(0, x).
+def prelu_grad_alpha_batch(x, dy, channel_axis=None):
+    """dE/d alpha for one alpha shared by all of x: the sum of dy * min(0, x).
 
-    g is the upstream gradient dE/dy (y-bar on the page), the shape of x.
+    dy = dE/dy is the upstream gradient (y-bar on the page), the shape of x.
     With one alpha per channel, channel_axis names the axis of x the channels
     run along, and the sum runs over every other axis: one gradient per channel."""
-    x, g = _as_float(x), _as_float(g)
-    if x.shape != g.shape:
-        raise ValueError(f"x has shape {x.shape} and g has shape {g.shape}; they must match")
+    x, dy = _as_float(x), _as_float(dy)
+    if x.shape != dy.shape:
+        raise ValueError(f"x has shape {x.shape} and dy has shape {dy.shape}; they must match")
     # Accumulate in float64: a float16 sum over a batch overflows or stalls.
-    terms = g.astype(np.float64) * np.minimum(x.astype(np.float64), 0)
+    terms = dy.astype(np.float64) * np.minimum(x.astype(np.float64), 0)
     axes = None if channel_axis is None else tuple(i for i in range(x.ndim) if i != channel_axis % x.ndim)
-    return np.sum(terms, axis=axes).astype(np.result_type(x, g))[()]
+    return np.sum(terms, axis=axes).astype(np.result_type(x, dy))[()]
 # --8<-- [end:grad]
 
 

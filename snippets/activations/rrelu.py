@@ -129,13 +129,13 @@ def rrelu_train(x, lower=1 / 8, upper=1 / 3, rng=None):
     return np.where(np.isneginf(x) & (slopes == 0), 0, y)[()], slopes[()]
 
 
-def rrelu_train_backward(g, slopes, x):
-    """dE/dx = g * (1 where x > 0, else the slope drawn in the forward pass),
-    for g = dE/dy, the upstream gradient; at x = 0 the drawn slope, as PyTorch does."""
-    g, x = _as_float(g), _as_float(x)
+def rrelu_train_backward(dy, slopes, x):
+    """dE/dx = dy * (1 where x > 0, else the slope drawn in the forward pass),
+    for dy = dE/dy, the upstream gradient; at x = 0 the drawn slope, as PyTorch does."""
+    dy, x = _as_float(dy), _as_float(x)
     local = np.where(x > 0, 1.0, np.where(np.isnan(x), np.nan, slopes))
     with np.errstate(over="ignore"):
-        return (g.astype(np.float64) * local).astype(np.result_type(g, x))[()]
+        return (dy.astype(np.float64) * local).astype(np.result_type(dy, x))[()]
 # --8<-- [end:train]
 
 

@@ -188,15 +188,15 @@ def _limit(z, axis):
 
 
 def _halves(x, axis, name):
-    """The two halves (a, b) of x along `axis`, and x's dtype."""
+    """The two halves (u, v) of x along `axis`, and x's dtype."""
     x = _as_float(x)
     if x.ndim == 0:
         raise ValueError(f"{name} needs a vector (or a batch of them), got a 0-d array (a scalar)")
     if x.shape[axis] % 2:
         raise ValueError(f"{name} splits axis {axis} into two halves, but its length {x.shape[axis]} is odd")
     # float16 and float32 are worked in float64: the result is then rounded once.
-    a, b = np.split(x.astype(np.promote_types(x.dtype, np.float64)), 2, axis=axis)
-    return a, b, x.dtype
+    u, v = np.split(x.astype(np.promote_types(x.dtype, np.float64)), 2, axis=axis)
+    return u, v, x.dtype
 
 
 def _finite(*arrays):

@@ -457,3 +457,189 @@ def test_swish_slope_leaves_zero_one():
     assert all(0 <= g <= 1 for g in exact.many("grad", middle))
     grad = snippet("swish").swish_grad
     assert grad(x0 - 1) < 0 < 1 < grad(x1 + 1)
+
+
+# ---------------------------------------------------------------- GELU
+
+GELU = "activations/gelu.md"
+
+
+def gelu_source() -> str:
+    return Path(snippet("gelu").__file__).read_text(encoding="utf-8")
+
+
+@pytest.mark.claim("activations/gelu.md", r"and dips below 0 to a minimum in between.")
+@pytest.mark.claim("activations/gelu.md", r"It is 0 at one point \(x_0\), the minimum of GELU, below 0 left of it "
+                   r"and above 1 for large \(x\).")
+def test_gelu_slope_one_root_negative_minimum_and_above_one_right():
+    xs = np.linspace(-12, 12, 2401)
+    g, changes = sign_changes_of_grad("gelu", xs)
+    assert len(changes) == 1
+    x0 = xs[changes[0]]
+    assert np.all(g[xs <= x0] < 0) and np.all(g[xs > x0 + 0.01] > 0)
+    assert snippet("gelu").gelu(x0) < 0 and x0 < 0
+    # Above 1 from some x1 on (compared at 50 digits, not rounded).
+    right = xs[xs > 0]
+    above = np.array([v > 1 for v in Oracle("gelu").many("grad", right)])
+    first = np.argmax(above)
+    assert above.any() and above[first:].all() and not above[:first].any()
+
+
+@pytest.mark.claim("activations/gelu.md", r"every \(y\) between the minimum and 0 comes from two inputs, "
+                   r"with slopes of opposite signs.")
+def test_gelu_output_has_two_preimages():
+    from scipy.optimize import brentq
+
+    gelu = snippet("gelu")
+    (x0,) = DEFINITIONS["gelu"].grad_roots
+    lowest = gelu.gelu(x0)
+    for y in lowest * np.array([0.999, 0.9, 0.5, 0.1, 1e-3]):
+        left = brentq(lambda x: gelu.gelu(x) - y, -40.0, x0)
+        right = brentq(lambda x: gelu.gelu(x) - y, x0, 0.0)
+        assert left < x0 < right
+        assert gelu.gelu_grad(left) < 0 < gelu.gelu_grad(right)
+
+
+@pytest.mark.claim("activations/gelu.md", r"(Math. Comp., 1969), with the 18-digit coefficients of his public-domain "
+                   r"SPECFUN routine `CALERF`,")
+def test_cody_coefficients_have_the_stated_digits():
+    (digits,) = sentence_numbers(GELU, r"with the (\d+)-digit coefficients of his")
+    source = Path(snippet("gelu").__file__).parent.parent.joinpath("special", "erf.py").read_text(encoding="utf-8")
+    coefficients = re.findall(r"(\d\.\d+)E[-+\d]+", source)
+    assert len(coefficients) > 20
+    assert {len(c.replace(".", "")) for c in coefficients} == {int(digits)}
+
+
+@pytest.mark.claim("activations/gelu.md", r"the series needs only \(v - v_0 = (u - k\sqrt{2}/64)/\sqrt{2}\), "
+                   r"where \(k\) times a 45-bit head of \(\sqrt{2}/64\)")
+def test_gelu_node_step_head_bits():
+    (bits,) = sentence_numbers(GELU, r"times a (\d+)-bit head of")
+    gelu = snippet("gelu")
+    head = gelu._STEP_HEAD
+    mantissa, _ = np.frexp(head)
+    numerator = Fraction(float(mantissa)).numerator
+    assert numerator.bit_length() <= bits < Fraction(float(np.frexp(gelu._STEP)[0])).numerator.bit_length()
+    # Veltkamp's split by 2^s + 1 keeps the top 53 - s bits of the 53.
+    (splitter,) = re.findall(r"_STEP_HEAD = (\d+)\.0 \* _STEP", gelu_source())
+    s = int(splitter) - 1
+    assert s & (s - 1) == 0 and np.finfo(np.float64).nmant + 1 - s.bit_length() + 1 == bits
+    # k times the head is exact for every node below v = 1.25 (k up to 80).
+    for k in range(0, 81):
+        assert Fraction(k * head) == k * Fraction(head)
+
+
+@pytest.mark.claim("activations/gelu.md", r"From \(v = 1.25\) on, fdlibm's split does it more cheaply: "
+                   r"\(h\) is \(u\) with its last 32 bits cleared (`z` in the code),")
+def test_gelu_split_clears_32_bits():
+    (bits,) = sentence_numbers(GELU, r"with its last (\d+) bits cleared")
+    mask = int(snippet("gelu")._HIGH_BITS)
+    assert mask & ((1 << 64) - 1) == ((1 << 64) - 1) ^ ((1 << int(bits)) - 1)
+    assert "t.view(np.int64) & _HIGH_BITS" in gelu_source()
+    # With 53 - 32 bits left, h^2 / 2 + 0.5625 is exact for the u of this branch.
+    for u in np.linspace(1.768, 40.0, 997):
+        h = float((np.float64(u).view(np.int64) & np.int64(mask)).view(np.float64))
+        assert Fraction(-h * h / 2 - 0.5625) == -Fraction(h) ** 2 / 2 - Fraction(9, 16)
+
+
+@pytest.mark.claim("activations/gelu.md", r"and the work runs on blocks of 65536 elements, which stay in the CPU cache")
+def test_gelu_block_size():
+    (size,) = sentence_numbers(GELU, r"runs on blocks of (\d+) elements")
+    gelu = snippet("gelu")
+    assert gelu._BLOCK_DOUBLE == size
+    assert re.search(r"for start in range\(0, flat\.size, _BLOCK_DOUBLE\)", gelu_source())
+
+
+@pytest.mark.claim("activations/gelu.md", r"float32 and float16 inputs need none of the pairs: float64 has 29 bits to spare.")
+def test_float64_bits_to_spare():
+    (spare,) = sentence_numbers(GELU, r"float64 has (\d+) bits to spare")
+    assert np.finfo(np.float64).nmant - np.finfo(np.float32).nmant == spare
+
+
+@pytest.mark.claim("activations/gelu.md", r"which stays within \(5 \cdot 10^{-10}\) of \(\operatorname{erfcx}\), relative, "
+                   r"for \(v \le 10.3\), the range where float32 results are not 0,")
+def test_gelu_float32_middle_ratio_and_range():
+    gelu = snippet("gelu")
+    mantissa, exponent, v_end = sentence_numbers(
+        GELU, r"which stays within \\\((\d) \\cdot 10\^\{(-\d+)\}\\\) of .{0,60}?, relative, for \\\(v \\le ([\d.]+)\\\)")
+    vs = np.linspace(0, v_end, 2061)
+    ratio = gelu._plain_ratio(gelu._ERFCX_NUM, gelu._ERFCX_DEN, vs)
+    with mpmath.workdps(30):
+        exact = [mpmath.erfc(v) * mpmath.exp(v * v) for v in map(mpmath.mpf, vs.tolist())]
+        worst = max(abs((r - e) / e) for r, e in zip(ratio, exact))
+    assert worst <= mantissa * 10**exponent
+    # Beyond v_end every float32 GELU and GELU' is 0; just inside, neither is.
+    edge = -v_end * np.sqrt(2)
+    beyond = np.linspace(edge, 3 * edge, 2001).astype(np.float32)
+    for fn in (gelu.gelu, gelu.gelu_grad):
+        np.testing.assert_array_equal(fn(beyond), 0)
+    inside = np.float32(edge + 0.2)
+    assert gelu.gelu_grad(inside) != 0
+    assert gelu.gelu(np.float32(-14.2)) != 0
+
+
+@pytest.mark.claim("activations/gelu.md", r"and for \(x > 0\) it is 1 minus the same.")
+def test_gelu_slope_symmetry():
+    expr, _ = definition("gelu")
+    x = the_x(expr)
+    slope = sp.diff(expr, x)
+    assert sp.simplify(slope + slope.subs(x, -x) - 1) == 0
+
+
+@pytest.mark.claim("activations/gelu.md", r"a difference that cancels by at most 1.4; from \(x = 9\) on the slope is 1 to the last bit.")
+def test_gelu_tail_slope_cancellation_and_one():
+    bound, start = sentence_numbers(GELU, r"cancels by at most ([\d.]+); from \\\(x = (\d+)\\\) on")
+    with mpmath.workdps(40):
+        def ratio(u):  # the larger term u phi(u) over the difference u phi(u) - Q(u)
+            term = u * mpmath.npdf(u)
+            return term / (term - mpmath.ncdf(-u))
+
+        worst = max(ratio(mpmath.mpf(u)) for u in np.linspace(1.768, 40, 2000))
+    assert bound - 0.1 < worst <= bound
+    gelu = snippet("gelu")
+    exact = Oracle("gelu")
+    xs = np.linspace(start, 40, 1000)
+    np.testing.assert_array_equal(gelu.gelu_grad(xs), 1.0)
+    assert all(float(v) == 1.0 for v in exact.many("grad", xs[::50]))
+    assert float(exact("grad", start - 1)) != 1.0
+
+
+@pytest.mark.claim("activations/gelu.md", r"adds 1 to an \(\operatorname{erf}\) close to \(-1\) on the left:")
+@pytest.mark.claim("activations/gelu.md", r"The relative error of the naive form grows long before it reaches 0.")
+def test_gelu_naive_form_loses_relative_accuracy():
+    from sitekit.oracle import ulp_error
+
+    gelu = snippet("gelu")
+    assert "1 + erf(" in Path(gelu.__file__).read_text(encoding="utf-8").split("[start:naive]")[1]
+    special = Path(gelu.__file__).parent.parent / "special" / "erf.py"
+    from sitekit.catalogue import load_snippet
+
+    erf = load_snippet(special).erf
+    exact = Oracle("gelu")
+    errors = []
+    for x in (-3.0, -5.0, -7.0):
+        assert abs(float(erf(x / np.sqrt(2))) + 1) < 1e-2  # close to -1
+        naive = gelu.gelu_naive(x)
+        assert naive != 0  # not yet 0, already wrong
+        errors.append(ulp_error(naive, [exact("f", x)], np.float64)[0])
+        assert ulp_error(gelu.gelu(x), [exact("f", x)], np.float64)[0] <= 4
+    assert 8 < errors[0] < errors[1] < errors[2]
+
+
+@pytest.mark.claim("activations/gelu.md", r"The build measures the error on 4001 points within 0.3 of \(x_0\):")
+def test_gelu_root_block_points():
+    count, half = sentence_numbers(GELU, r"measures the error on (\d+) points within ([\d.]+) of")
+    lo, hi, n = linspace_around(block_after(GELU, "The build measures the error on"), "root")
+    assert (lo, hi, n) == (-half, half, count)
+
+
+@pytest.mark.claim("activations/gelu.md", r"The \(\sqrt{2}\) is dropped: that is the distribution function of a normal "
+                   r"variable with variance \(\tfrac12\), not 1.")
+def test_gelu_mistake_two_variance():
+    from sympy.stats import Normal, cdf
+
+    x = sp.Symbol("x", real=True)
+    wrong = (1 + sp.erf(x)) / 2
+    half_variance = cdf(Normal("X", 0, sp.sqrt(sp.Rational(1, 2))))(x)
+    unit_variance = cdf(Normal("Y", 0, 1))(x)
+    assert sp.simplify(wrong - half_variance) == 0
+    assert sp.simplify(wrong - unit_variance) != 0

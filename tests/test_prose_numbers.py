@@ -1,5 +1,5 @@
 """The site-wide gate for numbers in prose: every number a page's Markdown
-states is printed by the build or asserted by a test, or it is on the backlog.
+(or a notebook's source) states is printed by the build or asserted by a test.
 
 A number printed by an executed block is not in the Markdown, so it never
 reaches this gate. What is typed in the prose is accounted for when:
@@ -9,9 +9,7 @@ reaches this gate. What is typed in the prose is accounted for when:
   the oracle's 50 digits, exp's overflow edges);
 - it is not a quantity: a citation's year or section, a mistake's or an erratum's
   number, a name with digits (float32, ReLU6, L2).
-Anything else is a line of `tests/prose_numbers_backlog.txt`, which may only
-shrink: a new unchecked number fails, and so does a backlog line whose
-number was checked or removed (delete the line).
+Anything else fails, naming the page and the line.
 Formulas (inline and display math) are left to the derivation checker.
 """
 
@@ -26,7 +24,6 @@ import test_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-BACKLOG = ROOT / "tests" / "prose_numbers_backlog.txt"
 
 # Pages written by a script rather than typed: the benchmark script writes
 # the performance page (timings need a quiet machine; the page says so).
@@ -201,28 +198,12 @@ def site_unchecked() -> dict[tuple[str, str], int]:
     return found
 
 
-def backlog() -> set[tuple[str, str]]:
-    entries = set()
-    for raw in BACKLOG.read_text(encoding="utf-8").splitlines():
-        if raw.strip() and not raw.startswith("#"):
-            page, _, line = raw.partition("\t")
-            entries.add((page, line))
-    return entries
-
-
-def test_no_new_unchecked_number_in_prose():
-    new = {key: n for key, n in site_unchecked().items() if key not in backlog()}
+def test_every_number_in_prose_is_checked():
+    new = site_unchecked()
     assert not new, "numbers in prose that nothing prints or checks:\n" + "\n".join(
         f"  docs/{page}:{n}: {line[:120]}" for (page, line), n in sorted(new.items())) + (
         "\nPrint the number from an executed block, or check the sentence: a Claim in tests/test_claims.py, "
         "or a test marked @pytest.mark.claim(\"<page>\", \"<sentence fragment>\") that asserts it.")
-
-
-def test_the_backlog_only_shrinks():
-    current = site_unchecked()
-    stale = sorted(key for key in backlog() if key not in current)
-    assert not stale, "backlog lines now checked, changed or gone; delete them from tests/prose_numbers_backlog.txt:\n" + (
-        "\n".join(f"  {page}\t{line[:120]}" for page, line in stale))
 
 
 def test_marked_claims_are_on_their_pages():

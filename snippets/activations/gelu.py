@@ -482,10 +482,11 @@ def _single_parts(w):
     erfcx(t/sqrt(2)) and e^(-t^2/2)."""
     # float64 carries 29 more bits than float32, so plain float64 is enough.
     # Cody's middle ratio alone, in float64, is within 5e-12 relative of
-    # erfcx on [0, 0.47] and 4e-10 on [4, 10], where his other two ratios take
-    # over for float64: far below a float32 ULP (6e-8). Past t = 14.2
-    # (t/sqrt(2) = 10) every x Phi(x) for x < 0 is below the float32
-    # subnormals, and for x > 0 it is x: the cap at 17 changes no result.
+    # erfcx on [0, 0.47] and 5e-10 on [4, 10.3], where his other two ratios
+    # take over for float64: far below a float32 ULP (6e-8). Past t = 14.6
+    # (t/sqrt(2) = 10.3) every x Phi(x) and its slope for x < 0 are below the
+    # float32 subnormals, and for x > 0 they are x and 1: the cap at 17
+    # changes no result.
     # t^2 is exact, as t has 24 bits: e^(-t^2/2) rounds once.
     t = np.minimum(np.abs(w), 17.0)
     return t, _plain_ratio(_ERFCX_NUM, _ERFCX_DEN, t * _SQRT_HALF[0]), np.exp(-(t * t) / 2)

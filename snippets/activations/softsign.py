@@ -50,7 +50,7 @@ def softsign_grad(x):
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     # (1 + |x|)^2 overflows for |x| > 1e154 although the slope is still a
     # (subnormal) number there; squaring the reciprocal only underflows.
-    # Three roundings and a square, nothing cancels: within 2.5 ULP.
+    # Five roundings of eps/2 at most, nothing cancels: within 5 ULP (the page).
     # At |x| = inf, 1 / inf = 0 is the limit.
     r = np.abs(w, out=np.empty_like(w))
     r += 1

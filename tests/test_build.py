@@ -368,7 +368,7 @@ def test_fault_plot_of_nan_data(project, tmp_path):
            '```python exec="on" html="true" session="tanh"\n'
            'print(plot_activation("bad", lambda x: tanh(x) * np.nan, tanh_grad))\n```')
     run = build(project, tmp_path / "site")
-    record("plot of NaN data", run, r"docs/activations/tanh\.md: .*Execution of python code block")
+    record("plot of NaN data", run, r"docs/activations/tanh\.md:\d+: .*Execution of python code block")
     assert "is not finite" in run.stderr, run.stderr[-2000:]
 
 

@@ -10,12 +10,12 @@ code or formula with the snippets' backward passes.
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
 import jax
 import numpy as np
 
+from finite_differences import STEP, numerical_gradient, relative_error, rng_for  # noqa: F401 (re-exported)
 from sitekit.catalogue import load_snippet
 
 jax.config.update("jax_enable_x64", True)
@@ -23,9 +23,6 @@ jax.config.update("jax_enable_x64", True)
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "snippets" / "layers"
 
-# Central differences in float64: truncation O(h^2) and rounding O(eps / h)
-# are both near 1e-10 at h = 1e-5, far below the bound.
-STEP = 1e-5
 FD_BOUND = 1e-7
 # Two float64 evaluations of the same gradient by different roundings.
 JAX_BOUND = 1e3 * np.finfo(np.float64).eps
@@ -34,35 +31,6 @@ JAX_BOUND = 1e3 * np.finfo(np.float64).eps
 def layer(name: str):
     """The module snippets/layers/<name>.py, loaded as the tests load snippets."""
     return load_snippet(LAYERS / f"{name}.py")
-
-
-def rng_for(*key) -> np.random.Generator:
-    """A generator seeded from the test's parameters: each case its own numbers."""
-    return np.random.default_rng(zlib.crc32(repr(key).encode()))
-
-
-def relative_error(a, b) -> float:
-    """||a - b|| / max(||a||, ||b||); refuses two zero arrays, which prove nothing."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, f"shapes differ: {a.shape} and {b.shape}"
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    assert scale > 0, "both are zero: comparing them would prove nothing"
-    return float(np.linalg.norm(a - b) / scale)
-
-
-def numerical_gradient(loss, array, step=STEP):
-    """d loss() / d array by central differences, one entry at a time.
-    loss() must read `array`, which is perturbed in place and restored."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + step
-        up = loss()
-        array[index] = original - step
-        down = loss()
-        array[index] = original
-        grad[index] = (up - down) / (2 * step)
-    return grad
 
 
 def finite_difference_grads(forward, arrays, G, **kwargs):

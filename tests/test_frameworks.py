@@ -11,7 +11,6 @@ derivatives of the input (tested against mpmath by test_activations.py).
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
 
 import jax
@@ -19,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from finite_differences import numerical_gradient, relative_error, rng_for
 from sitekit.catalogue import load_snippet, snippet
 
 jax.config.update("jax_enable_x64", True)
@@ -39,35 +39,6 @@ BOUND = 1e-7
 # (N, n_in, n_out): a batch of one, square weights (where a missing transpose
 # would run) and no two sizes alike (where it fails).
 SHAPES = [(1, 1, 1), (1, 3, 2), (2, 1, 4), (5, 4, 3), (4, 3, 3), (3, 7, 2)]
-
-
-def rng_for(*key) -> np.random.Generator:
-    """A generator seeded from the test's parameters: each case its own numbers."""
-    return np.random.default_rng(zlib.crc32(repr(key).encode()))
-
-
-def relative_error(a, b) -> float:
-    """||a - b|| / max(||a||, ||b||)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, f"shapes differ: {a.shape} and {b.shape}"
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    assert scale > 0, "both are zero: comparing them would prove nothing"
-    return float(np.linalg.norm(a - b) / scale)
-
-
-def numerical_gradient(loss, array, step=STEP):
-    """d loss() / d array by central differences, one entry at a time.
-    loss() must read `array`, which is perturbed in place and restored."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + step
-        up = loss()
-        array[index] = original - step
-        down = loss()
-        array[index] = original
-        grad[index] = (up - down) / (2 * step)
-    return grad
 
 
 def within_dot_product_rounding(a, b, terms, scale):

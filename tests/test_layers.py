@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from finite_differences import numerical_gradient, relative_error, rng_for
 from sitekit.catalogue import load_snippet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,35 +34,6 @@ DENSE_SHAPES = [(1, 1, 1), (1, 3, 2), (2, 1, 4), (5, 3, 4), (4, 7, 2)]
 # Batches of logits: (K,) alone, one row, and several; K >= 2 so that the
 # softmax gradient is not identically zero.
 SOFTMAX_SHAPES = [(2,), (5,), (1, 3), (4, 5), (6, 2)]
-
-
-def relative_error(a, b) -> float:
-    """||a - b|| / max(||a||, ||b||)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, f"shapes differ: {a.shape} and {b.shape}"
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    assert scale > 0, "both are zero: comparing them would prove nothing"
-    return float(np.linalg.norm(a - b) / scale)
-
-
-def numerical_gradient(loss, array, step=STEP):
-    """d loss() / d array by central differences, one entry at a time.
-    loss() must read `array`, which is perturbed in place and restored."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + step
-        up = loss()
-        array[index] = original - step
-        down = loss()
-        array[index] = original
-        grad[index] = (up - down) / (2 * step)
-    return grad
-
-
-def rng_for(*key) -> np.random.Generator:
-    """A generator seeded from the test's parameters: each case its own numbers."""
-    return np.random.default_rng(zlib.crc32(repr(key).encode()))
 
 
 # --- dense ---------------------------------------------------------------------

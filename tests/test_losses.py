@@ -9,13 +9,13 @@ no overflow and no rounding to speak of. Nothing here reuses the snippets' formu
 from __future__ import annotations
 
 import re
-import zlib
 from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
 
+from finite_differences import numerical_gradient, relative_error, rng_for
 from sitekit.catalogue import load_snippet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,35 +29,6 @@ EPS = np.finfo(np.float64).eps
 # Where the exact value is below every float, the right answer is 0 (or a subnormal).
 TINY = np.finfo(np.float64).smallest_normal
 DIGITS = 50
-
-
-def relative_error(a, b) -> float:
-    """||a - b|| / max(||a||, ||b||)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, f"shapes differ: {a.shape} and {b.shape}"
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    assert scale > 0, "both are zero: comparing them would prove nothing"
-    return float(np.linalg.norm(a - b) / scale)
-
-
-def numerical_gradient(loss, array, step=STEP):
-    """d loss() / d array by central differences, one entry at a time.
-    loss() must read `array`, which is perturbed in place and restored."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + step
-        up = loss()
-        array[index] = original - step
-        down = loss()
-        array[index] = original
-        grad[index] = (up - down) / (2 * step)
-    return grad
-
-
-def rng_for(*key) -> np.random.Generator:
-    """A generator seeded from the test's parameters: each case its own numbers."""
-    return np.random.default_rng(zlib.crc32(repr(key).encode()))
 
 
 def close_to_exact(computed, exact, ulps) -> bool:

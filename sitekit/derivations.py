@@ -1389,15 +1389,22 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
     return report
 
 
-def check_files(paths: list[Path]) -> Report:
-    report = Report()
+def page_sources(paths: list[Path]):
+    """(text, src_uri, label) of each file: a page of docs/ by its name there,
+    any other file by its path (also its label)."""
     for path in paths:
         path = Path(path).resolve()
         try:
             src_uri, label = path.relative_to(DOCS).as_posix(), None
         except ValueError:
             src_uri = label = path.as_posix()
-        report += check_markdown(path.read_text(encoding="utf-8"), src_uri, label)
+        yield path.read_text(encoding="utf-8"), src_uri, label
+
+
+def check_files(paths: list[Path]) -> Report:
+    report = Report()
+    for text, src_uri, label in page_sources(paths):
+        report += check_markdown(text, src_uri, label)
     return report
 
 

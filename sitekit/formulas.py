@@ -46,6 +46,7 @@ from sitekit.derivations import (
     check_equal,
     meaning,
     normalize,
+    page_sources,
     page_name,
 )
 
@@ -340,13 +341,8 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
 
 def check_files(paths: list[Path]) -> Report:
     report = Report()
-    for path in paths:
-        path = Path(path).resolve()
-        try:
-            src_uri, label = path.relative_to(DOCS).as_posix(), None
-        except ValueError:
-            src_uri = label = path.as_posix()
-        report += check_markdown(path.read_text(encoding="utf-8"), src_uri, label)
+    for text, src_uri, label in page_sources(paths):
+        report += check_markdown(text, src_uri, label)
     return report
 
 

@@ -259,19 +259,19 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/hidden_layers.md:15
     Entry('backprop/hidden_layers.md',
           "\\delta_j = \\frac{\\partial E}{\\partial z_j} = g'(z_j) \\cdot \\sum_{k} \\delta_k \\cdot w_{jk}",
-          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), one example, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/hidden_layers.md:21
     Entry('backprop/hidden_layers.md',
           '\\frac{\\partial E}{\\partial w_{ij}} = \\delta_j \\cdot a_i, \\qquad \\frac{\\partial E}{\\partial b_j} = \\delta_j',
-          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), one example, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/hidden_layers.md:28
     Entry('backprop/hidden_layers.md',
           "\\delta^{(l)}_j = g'\\bigl(z^{(l)}_j\\bigr) \\cdot \\sum_{k} \\delta^{(l+1)}_k \\cdot w^{(l+1)}_{jk}, \\qquad \\frac{\\partial E}{\\partial w^{(l)}_{ij}} = \\delta^{(l)}_j \\cdot a^{(l-1)}_i, \\qquad \\frac{\\partial E}{\\partial b^{(l)}_j} = \\delta^{(l)}_j",
-          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), one example, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/hidden_layers.md:98
     Entry('backprop/hidden_layers.md',
           "\\Delta^{(l)} = \\Bigl( \\Delta^{(l+1)} \\, \\bigl(W^{(l+1)}\\bigr)^{\\mathsf T} \\Bigr) \\odot g'\\bigl(Z^{(l)}\\bigr), \\qquad \\frac{\\partial E}{\\partial W^{(l)}} = \\bigl(A^{(l-1)}\\bigr)^{\\mathsf T} \\, \\Delta^{(l)}, \\qquad \\frac{\\partial E}{\\partial b^{(l)}} = \\sum_{n=1}^{N} \\Delta^{(l)}_{n,:}",
-          'checked by: the executed block of this page (session "hidden_layers") computes every delta and gradient with these index formulas in Python loops and compares them with dense_backward and activation_backward; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/initialisation.md:15
     Entry('backprop/initialisation.md',
           'z_k = \\sum_{j=1}^{J} w_{jk} \\',
@@ -318,28 +318,28 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces Y'),
     # docs/backprop/matrix_form.md:16
     Entry('backprop/matrix_form.md',
-          '\\bar{X} = \\bar{Y} \\, W^{\\mathsf',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{X} = \\bar{Y} \\, W^{\\mathsf T}, \\qquad \\bar{W} = X^{\\mathsf T} \\bar{Y}, \\qquad \\bar{b} = \\sum_{n=1}^{N} \\bar{Y}_{n,:} \\ \\ \\text{(the column sums of } \\bar{Y}\\text{)}',
+          'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/matrix_form.md:24
     Entry('backprop/matrix_form.md',
-          "\\bar{X} = \\bar{Y} \\odot f'(X)",
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          "\\bar{X} = \\bar{Y} \\odot f'(X), \\qquad \\bar{Z}_{n,:} = P_{n,:} \\odot \\Bigl( \\bar{P}_{n,:} - \\sum_{i} \\bar{P}_{ni} \\cdot P_{ni} \\Bigr)",
+          'checked by: sitekit.summaries (numerically, against activation_backward (f = tanh), softmax_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/output_layer.md:8
     Entry('backprop/output_layer.md',
           'z_k = \\sum_{j=1}^{J} w_{jk} \\cdot',
           'definition: introduces z_k'),
     # docs/backprop/output_layer.md:16
     Entry('backprop/output_layer.md',
-          '\\delta_k = \\frac{\\partial E}{\\partial',
-          "unreadable: g' of an arbitrary activation g (a chain says `% generic: g`; a display formula cannot)"),
+          "\\delta_k = \\frac{\\partial E}{\\partial z_k} = (a_k - t_k) \\cdot g'(z_k)",
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), one example, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/output_layer.md:22
     Entry('backprop/output_layer.md',
           '\\frac{\\partial E}{\\partial w_{jk}} = \\delta_k \\cdot a_j, \\qquad \\frac{\\partial E}{\\partial b_k} = \\delta_k',
-          'checked by: the executed block of this page (session "output_layer") sums delta_k * a_j and delta_k in loops and compares them with the matrix form and with central finite differences; the TeX is pinned whole (the fragment is the formula), so any edit fails until it is reviewed again'),
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), one example, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/output_layer.md:71
     Entry('backprop/output_layer.md',
-          "\\Delta = (A - T) \\odot g'(Z), \\qquad",
-          'unreadable: an elementwise product \\odot of matrices'),
+          "\\Delta = (A - T) \\odot g'(Z), \\qquad \\frac{\\partial E}{\\partial W} = A_{\\text{in}}^{\\mathsf T} \\, \\Delta, \\qquad \\frac{\\partial E}{\\partial b} = \\sum_{n=1}^{N} \\Delta_{n,:}",
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/regularisation.md:8
     Entry('backprop/regularisation.md',
           'E_{\\text{reg}} = E + \\frac{\\lambda}{2}',
@@ -419,11 +419,11 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/dropout.md:25
     Entry('layers/dropout.md',
           'Y = \\frac{M \\odot X}{1 - \\rho}',
-          'unreadable: an elementwise product \\odot of matrices'),
+          'checked by: sitekit.summaries (numerically, against dropout_forward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/dropout.md:67
     Entry('layers/dropout.md',
-          '\\bar{X} = \\frac{M \\odot \\bar{Y}}{1',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{X} = \\frac{M \\odot \\bar{Y}}{1 - \\rho}',
+          'checked by: sitekit.summaries (numerically, against dropout_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/embedding.md:13
     Entry('layers/embedding.md',
           'Y_{n,:} = W_{x_n,:}',

@@ -1,0 +1,517 @@
+"""A small, strict reader of the matrix notation of the backprop and layer pages.
+
+It turns one side of a display formula into a tree (`parse`) and evaluates
+the tree on NumPy arrays bound to the formula's names (`evaluate`):
+
+- juxtaposition of two arrays is the matrix product (both 2-D, inner sizes
+  equal); `\\cdot` multiplies when one side is a scalar; `\\odot`, `+`, `-` and
+  `\\frac` act entry by entry, a row or column spread over a matrix only where
+  NumPy broadcasts it to the other operand's shape (never both ways);
+- `^{\\mathsf T}` transposes a 2-D array; `^{2}` squares entry by entry; other
+  superscripts are part of a name (`W^{(l+1)}`);
+- a subscript made of index letters (the binding's), `:` and `letter±c`
+  indexes (`\\Delta_{n,:}`, `w_{jk}`, `h_{t-1}`), 1-based as the pages count;
+  any other subscript is part of the name (`A_{\\text{in}}`, `W_x`);
+- `\\sum_{n=1}^{N} body` loops over n (the bound N is a bound name);
+  `\\sum_{k} body` loops over the length of the axis k indexes in the body;
+  `\\sum_{\\text{rows}} body` adds the rows; the body is the rest of the product;
+- `g'(Z)` calls the bound function; `\\operatorname{rowsum}`,
+  `\\operatorname{mean}_{\\text{row}}` and `\\sqrt` are built in;
+- `\\frac{\\partial E}{\\partial w_{ij}}` is the name `\\partial E/\\partial w`;
+- a `\\text{...}` at the top of a side starts a remark in words: the side ends.
+
+Anything else raises TexError with the offset of the token it stopped at.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+class TexError(Exception):
+    def __init__(self, message: str, offset: int = 0):
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Seq:
+    """An array whose axis 0 counts from `first` (h_0, h_1, ... : first = 0)."""
+    array: np.ndarray
+    first: int = 1
+
+
+# Sizing and spacing commands carry no meaning here.
+_IGNORED = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|textstyle|displaystyle)(?![A-Za-z])"
+                      r"|\\[,;:! ]|~|&")
+_TOKEN = re.compile(r"\s*(?:(\\[A-Za-z]+)|(\d+(?:\.\d+)?)|([A-Za-z])|([{}()\[\]+\-=^_',:/|*.]))")
+_GREEK = {"alpha", "beta", "gamma", "delta", "Delta", "epsilon", "kappa", "lambda", "mu", "rho",
+          "sigma", "eta", "theta", "nu", "tau", "phi", "psi", "omega", "Sigma", "Phi", "Psi", "Omega"}
+_FUNCTIONS = {"tanh", "exp", "log", "sigma"}
+_BUILTIN = {"rowsum", "mean_row", "softmax"}
+_TRANSPOSE = {"\\mathsf T", "\\mathsf{T}", "\\top", "\\intercal"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    offset: int
+
+
+def tokens(tex: str) -> list[Token]:
+    # Same length after blanking, so offsets still point into the formula.
+    tex = _IGNORED.sub(lambda m: " " * len(m.group(0)), tex)
+    out, position = [], 0
+    while position < len(tex):
+        if tex[position:].strip() == "":
+            break
+        match = _TOKEN.match(tex, position)
+        if match is None:
+            raise TexError(f"cannot read `{tex[position:position + 12].strip()}`", position)
+        start = match.start(match.lastindex)
+        out.append(Token(match.group(match.lastindex), start))
+        position = match.end()
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Tree
+
+
+@dataclass(frozen=True)
+class Name:
+    base: str  # `W`, `\bar{X}`, `\partial E/\partial w`
+    sup: str = ""  # `(l+1)`: part of the name
+    sub: tuple[str, ...] = ()  # items of the subscript: `n`, `:`, `t-1`, `\text{in}`
+    prime: bool = False
+    offset: int = 0
+
+    def text(self) -> str:
+        return (self.base + ("'" if self.prime else "") + (f"^{{{self.sup}}}" if self.sup else "")
+                + (f"_{{{','.join(self.sub)}}}" if self.sub else ""))
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str  # num, neg, + - odot cdot juxt div, T, pow, call, sqrt, sum, sumrows
+    args: tuple = ()
+    value: Any = None  # number, exponent, function name, (index, lower, upper)
+    offset: int = 0
+
+
+class Parser:
+    def __init__(self, tex: str):
+        self.toks = tokens(tex)
+        self.i = 0
+        self.end = len(tex)
+
+    def peek(self, k: int = 0) -> str | None:
+        return self.toks[self.i + k].text if self.i + k < len(self.toks) else None
+
+    def offset(self) -> int:
+        return self.toks[self.i].offset if self.i < len(self.toks) else self.end
+
+    def take(self, expected: str | None = None) -> str:
+        text = self.peek()
+        if text is None or (expected is not None and text != expected):
+            raise TexError(f"expected `{expected or 'more'}`, found `{text or 'the end'}`", self.offset())
+        self.i += 1
+        return text
+
+    def side(self) -> Node | Name:
+        tree = self.expression()
+        if self.peek() == "\\text":  # a remark in words ends the side
+            self.i = len(self.toks)
+        if self.peek() is not None:
+            raise TexError(f"cannot read `{self.peek()}` here", self.offset())
+        return tree
+
+    def expression(self, stop: tuple[str, ...] = ()) -> Node | Name:
+        tree = self.product(stop)
+        while self.peek() in ("+", "-"):
+            at = self.offset()
+            op = self.take()
+            tree = Node(op, (tree, self.product(stop)), offset=at)
+        return tree
+
+    def product(self, stop: tuple[str, ...] = ()) -> Node | Name:
+        tree = self.unary(stop)
+        while True:
+            text, at = self.peek(), self.offset()
+            if text in ("\\odot", "\\cdot", "\\times"):
+                self.take()
+                tree = Node("odot" if text == "\\odot" else "cdot", (tree, self.unary(stop)), offset=at)
+            elif text is not None and text not in ("+", "-", ")", "}", "]", "=", ",", "\\text") + stop:
+                tree = Node("juxt", (tree, self.unary(stop)), offset=at)
+            else:
+                return tree
+
+    def unary(self, stop: tuple[str, ...] = ()) -> Node | Name:
+        at = self.offset()
+        if self.peek() == "-":
+            self.take()
+            return Node("neg", (self.unary(stop),), offset=at)
+        if self.peek() == "\\sum":
+            self.take()
+            self.take("_")
+            lower = self.group_text()
+            if re.fullmatch(r"\\text\{rows\}", lower.replace(" ", "")):
+                return Node("sumrows", (self.product(stop),), offset=at)
+            match = re.fullmatch(r"\s*([A-Za-z])\s*(?:=\s*(\d+)\s*)?", lower)
+            if match is None:
+                raise TexError(f"cannot read the sum's index `{lower}` (write \\sum_{{n=1}}^{{N}} or \\sum_{{k}})", at)
+            upper = None
+            if self.peek() == "^":
+                self.take()
+                upper = self.group_text().strip()
+            return Node("sum", (self.product(stop),), (match.group(1), int(match.group(2) or 1), upper), at)
+        return self.postfix()
+
+    def group_text(self) -> str:
+        """The raw text of `{...}` or of one token."""
+        if self.peek() != "{":
+            return self.take()
+        self.take("{")
+        depth, parts = 1, []
+        while True:
+            text = self.take()
+            depth += {"{": 1, "}": -1}.get(text, 0)
+            if depth == 0:
+                return " ".join(parts).replace("\\ ", "")
+            parts.append(text)
+
+    def postfix(self) -> Node | Name:
+        tree = self.primary()
+        while self.peek() == "^":
+            at = self.offset()
+            self.take()
+            sup = self.group_text()
+            if sup.replace(" ", "") in {t.replace(" ", "") for t in _TRANSPOSE} or sup == "T":
+                tree = Node("T", (tree,), offset=at)
+            elif re.fullmatch(r"\d+", sup):
+                tree = Node("pow", (tree,), int(sup), at)
+            elif isinstance(tree, Name) and not tree.sup:
+                tree = Name(tree.base, sup.replace(" ", ""), tree.sub, tree.prime, tree.offset)
+            else:
+                raise TexError(f"cannot read the superscript `{sup}`", at)
+        return tree
+
+    def braced(self) -> Node | Name:
+        if self.peek() != "{":
+            return self.postfix()
+        self.take("{")
+        tree = self.expression()
+        self.take("}")
+        return tree
+
+    def primary(self) -> Node | Name:
+        text, at = self.peek(), self.offset()
+        if text is None:
+            raise TexError("a side ends too early", at)
+        if text == "(":
+            self.take()
+            tree = self.expression()
+            self.take(")")
+            return tree
+        if text == "{":
+            return self.braced()
+        if re.fullmatch(r"\d+(\.\d+)?", text):
+            self.take()
+            return Node("num", value=float(text), offset=at)
+        if text in ("\\frac", "\\tfrac", "\\dfrac"):
+            self.take()
+            if self.peek() and re.fullmatch(r"\d\d", self.peek()):  # \frac12
+                digits = self.take()
+                return Node("div", (Node("num", value=float(digits[0])), Node("num", value=float(digits[1]))),
+                            offset=at)
+            if self.peek(0) == "{" and self.peek(1) == "\\partial":
+                return self.partial(at)
+            numerator = self.braced()
+            return Node("div", (numerator, self.braced()), offset=at)
+        if text == "\\sqrt":
+            self.take()
+            return Node("sqrt", (self.braced(),), offset=at)
+        if text == "\\operatorname":
+            self.take()
+            name = self.group_text().replace(" ", "")
+            if self.peek() == "_":
+                self.take()
+                name += "_" + re.sub(r"\\text\s*\{\s*(\w+)\s*\}|\s", r"\1", self.group_text())
+            if name not in _BUILTIN:
+                raise TexError(f"unknown operator `{name}` (known: {', '.join(sorted(_BUILTIN))})", at)
+            return self.call(name, at)
+        if text[1:] in _FUNCTIONS and text.startswith("\\") and self.peek(1) == "(":
+            self.take()
+            return self.call(text[1:], at)
+        return self.name()
+
+    def call(self, function: str, at: int) -> Node:
+        self.take("(")
+        argument = self.expression()
+        self.take(")")
+        return Node("call", (argument,), function, at)
+
+    def partial(self, at: int) -> Name:
+        self.take("{")
+        self.take("\\partial")
+        numerator = self.take()
+        self.take("}")
+        self.take("{")
+        self.take("\\partial")
+        inner = self.name()
+        self.take("}")
+        return Name(f"\\partial {numerator}/\\partial {inner.base}", inner.sup, inner.sub, False, at)
+
+    def name(self) -> Node | Name:
+        at = self.offset()
+        text = self.take()
+        if text in ("\\bar", "\\hat", "\\tilde"):
+            inner = self.name_in_braces()
+            base = f"{text}{{{inner}}}"
+        elif re.fullmatch(r"[A-Za-z]", text):
+            base = text
+        elif text[1:] in _GREEK:
+            base = text
+        else:
+            raise TexError(f"cannot read `{text}` as a name", at)
+        sup, sub, prime = "", (), False
+        while self.peek() in ("_", "'", "^"):
+            mark, start = self.take(), self.i
+            if mark == "'":
+                prime = True
+            elif mark == "_":
+                sub = subscript_items(self.group_text())
+            else:
+                text = self.group_text().replace(" ", "")
+                if sup or re.fullmatch(r"\d+|T|\\top|\\mathsfT|\\mathsf\{T\}|\\intercal", text):
+                    self.i = start - 1  # a transpose or a power: postfix() reads it
+                    break
+                sup = text
+        tree = Name(base, sup, sub, prime, at)
+        if prime and self.peek() == "(":
+            return self.call_name(tree, at)
+        if self.peek() == "(" and base in ("g", "f"):
+            return self.call_name(tree, at)
+        return tree
+
+    def call_name(self, tree: Name, at: int) -> Node:
+        self.take("(")
+        argument = self.expression()
+        self.take(")")
+        return Node("call", (argument,), tree, at)
+
+    def name_in_braces(self) -> str:
+        self.take("{")
+        inner = self.take()
+        if inner in ("\\bar", "\\hat", "\\tilde"):
+            inner = f"{inner}{{{self.name_in_braces()}}}"
+        self.take("}")
+        return inner
+
+
+def subscript_items(raw: str) -> tuple[str, ...]:
+    """`n , :` -> (n, :); `n k` -> (n, k); `t - 1` -> (t-1,); `\\text { in }` -> (\\text{in},)."""
+    flat = re.sub(r"\s+", " ", raw).strip()
+    flat = re.sub(r"\\(text|mathrm)\s*\{([^{}]*)\}", lambda m: f"\\{m.group(1)}{{{m.group(2).replace(' ', '')}}}", flat)
+    if "," in flat:
+        return tuple(part.replace(" ", "") for part in flat.split(","))
+    if re.search(r"[+-]", flat):
+        return (flat.replace(" ", ""),)
+    return tuple(flat.split(" "))
+
+
+def parse(tex: str) -> Node | Name:
+    return Parser(tex).side()
+
+
+# ---------------------------------------------------------------------------
+# Evaluation
+
+
+_INDEX = re.compile(r"([A-Za-z])([+-]\d+)?|(\d+)")
+
+
+def is_index(items: tuple[str, ...], letters: str) -> bool:
+    return bool(items) and all(
+        item == ":" or ((m := _INDEX.fullmatch(item)) is not None and (m.group(3) or m.group(1) in letters))
+        for item in items)
+
+
+def key(name: Name, with_sub: bool) -> str:
+    text = name.base + ("'" if name.prime else "") + (f"^{name.sup}" if name.sup else "")
+    if with_sub and name.sub:
+        sub = "".join(re.sub(r"\\(?:text|mathrm)\{(.*)\}", r"\1", s) for s in name.sub)
+        text += f"_{sub}"
+    return text
+
+
+class Evaluator:
+    def __init__(self, env: dict[str, Any], letters: str):
+        self.env, self.letters = env, letters
+
+    def lookup(self, name: Name) -> tuple[Any, bool]:
+        """(value, whether the subscript indexes it)."""
+        indexing = is_index(name.sub, self.letters)
+        for candidate in ([key(name, True), key(name, False)] if indexing else [key(name, True)]):
+            if candidate in self.env:
+                return self.env[candidate], indexing
+        raise TexError(f"`{name.text()}` is not a name this formula's binding gives "
+                       f"(it gives {', '.join(sorted(k for k in self.env if not k.isupper()))})", name.offset)
+
+    def lengths(self, tree: Any, letter: str, bound: frozenset = frozenset()) -> list[tuple[int, int, str]]:
+        """(length, first, name) of every axis that `letter` alone indexes in tree."""
+        found: list[tuple[int, int, str]] = []
+        if isinstance(tree, Name):
+            if letter in tree.sub and letter not in bound and is_index(tree.sub, self.letters):
+                value, _ = self.lookup(tree)
+                array, first = (value.array, value.first) if isinstance(value, Seq) else (np.asarray(value), 1)
+                axis = tree.sub.index(letter)
+                if axis < array.ndim:
+                    found.append((array.shape[axis], first if axis == 0 else 1, tree.text()))
+        elif isinstance(tree, Node):
+            inner = bound | {tree.value[0]} if tree.op == "sum" else bound
+            for arg in tree.args:
+                found += self.lengths(arg, letter, inner)
+        return found
+
+    def free(self, tree: Any, bound: frozenset = frozenset()) -> list[str]:
+        """Index letters used and not bound by a sum, in order of first use."""
+        if isinstance(tree, Name):
+            if not is_index(tree.sub, self.letters):
+                return []
+            return [m.group(1) for s in tree.sub if (m := _INDEX.fullmatch(s)) and m.group(1)
+                    and m.group(1) not in bound]
+        if isinstance(tree, Node):
+            inner = bound | {tree.value[0]} if tree.op == "sum" else bound
+            return [x for arg in tree.args for x in self.free(arg, inner)]
+        return []
+
+    def span(self, trees: list[Any], letter: str, at: int) -> range:
+        found = [f for tree in trees for f in self.lengths(tree, letter)]
+        if not found:
+            raise TexError(f"the index {letter} indexes no axis, so its range is unknown", at)
+        ranges = {(n, first) for n, first, _ in found}
+        if len(ranges) > 1:
+            uses = ", ".join(f"{n} in {where}" for n, _, where in found)
+            raise TexError(f"the index {letter} runs over different lengths: {uses}", at)
+        n, first = ranges.pop()
+        return range(first, first + n)
+
+    def grid(self, trees: list[Any], at: int) -> tuple[list[str], list[range]]:
+        letters = list(dict.fromkeys(x for tree in trees for x in self.free(tree)))
+        return letters, [self.span(trees, letter, at) for letter in letters]
+
+    def side(self, tree: Any, letters: list[str], spans: list[range]) -> np.ndarray:
+        """The side over the grid of the free indices (an array of their shape + the entry's)."""
+        if not letters:
+            return np.asarray(self.value(tree, {}), dtype=float)
+        values = [np.asarray(self.value(tree, dict(zip(letters, point))), dtype=float)
+                  for point in itertools.product(*spans)]
+        shapes = {v.shape for v in values}
+        if len(shapes) > 1:
+            raise TexError(f"entries of different shapes {sorted(shapes)}", getattr(tree, "offset", 0))
+        return np.stack(values).reshape(tuple(len(s) for s in spans) + values[0].shape)
+
+    def value(self, tree: Any, index: dict[str, int]) -> Any:
+        if isinstance(tree, Name):
+            return self.name(tree, index)
+        op, args, at = tree.op, tree.args, tree.offset
+        if op == "num":
+            return np.float64(tree.value)
+        if op == "sum":
+            letter, lower, upper = tree.value
+            if upper is None:
+                span = self.span([args[0]], letter, at)
+            else:
+                bound = self.env.get(upper)
+                if not isinstance(bound, int):
+                    raise TexError(f"the sum's upper bound `{upper}` is not a size this binding gives", at)
+                span = range(lower, bound + 1)
+            total = None
+            for value in span:
+                term = np.asarray(self.value(args[0], {**index, letter: value}))
+                total = term if total is None else binary("+", total, term, at)
+            return total
+        values = [np.asarray(self.value(arg, index)) for arg in args]
+        if op == "call":
+            function = tree.value
+            if isinstance(function, Name):
+                found, _ = self.lookup(function)
+                if not callable(found):
+                    return binary("juxt", np.asarray(found), values[0], at)
+                return found(values[0])
+            return {"rowsum": lambda x: x.sum(axis=-1, keepdims=True),
+                    "mean_row": lambda x: x.mean(axis=-1, keepdims=True),
+                    "tanh": np.tanh, "exp": np.exp, "log": np.log,
+                    "sigma": lambda x: 1 / (1 + np.exp(-x)),
+                    "softmax": lambda x: np.exp(x - x.max(-1, keepdims=True))
+                    / np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)}[function](values[0])
+        if op == "neg":
+            return -values[0]
+        if op == "sqrt":
+            return np.sqrt(values[0])
+        if op == "pow":
+            return values[0] ** tree.value
+        if op == "T":
+            if values[0].ndim != 2:
+                raise TexError(f"a transpose of an array of shape {values[0].shape}, not a matrix", at)
+            return values[0].T
+        if op == "sumrows":
+            return values[0].sum(axis=0)
+        return binary(op, values[0], values[1], at)
+
+    def name(self, name: Name, index: dict[str, int]) -> Any:
+        value, indexing = self.lookup(name)
+        if callable(value):
+            raise TexError(f"`{name.text()}` is a function; write it applied, {name.text()}(...)", name.offset)
+        if not indexing:
+            return value.array if isinstance(value, Seq) else value
+        array, first = (value.array, value.first) if isinstance(value, Seq) else (np.asarray(value), 1)
+        if len(name.sub) > array.ndim:
+            raise TexError(f"`{name.text()}` has {len(name.sub)} indices, but the array has {array.ndim} axes",
+                           name.offset)
+        positions: list[Any] = []
+        for axis, item in enumerate(name.sub):
+            if item == ":":
+                positions.append(slice(None))
+                continue
+            match = _INDEX.fullmatch(item)
+            if match.group(3):
+                number = int(match.group(3))
+            else:
+                if match.group(1) not in index:
+                    raise TexError(f"the index {match.group(1)} of `{name.text()}` has no value here", name.offset)
+                number = index[match.group(1)] + int(match.group(2) or 0)
+            position = number - (first if axis == 0 else 1)
+            if not 0 <= position < array.shape[axis]:
+                raise TexError(f"`{name.text()}` with {item} = {number} is outside its axis of "
+                               f"{array.shape[axis]} entries", name.offset)
+            positions.append(position)
+        return array[tuple(positions)]
+
+
+def binary(op: str, a: np.ndarray, b: np.ndarray, at: int) -> np.ndarray:
+    scalar = a.ndim == 0 or b.ndim == 0
+    if op == "juxt" and not scalar:
+        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+            raise TexError(f"a matrix product of shapes {a.shape} and {b.shape} (juxtaposition is a matrix "
+                           f"product; an entry-by-entry product is \\odot)", at)
+        return a @ b
+    if op in ("juxt", "cdot"):
+        if not scalar:
+            raise TexError(f"\\cdot between arrays of shapes {a.shape} and {b.shape}: write \\odot "
+                           f"(entry by entry) or a product without \\cdot (matrix product)", at)
+        return a * b
+    if not scalar:
+        try:
+            shape = np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            shape = None
+        if shape not in (a.shape, b.shape):
+            raise TexError(f"`{ {'odot': '⊙', 'div': '/'}.get(op, op)}` of shapes {a.shape} and {b.shape}", at)
+    return {"+": np.add, "-": np.subtract, "odot": np.multiply, "div": np.divide}[op](a, b)

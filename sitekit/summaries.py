@@ -1,0 +1,202 @@
+"""Check the summary and matrix-form formulas of the backprop and layer pages numerically.
+
+sitekit.formulas reads scalar formulas with SymPy; the formulas a reader
+remembers, `\\Delta^{(l)} = (\\Delta^{(l+1)} (W^{(l+1)})^{\\mathsf T}) \\odot g'(Z^{(l)})`,
+`\\bar{X} = \\bar{Y} W^{\\mathsf T}`, are in matrix notation it cannot read. This
+module reads each such formula's TeX from the page at every build
+(sitekit.matrix_tex), binds its names to what the page's snippets compute on
+seeded random float64 arrays of small odd shapes (sitekit.summary_bindings),
+and evaluates every side of every statement twice:
+- with the gradients the snippets' backward functions return; the sides must
+  agree within `_CLOSE` ulps of their size;
+- with every gradient replaced by central differences of the snippets'
+  forward functions, so nothing rests on the backward code alone; the sides
+  must agree within the central-difference bound `_CENTRAL`.
+
+A formula the reader cannot read, a name the binding does not give, shapes
+that do not fit, or sides that differ: each fails with the page and line
+and what to do. A binding whose formula is gone fails (stale), and so does an
+entry of sitekit/formula_exceptions.py that says "checked by:
+sitekit.summaries" for a formula no binding checks.
+
+`python -m sitekit.summaries [FILE ...]` checks the given pages (default: every
+page with a binding) and exits 1 on any failure. The MkDocs hook calls
+`check_markdown(markdown, page.file.src_uri)`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sitekit import cache
+from sitekit.matrix_tex import Evaluator, TexError, parse
+
+_EPS = np.finfo(np.float64).eps
+# Sides computed in another order (loops, matmul): a few rounding errors per
+# term of sums of at most a dozen terms; 2^8 ulps of the largest entry.
+_CLOSE = 2.0**8 * _EPS
+# Central differences with the step eps^(1/3) err by about eps^(2/3) relative
+# (truncation and rounding alike); 2^7 of that leaves room for sums of terms
+# (the pages' largest is 3.2e-10 of 4.7e-9).
+_CENTRAL = 2.0**7 * _EPS ** (2 / 3)
+_ALIGNED = re.compile(r"\\(?:begin|end)\{aligned\}")
+_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?|\\q?quad(?![A-Za-z])")
+_TRAILING = re.compile(r"[\s.,;]*$")
+
+
+def statements(tex: str) -> list[tuple[int, str]]:
+    """(offset, text) of each statement: rows of `aligned`, pieces between \\qquad."""
+    tex = _ALIGNED.sub(lambda m: " " * len(m.group(0)), tex)
+    pieces, last, depth, i = [], 0, 0, 0
+    while i < len(tex):
+        match = _BREAK.match(tex, i)
+        if match and depth == 0:
+            pieces.append((last, tex[last:i]))
+            last = i = match.end()
+            continue
+        if tex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(tex[i], 0)
+        i += 1
+    pieces.append((last, tex[last:]))
+    # The offset of the first character, so a statement's line is its own.
+    return [(offset + len(text) - len(text.lstrip()), _TRAILING.sub("", text.strip()))
+            for offset, text in pieces if text.strip()]
+
+
+def sides(offset: int, text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each side of `=`, split outside braces and brackets."""
+    out, depth, last = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"{": 1, "(": 1, "}": -1, ")": -1}.get(char, 0)
+        if char == "=" and depth == 0:
+            out.append((offset + last, text[last:i]))
+            last = i + 1
+    out.append((offset + last, text[last:]))
+    return [(o + len(t) - len(t.lstrip()), t.strip()) for o, t in out]
+
+
+def _difference(left: np.ndarray, right: np.ndarray) -> tuple[float, float, tuple]:
+    """(largest |left - right|, largest entry, where), NaN counted as a difference."""
+    gap = np.abs(left - right)
+    gap = np.where(np.isnan(gap), np.inf, gap)
+    where = np.unravel_index(int(np.argmax(gap)), gap.shape) if gap.ndim else ()
+    scale = max(1.0, float(np.nanmax(np.abs(left), initial=0)), float(np.nanmax(np.abs(right), initial=0)))
+    return float(gap.max(initial=0)), scale, tuple(int(i) for i in where)
+
+
+def check_formula(formula, binding, label: str) -> list[str]:
+    """Errors of one formula against its binding (empty when every statement holds)."""
+    env, central = binding.setup(np.random.default_rng(binding.seed))
+    errors: list[str] = []
+    where = f"{label}:{formula.line}"
+    parts = [s for s in statements(formula.tex) if "=" in s[1]]
+    if not parts:
+        return [f"{where}: the formula bound in sitekit/summary_bindings.py has no `=` left to check; "
+                f"fix the formula or delete its binding\n    {formula.flat}"]
+    for offset, text in parts:
+        trees = []
+        for at, side in sides(offset, text):
+            try:
+                trees.append((at, side, parse(side)))
+            except TexError as error:
+                line = formula.line_at(at + error.offset)
+                return errors + [f"{label}:{line}: the matrix-form reader (sitekit/matrix_tex.py) cannot read "
+                                 f"`{side}`: {error}; write it in the notation the module's docstring lists"]
+        for against, names, bound in (("the snippets", env, _CLOSE),
+                                      ("central differences of the snippets' forward", {**env, **central},
+                                       _CENTRAL)):
+            evaluator = Evaluator(names, binding.indices)
+            values, side_at = [], None
+            try:
+                letters, spans = evaluator.grid([t for _, _, t in trees], 0)
+                for side_at, _, tree in trees:
+                    values.append(evaluator.side(tree, letters, spans))
+            except TexError as error:
+                # Within the side that failed; an index's range: the statement's line.
+                line = formula.line_at(offset if side_at is None else side_at + error.offset)
+                errors.append(f"{label}:{line}: cannot evaluate `{' '.join(text.split())}` with the names bound to "
+                              f"{binding.what}: {error}; fix the formula (or its binding in "
+                              f"sitekit/summary_bindings.py if the page renamed a quantity)")
+                break
+            for (_, left, _), (right_at, right, _), a, b in zip(trees, trees[1:], values, values[1:]):
+                line = formula.line_at(right_at)
+                if a.shape != b.shape:
+                    errors.append(f"{label}:{line}: `{left}` has shape {a.shape} but `{right}` has shape "
+                                  f"{b.shape} (names bound to {binding.what}); fix the formula")
+                    continue
+                gap, scale, at = _difference(a, b)
+                if gap > bound * scale:
+                    errors.append(f"{label}:{line}: `{left}` ≠ `{right}` with {against} ({binding.what}): "
+                                  f"they differ by {gap:.3g} at entry {at} (allowed {bound * scale:.1e}); "
+                                  f"fix the formula")
+            if errors:
+                break
+    return errors
+
+
+def check_markdown(markdown: str, src_uri: str) -> list[str]:
+    """The errors of one page (docs/<page>:<line>: ...); kept on disk under the
+    page's text and all code it depends on (sitekit.cache), as formulas does."""
+    return cache.memo("summaries", (markdown, src_uri), lambda: _check_markdown(markdown, src_uri))
+
+
+def _check_markdown(markdown: str, src_uri: str) -> list[str]:
+    from sitekit.formula_exceptions import EXCEPTIONS
+    from sitekit.formulas import extract_formulas
+    from sitekit.summary_bindings import BINDINGS
+
+    page = src_uri.replace("\\", "/").removeprefix("docs/")
+    label = f"docs/{page}"
+    formulas = extract_formulas(markdown)
+    errors: list[str] = []
+    bound: set[int] = set()
+    for binding in (b for b in BINDINGS if b.page == page):
+        fragment = " ".join(binding.fragment.split())
+        found = [f for f in formulas if fragment in f.flat]
+        if len(found) != 1:
+            errors.append(f"{label}: stale binding in sitekit/summary_bindings.py: "
+                          f"{'no' if not found else len(found)} display formulas contain `{fragment}`; "
+                          f"fix the binding's fragment (or delete the binding and its exception entry)")
+            continue
+        bound.add(found[0].line)
+        errors += check_formula(found[0], binding, label)
+    for entry in EXCEPTIONS:
+        if entry.page != page or "sitekit.summaries" not in entry.reason:
+            continue
+        fragment = " ".join(entry.fragment.split())
+        lines = [f.line for f in formulas if fragment in f.flat]
+        if lines and lines[0] not in bound:
+            errors.append(f"{label}:{lines[0]}: sitekit/formula_exceptions.py says this formula is checked by "
+                          f"sitekit.summaries, but no binding in sitekit/summary_bindings.py checks it; "
+                          f"add one or change the entry's reason")
+    return errors
+
+
+def main(argv: list[str]) -> int:
+    from sitekit.derivations import DOCS
+    from sitekit.summary_bindings import BINDINGS
+
+    started = time.perf_counter()
+    paths = [Path(a) for a in argv] or sorted({DOCS / b.page for b in BINDINGS})
+    errors: list[str] = []
+    for path in paths:
+        src_uri = path.resolve().relative_to(DOCS.resolve()).as_posix()
+        errors += check_markdown(path.read_text(encoding="utf-8"), src_uri)
+    pages = {p.resolve().relative_to(DOCS.resolve()).as_posix() for p in paths}
+    count = sum(b.page in pages for b in BINDINGS)
+    for error in errors:
+        print(error)
+    print(f"{count} bound formulas on {len(paths)} pages; {len(errors)} errors; "
+          f"{time.perf_counter() - started:.2f} s")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+"""The numeric check of the matrix-form and summary formulas (sitekit.summaries):
+every bound page passes; a wrong formula fails at its page and line, whether
+it breaks the shapes or only the values; a binding whose formula is gone, an
+exception entry no binding backs, and an unreadable formula fail; and the
+central differences catch a formula that agrees with a wrong snippet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitekit import formula_exceptions, summaries, summary_bindings
+from sitekit.formula_exceptions import Entry
+from sitekit.summary_bindings import BINDINGS, Binding
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+PAGES = sorted({b.page for b in BINDINGS})
+
+
+def error_lines(errors: list[str], page: str) -> set[int]:
+    return {int(m.group(1)) for e in errors if (m := re.match(rf"docs/{re.escape(page)}:(\d+): ", e))}
+
+
+def faulted(page: str, old: str, new: str) -> tuple[list[str], int]:
+    """The errors of the page with `old` replaced by `new`, and the line the change starts on."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the fault's text is not once in docs/{page}: update the test"
+    line = text.count("\n", 0, text.index(old)) + 1
+    return summaries._check_markdown(text.replace(old, new), page), line
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_bound_page_passes(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    assert summaries._check_markdown(text, page) == []
+    # The hook's entry point: the same, through the cache.
+    assert summaries.check_markdown(text, page) == []
+
+
+def test_every_exception_entry_it_backs_is_bound():
+    """Each "checked by: sitekit.summaries" entry names a formula a binding checks (the check
+    itself fails otherwise, test_an_entry_without_a_binding_fails); and each of them is here."""
+    entries = [e for e in formula_exceptions.EXCEPTIONS if "sitekit.summaries" in e.reason]
+    assert {e.page for e in entries} == set(PAGES)
+    assert len(entries) == len(BINDINGS)
+
+
+# (page, text in the formula, replacement): the faults of the brief on each page.
+FAULTS = [
+    # hidden_layers.md, matrix form
+    ("backprop/hidden_layers.md", r"\Delta^{(l+1)} \, \bigl(W^{(l+1)}\bigr)^{\mathsf T}", r"\Delta^{(l+1)} \, W^{(l+1)}"),
+    ("backprop/hidden_layers.md", r"\Bigl( \Delta^{(l+1)} \, \bigl(W", r"\Bigl( \Delta^{(l)} \, \bigl(W"),
+    ("backprop/hidden_layers.md", r"\Bigr) \odot g'\bigl(Z^{(l)}\bigr),", r"\Bigr) \, g'\bigl(Z^{(l)}\bigr),"),
+    ("backprop/hidden_layers.md", r"\Delta^{(l)} = \Bigl(", r"\Delta^{(l)} = -\Bigl("),
+    ("backprop/hidden_layers.md", r"\Bigr) \odot g'\bigl(Z^{(l)}\bigr),", r"\Bigr),"),
+    ("backprop/hidden_layers.md", r"\sum_{n=1}^{N} \Delta^{(l)}_{n,:}", r"\sum_{n=1}^{N} \Delta^{(l)}_{:,n}"),
+    ("backprop/hidden_layers.md", r"\bigl(A^{(l-1)}\bigr)^{\mathsf T} \, \Delta^{(l)}", r"A^{(l-1)} \, \Delta^{(l)}"),
+    # hidden_layers.md, index forms
+    ("backprop/hidden_layers.md", r"\sum_{k} \delta_k \cdot w_{jk}.", r"\sum_{k} \delta_k \cdot w_{kj}."),
+    ("backprop/hidden_layers.md", r"\sum_{k} \delta^{(l+1)}_k \cdot", r"\sum_{k} \delta^{(l)}_k \cdot"),
+    ("backprop/hidden_layers.md", r"= \delta_j \cdot a_i", r"= \delta_i \cdot a_j"),
+    ("backprop/hidden_layers.md", r"= g'(z_j) \cdot \sum_{k}", r"= \sum_{k}"),
+    ("backprop/hidden_layers.md", r"= \delta^{(l)}_j \cdot a^{(l-1)}_i", r"= -\delta^{(l)}_j \cdot a^{(l-1)}_i"),
+    # output_layer.md
+    ("backprop/output_layer.md", r"\Delta = (A - T) \odot g'(Z)", r"\Delta = (T - A) \odot g'(Z)"),
+    ("backprop/output_layer.md", r"\Delta = (A - T) \odot g'(Z)", r"\Delta = (A - T)"),
+    ("backprop/output_layer.md", r"\Delta = (A - T) \odot g'(Z)", r"\Delta = (A - T) g'(Z)"),
+    ("backprop/output_layer.md", r"A_{\text{in}}^{\mathsf T} \, \Delta", r"A_{\text{in}} \, \Delta"),
+    ("backprop/output_layer.md", r"\sum_{n=1}^{N} \Delta_{n,:}", r"\sum_{n=1}^{N} \Delta_{:,n}"),
+    ("backprop/output_layer.md", r"\sum_{n=1}^{N} \Delta_{n,:}", r"-\sum_{n=1}^{N} \Delta_{n,:}"),
+    ("backprop/output_layer.md", r"= (a_k - t_k) \cdot g'(z_k).", r"= (t_k - a_k) \cdot g'(z_k)."),
+    ("backprop/output_layer.md", r"= (a_k - t_k) \cdot g'(z_k).", r"= (a_k - t_k)."),
+    ("backprop/output_layer.md", r"= \delta_k \cdot a_j", r"= \delta_j \cdot a_k"),
+    # matrix_form.md
+    ("backprop/matrix_form.md", r"\bar{Y} \, W^{\mathsf T}", r"\bar{Y} \, W"),
+    ("backprop/matrix_form.md", r"\bar{W} = X^{\mathsf T} \bar{Y}", r"\bar{W} = X \bar{Y}"),
+    ("backprop/matrix_form.md", r"\bar{W} = X^{\mathsf T} \bar{Y}", r"\bar{W} = -X^{\mathsf T} \bar{Y}"),
+    ("backprop/matrix_form.md", r"\sum_{n=1}^{N} \bar{Y}_{n,:} \ \ ", r"\sum_{n=1}^{N} \bar{Y}_{:,n} \ \ "),
+    ("backprop/matrix_form.md", r"\bar{X} = \bar{Y} \odot f'(X)", r"\bar{X} = \bar{Y} f'(X)"),
+    ("backprop/matrix_form.md", r"\bar{X} = \bar{Y} \odot f'(X)", r"\bar{X} = \bar{Y}"),
+    ("backprop/matrix_form.md", r"\bar{P}_{n,:} - \sum_{i}", r"\bar{P}_{n,:} + \sum_{i}"),
+    ("backprop/matrix_form.md", r"\sum_{i} \bar{P}_{ni} \cdot P_{ni}", r"\sum_{i} \bar{P}_{in} \cdot P_{ni}"),
+    # a layer page: dropout.md
+    ("layers/dropout.md", r"\bar{X} = \frac{M \odot \bar{Y}}{1 - \rho}", r"\bar{X} = \frac{M \odot \bar{Y}}{1 + \rho}"),
+    ("layers/dropout.md", r"\frac{M \odot \bar{Y}}{1 - \rho}", r"\frac{M \odot \bar{Y}}{1}"),
+    ("layers/dropout.md", r"\bar{X} = \frac{M \odot \bar{Y}}{1 - \rho}", r"\bar{X} = \frac{M \bar{Y}}{1 - \rho}"),
+    ("layers/dropout.md", r"\frac{M \odot X}{1 - \rho}", r"\frac{M \odot X}{\rho - 1}"),
+]
+
+
+@pytest.mark.parametrize("page, old, new", FAULTS, ids=[f"{p}:{n}" for n, (p, _, _) in enumerate(FAULTS)])
+def test_a_wrong_formula_fails_at_its_line(page, old, new):
+    errors, line = faulted(page, old, new)
+    assert error_lines(errors, page) == {line}, errors
+    assert all("fix the formula" in e for e in errors), errors
+
+
+def test_a_stale_binding_fails(monkeypatch):
+    gone = Binding("backprop/matrix_form.md", r"\bar{V} =", "nothing", summary_bindings.dense_layer)
+    monkeypatch.setattr(summary_bindings, "BINDINGS", [*BINDINGS, gone])
+    errors = summaries._check_markdown((DOCS / gone.page).read_text(encoding="utf-8"), gone.page)
+    assert len(errors) == 1 and errors[0].startswith("docs/backprop/matrix_form.md: stale binding"), errors
+    assert r"\bar{V} =" in errors[0]
+
+
+def test_an_unreadable_formula_fails_at_its_line():
+    errors, line = faulted("backprop/output_layer.md", r"A_{\text{in}}^{\mathsf T} \, \Delta",
+                           r"A_{\text{in}}^{\mathsf T} \oslash \Delta")
+    assert error_lines(errors, "backprop/output_layer.md") == {line}
+    assert "cannot read" in errors[0] and "oslash" in errors[0], errors
+
+
+def test_an_unknown_name_fails_at_its_line():
+    errors, line = faulted("backprop/matrix_form.md", r"\bar{W} = X^{\mathsf T} \bar{Y}",
+                           r"\bar{W} = X^{\mathsf T} \bar{U}")
+    assert error_lines(errors, "backprop/matrix_form.md") == {line}
+    assert r"`\bar{U}` is not a name" in errors[0], errors
+
+
+def test_an_entry_without_a_binding_fails(monkeypatch):
+    page = "backprop/matrix_form.md"
+    monkeypatch.setattr(summary_bindings, "BINDINGS", [b for b in BINDINGS if b.fragment != r"\bar{W} ="])
+    text = (DOCS / page).read_text(encoding="utf-8")
+    errors = summaries._check_markdown(text, page)
+    line = text.count("\n", 0, text.index(r"\bar{X} = \bar{Y} \, W")) + 1 - 1  # the line of `\[`
+    assert error_lines(errors, page) == {line} and "no binding" in errors[0], errors
+    monkeypatch.setattr(formula_exceptions, "EXCEPTIONS",
+                        [e for e in formula_exceptions.EXCEPTIONS if not (e.page == page and "W^{\\mathsf" in e.fragment)]
+                        + [Entry(page, r"\bar{X} = \bar{Y} \, W^{\mathsf", "unreadable: not checked")])
+    assert summaries._check_markdown(text, page) == []
+
+
+def test_central_differences_catch_a_formula_that_agrees_with_a_wrong_snippet(monkeypatch):
+    """A backward that doubles the bias gradient, and a page that says so: the snippets
+    agree with the page, the central differences of the forward do not."""
+    dense = summary_bindings._snippet("layers/dense.py")
+    backward = dense.dense_backward
+
+    def doubled(G, cache):
+        dX, dW, db = backward(G, cache)
+        return dX, dW, 2 * db
+
+    monkeypatch.setattr(dense, "dense_backward", doubled)
+    page, old = "backprop/matrix_form.md", r"\bar{b} = \sum_{n=1}^{N}"
+    errors, line = faulted(page, old, r"\bar{b} = 2 \sum_{n=1}^{N}")
+    assert error_lines(errors, page) == {line}
+    assert len(errors) == 1 and "with central differences" in errors[0], errors
+    # The same wrong snippet under the page's right formula fails against the snippet.
+    errors = summaries._check_markdown((DOCS / page).read_text(encoding="utf-8"), page)
+    assert len(errors) == 1 and "with the snippets" in errors[0], errors

@@ -1,8 +1,8 @@
 """Check the equalities a reader sees outside the derivation chains.
 
 sitekit.derivations checks every `\\begin{align}` chain. This module checks
-every display formula `\\[ ... \\]` of a page outside fenced code (inline
-`\\( ... \\)` math is not covered yet). A formula is cut into statements at
+every display formula `\\[ ... \\]` of a page outside fenced code, and,
+through sitekit.inline_formulas, every inline formula `\\( ... \\)`. A formula is cut into statements at
 top-level `\\qquad` / `\\quad` (e.g. `f'(x) = ..., \\qquad 0 < f'(x) < 1`);
 a statement with a relation other than `=` (`<`, `\\le`, `\\approx`, `\\in`,
 `\\to`, ...) or with no `=` is not an equality and is only counted. The sides
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from sitekit import cache
+from sitekit import cache, inline_formulas
 from sitekit.derivations import (
     DOCS,
     Context,
@@ -134,6 +134,9 @@ class Report:
     exceptions: dict[str, int] = field(default_factory=dict)  # kind -> formulas
     lines: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Inline formulas (sitekit.inline_formulas): counts by kind, and declared exceptions by kind.
+    inline: dict[str, int] = field(default_factory=dict)
+    inline_exceptions: dict[str, int] = field(default_factory=dict)
 
     def __iadd__(self, other: Report) -> Report:
         self.errors += other.errors
@@ -147,6 +150,9 @@ class Report:
             self.exceptions[kind] = self.exceptions.get(kind, 0) + count
         self.lines += other.lines
         self.seconds += other.seconds
+        for mine, theirs in ((self.inline, other.inline), (self.inline_exceptions, other.inline_exceptions)):
+            for kind, count in theirs.items():
+                mine[kind] = mine.get(kind, 0) + count
         return self
 
     @property
@@ -158,7 +164,19 @@ class Report:
         return (f"{self.formulas} display formulas: {self.checked} checked ({self.equalities} equalities, "
                 f"{self.hinted} with a hint), "
                 f"{sum(self.exceptions.values())} exceptions ({kinds}), "
-                f"{self.not_equalities} not equalities, {self.failed} failed")
+                f"{self.not_equalities} not equalities, {self.failed} failed; " + self.inline_summary())
+
+    def inline_summary(self) -> str:
+        counts, kinds = self.inline, self.inline_exceptions
+        declared = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+        return (f"{counts.get('inline formulas', 0)} inline formulas, {counts.get('with =', 0)} with `=`: "
+                f"{counts.get('value', 0)} values, {counts.get('index condition', 0)} index conditions, "
+                f"{counts.get('definition', 0)} definitions, {counts.get('checked', 0)} checked "
+                f"({counts.get('equalities', 0)} equalities, {counts.get('hinted', 0)} with a hint), "
+                f"{counts.get('quoted as wrong', 0)} quoted as wrong, "
+                f"{counts.get('not an equality', 0)} not equalities, "
+                f"{sum(kinds.values())} exceptions ({declared}), "
+                f"{counts.get('failed', 0) + counts.get('unreadable', 0)} failed")
 
 
 # ---------------------------------------------------------------------------
@@ -331,6 +349,10 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
         else:
             report.not_equalities += 1
         report.lines.append(f"{where}: {outcome}" + (f", {equalities} equalities" if equalities else ""))
+    inline = inline_formulas.check_page(markdown, src_uri, label, page)
+    report.inline, report.inline_exceptions = inline["counts"], inline["exceptions"]
+    report.errors += inline["errors"]
+    report.lines += inline["lines"]
     for i, entry in enumerate(entries):
         if i not in used:
             report.errors.append(f"{label}: stale entry in sitekit/formula_exceptions.py: no display formula "

@@ -1,0 +1,418 @@
+"""The inline formulas sitekit.inline_formulas does not check, each with its reason.
+
+One entry per formula: the page (relative to docs/), the formula's whole TeX
+between `\\(` and `\\)` (whitespace-insensitive; every formula of the page
+with that text; two entries for one text apply in page order), and the reason, which starts with its kind:
+- "unreadable:" the parser cannot read it (vectors, matrices, words, ...);
+- "checked by:" another check covers it, named (a test or an executed block);
+- "hint:" not an exception: checked once the names of `hint` are put in,
+  and only where `domain` holds (the condition the prose states, `x > 0`).
+The whole formula is pinned: an edit makes the entry stale, and a stale
+entry fails the build, so each one is reviewed again when its formula changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    page: str
+    formula: str
+    reason: str
+    # (TeX, replacement) put in first, for names the prose defines.
+    hint: tuple[tuple[str, str], ...] = ()
+    # Where the prose says the formula holds, as a chain's `% domain:` line.
+    domain: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.reason.split(":", 1)[0]
+
+# Reasons shared by several entries.
+A_DERIVATIVE_WRITTEN_WITH_A = 'unreadable: a derivative written with a slash, \\partial E / \\partial v, of names the prose gives'
+NOTATION_SYMPY_S_LATEX_PARSE = "unreadable: notation SymPy's LaTeX parser rejects (vectors, sets, words)"
+TANH_WITHOUT_PARENTHESES_WHI = 'unreadable: `\\tanh` without parentheses, which the parser would misread'
+WHERE_X_BELOW_0 = 'hint: holds where the prose says it does (x < 0), checked there'
+MATHSF_IS_NOTATION_THE_PARSE = 'unreadable: `\\mathsf` is notation the parser does not read'
+LOG_WITHOUT_PARENTHESES_WHIC = 'unreadable: `\\log` without parentheses, which the parser would misread'
+F_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `f'` is a function the prose names, with no formula the checker has"
+WHERE_X_ABOVE_0 = 'hint: holds where the prose says it does (x > 0), checked there'
+ODOT_IS_NOTATION_THE_PARSER = 'unreadable: `\\odot` is notation the parser does not read'
+PM_IS_NOTATION_THE_PARSER_DO = 'unreadable: `\\pm` is notation the parser does not read'
+A_GRADIENT_OF_A_LOSS_THE_PRO = 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has'
+MATHBB_IS_NOTATION_THE_PARSE = 'unreadable: `\\mathbb` is notation the parser does not read'
+G_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `g'` is a function the prose names, with no formula the checker has"
+BAR_Y_NAMES_THE_UPSTREAM_GRA = 'definition: \\bar{y} names the upstream gradient (notation page)'
+SIGMA_AND_SIGMA_STAND_FOR_SI = "hint: \\sigma' and \\sigma stand for \\sigma'(x) and \\sigma(x)"
+LAMBDA_AND_ALPHA_ARE_THE_PAG = "hint: \\lambda and \\alpha are the page's constants (line 19), where x < 0"
+THE_INDEX_CONDITION_THAT_PIC = 'not an identity: the index condition that picks the windows meeting entry (\\alpha, \\beta)'
+H_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `h'` is a function the prose names, with no formula the checker has"
+HARDTANH_HAS_NO_LATEX_NAME_T = "unreadable: `hardtanh` has no LaTeX name the checker knows (an alias in its definition's entry)"
+ODOT_IS_A_FUNCTION_THE_PROSE = 'unreadable: `\\odot` (an elementwise product) before a bracket, which the parser reads as a function'
+A_SUBSCRIPT_IN_WORDS = 'unreadable: a subscript in words'
+THE_DERIVATIVE_OF_Z_K_WHICH = 'unreadable: the derivative of z_k, which the notation page defines as a sum over j, by one entry; the parser cannot take it'
+BAR_IS_NOTATION_THE_PARSER_D = 'unreadable: `\\bar` is notation the parser does not read'
+A_GRADIENT_OF_A_LOSS_THE_PRO_ = 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has; the backward that implements it is tested in tests/test_layer_rnn.py'
+
+EXCEPTIONS: list[Entry] = [
+    # docs/activations/binary_step.md
+    Entry('activations/binary_step.md', "f' = \\delta_0", "unreadable: `f'` without its argument, which the parser reads as a name"),
+    # docs/activations/celu.md
+    Entry('activations/celu.md', '\\operatorname{CELU}(x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/celu.md', 'y = \\alpha\\,(e^{x/\\alpha}-1)', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/celu.md', 'e^{x/\\alpha} = 1 + y/\\alpha', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/celu.md', 'x/\\alpha = q + \\rho/\\alpha', "definition: q and \\rho are defined by this split of x/\\alpha (the code's t and r)"),
+    Entry('activations/celu.md', '\\partial\\operatorname{CELU}/\\partial\\alpha = e^{x/\\alpha} - 1', A_DERIVATIVE_WRITTEN_WITH_A),
+    # docs/activations/choosing.md
+    Entry('activations/choosing.md', "\\delta^{(l)} = \\bigl(\\delta^{(l+1)} (W^{(l+1)})^{\\mathsf T}\\bigr) \\odot g'(z^{(l)})", MATHSF_IS_NOTATION_THE_PARSE),
+    # docs/activations/elu.md
+    Entry('activations/elu.md', '\\operatorname{ELU}(x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/elu.md', '\\operatorname{ELU}(x) = \\alpha\\,(e^{x}-1)', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/elu.md', 'y = \\alpha\\,(e^{x}-1)', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/elu.md', '\\alpha\\,e^{x} = y + \\alpha', WHERE_X_BELOW_0, domain='x < 0'),
+    # docs/activations/gelu.md
+    Entry('activations/gelu.md', "\\operatorname{erfcx}'(v) = 2v\\operatorname{erfcx}(v) - 2/\\sqrt{\\pi}", "unreadable: `erfcx'` is a function the prose names, with no formula the checker has"),
+    Entry('activations/gelu.md', 'v - v_0 = (u - k\\sqrt{2}/64)/\\sqrt{2}', "unreadable: v_0 and k are the code's split of v (a 45-bit head), which only the prose describes"),
+    Entry('activations/gelu.md', 'u/(2v) = 1/\\sqrt{2}', 'hint: u = \\sqrt{2}\\,v, as the prose defines u', hint=(('u', '\\sqrt{2}\\,v'),)),
+    Entry('activations/gelu.md', 'u\\,Q(u) = e^{-u^2/2 - 0.5625 + R/S - \\log\\sqrt{2}}', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/gelu.md', 'e^{-(c + d)/2} = e^{-c/2}\\,(1 - d/2)', 'not an identity: a first-order approximation for the tiny d, as the prose says'),
+    Entry('activations/gelu.md', '\\Phi(x) + x\\,\\varphi(x) = e^{-u^2/2}\\bigl(\\tfrac12\\operatorname{erfcx}(v) - u/\\sqrt{2\\pi}\\bigr)', 'unreadable: `erfcx` is a function the prose names, with no formula the checker has'),
+    # docs/activations/gelu_tanh.md
+    Entry('activations/gelu_tanh.md', 'f(x) = x\\,\\sigma(2u)', 'hint: u = \\sqrt{2/\\pi}(x + 0.044715 x^3), as the page defines it', hint=(('u', '\\sqrt{2/\\pi}\\,\\left(x+0.044715\\,x^{3}\\right)'),)),
+    Entry('activations/gelu_tanh.md', "\\tanh'(u) = 1-\\tanh^{2}(u)", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/gelu_tanh.md', "u'(x) = \\sqrt{2/\\pi}\\,(1 + 0.044715\\,x^2)", "unreadable: `u'` is a function the prose names, with no formula the checker has"),
+    # docs/activations/glu.md
+    Entry('activations/glu.md', '\\partial y / \\partial u = \\sigma(x)', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/glu.md', '\\partial y / \\partial v = 2\\,\\sigma(x)\\,(1 - \\sigma(x))', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/glu.md', '\\bar{y} = \\frac{\\partial E}{\\partial y}', BAR_Y_NAMES_THE_UPSTREAM_GRA),
+    Entry('activations/glu.md', '\\sigma(v) = y/u', "hint: y = u\\,\\sigma(v), the page's definition, where u is not 0", hint=(('y', 'u\\,\\sigma(v)'),), domain='u > 0'),
+    Entry('activations/glu.md', '\\partial E / \\partial u = \\bar{y}\\,\\sigma(v)', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/glu.md', '\\partial E / \\partial v = \\bar{y} \\odot \\sigma(v) \\odot (1 - \\sigma(v))', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/glu.md', '\\partial E / \\partial v = 0', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/glu.md', '\\partial E / \\partial u = \\bar{y} \\odot \\sigma(v)', A_DERIVATIVE_WRITTEN_WITH_A),
+    # docs/activations/hardshrink.md
+    Entry('activations/hardshrink.md', 'x = \\pm\\lambda', PM_IS_NOTATION_THE_PARSER_DO),
+    Entry('activations/hardshrink.md', 'f(x) = x', 'hint: holds where the prose says it does (x > \\lambda), checked there', domain='x > \\lambda'),
+    Entry('activations/hardshrink.md', '\\partial f/\\partial \\lambda = 0', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/hardshrink.md', 'y = \\operatorname{hardshrink}(x)', "unreadable: `hardshrink` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    # docs/activations/hardsigmoid.md
+    Entry('activations/hardsigmoid.md', '\\min\\bigl(\\max(0, x + 3), 6\\bigr) = x + 3', 'hint: holds where the prose says it does (-3 < x < 3), checked there', domain='-3 < x < 3'),
+    Entry('activations/hardsigmoid.md', 'y = \\operatorname{hardsigmoid}(x)', "unreadable: `hardsigmoid` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    Entry('activations/hardsigmoid.md', "\\operatorname{hardsigmoid}' = \\operatorname{hardsigmoid}\\cdot(1 - \\operatorname{hardsigmoid})", 'unreadable: `\\hardsigmoid` is notation the parser does not read'),
+    Entry('activations/hardsigmoid.md', "\\sigma' = \\sigma(1-\\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma(1-\\sigma)', '\\sigma(x)\\,(1-\\sigma(x))'))),
+    Entry('activations/hardsigmoid.md', "\\operatorname{hardsigmoid}'(x) = \\operatorname{ReLU6}'(x)/6", "unreadable: `hardsigmoid` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    # docs/activations/hardswish.md
+    Entry('activations/hardswish.md', "\\operatorname{hardswish}'(x) = \\operatorname{hardsigmoid}(x)", "unreadable: `hardswish` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    Entry('activations/hardswish.md', "f'(x) = h(x) + x\\,h'(x)", H_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('activations/hardswish.md', "\\operatorname{hardswish}'(x) = \\tfrac{x}{3} + \\tfrac12", "unreadable: `hardswish` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    # docs/activations/hardtanh.md
+    Entry('activations/hardtanh.md', '\\max\\bigl(a, \\min(b, x)\\bigr) = x', 'hint: holds where the prose says it does (a < x < b), checked there', domain='a < x < b'),
+    Entry('activations/hardtanh.md', '\\partial f/\\partial x + \\partial f/\\partial a + \\partial f/\\partial b = 1', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/hardtanh.md', '\\partial f/\\partial x = 0', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/hardtanh.md', 'y = \\operatorname{hardtanh}(x)', HARDTANH_HAS_NO_LATEX_NAME_T),
+    Entry('activations/hardtanh.md', "\\operatorname{hardtanh}'(x) = 1 - \\operatorname{hardtanh}(x)^2", HARDTANH_HAS_NO_LATEX_NAME_T),
+    Entry('activations/hardtanh.md', "\\tanh' = 1 - \\tanh^2", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/hardtanh.md', '\\operatorname{hardtanh}(x) = 2\\operatorname{hardsigmoid}(2x) - 1', HARDTANH_HAS_NO_LATEX_NAME_T),
+    # docs/activations/index.md
+    Entry('activations/index.md', '\\bigl(\\frac{\\partial p}{\\partial z}\\bigr)^{\\mathsf T} \\bar{p} = p \\odot (\\bar{p} - \\bar{p} \\cdot p)', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('activations/index.md', '\\bar{p} = \\partial E / \\partial p', A_DERIVATIVE_WRITTEN_WITH_A),
+    # docs/activations/leaky_relu.md
+    Entry('activations/leaky_relu.md', '\\max(a\\,x, x) = x', 'hint: holds where the prose says it does (x > 0, a < 1), checked there', domain='x > 0, a < 1'),
+    Entry('activations/leaky_relu.md', '\\max(a\\,x, x) = a\\,x', 'hint: holds where the prose says it does (x < 0, a < 1), checked there', domain='x < 0, a < 1'),
+    Entry('activations/leaky_relu.md', "f'(x) = -a", "quoted as wrong: the mistake's slope, in the heading that quotes it"),
+    Entry('activations/leaky_relu.md', 'f(x) = \\max(a\\,x, x)', 'hint: holds where the prose says it does (0 < a < 1), checked there', domain='0 < a < 1'),
+    Entry('activations/leaky_relu.md', "f'(x) = a", WHERE_X_BELOW_0, domain='x < 0'),
+    # docs/activations/linear.md
+    Entry('activations/linear.md', '\\frac{\\partial E}{\\partial x} = c \\cdot \\frac{\\partial E}{\\partial y}', "unreadable: SymPy cannot read it: ValueError: Can't calculate derivative wrt c*x."),
+    Entry('activations/linear.md', "f'(\\pm\\infty) = c", PM_IS_NOTATION_THE_PARSER_DO),
+    # docs/activations/log_softmax.md
+    Entry('activations/log_softmax.md', '\\partial y_1 / \\partial z_1 = 1 - p_1', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/log_softmax.md', '\\bar{y} = \\frac{\\partial E}{\\partial y}', BAR_Y_NAMES_THE_UPSTREAM_GRA),
+    Entry('activations/log_softmax.md', '\\bar{y} = -t', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    Entry('activations/log_softmax.md', '\\bar{z} = p - t', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    Entry('activations/log_softmax.md', '\\partial y_i / \\partial z_j = [i = j] - e^{y_j}', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/log_softmax.md', '\\bar{z} = \\bar{y} - e^{y} \\sum_i \\bar{y}_i', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('activations/log_softmax.md', 'd_i + r_i = z_i - m', "definition: d_i and r_i are defined by this split (Knuth's TwoSum)"),
+    Entry('activations/log_softmax.md', '\\bar{p} = \\bar{y} / p', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    Entry('activations/log_softmax.md', '\\bar{z} = \\bar{y} - p \\sum_i \\bar{y}_i', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('activations/log_softmax.md', 'p - t = (-e^{-1000}, e^{-1000}) / (1 + e^{-1000})', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('activations/log_softmax.md', '\\bar{z} = \\bar{y} \\odot (1 - p)', ODOT_IS_A_FUNCTION_THE_PROSE),
+    Entry('activations/log_softmax.md', '\\partial y_i / \\partial z_j = [i = j] - p_i', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/log_softmax.md', '\\bar{y} = \\frac{\\partial E}{\\partial y} = (-1, 0, 0)', NOTATION_SYMPY_S_LATEX_PARSE),
+    # docs/activations/logsigmoid.md
+    Entry('activations/logsigmoid.md', "\\sigma' = \\sigma\\,(1-\\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma', '\\sigma(x)'))),
+    Entry('activations/logsigmoid.md', 'y = \\log\\sigma(x)', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/logsigmoid.md', '\\log\\sigma(-\\infty) = -\\infty', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/logsigmoid.md', '\\log\\sigma(+\\infty) = 0', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/logsigmoid.md', '\\frac{d}{dx}\\log\\sigma(x) = \\frac{1}{\\sigma(x)}', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/logsigmoid.md', '\\frac{d}{dx}\\log\\sigma(x) = \\sigma(x)', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/logsigmoid.md', '\\log\\sigma(x) = -\\operatorname{softplus}(x)', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('activations/logsigmoid.md', '\\log\\sigma(-x) = \\log(1 - \\sigma(x))', LOG_WITHOUT_PARENTHESES_WHIC),
+    # docs/activations/mish.md
+    Entry('activations/mish.md', "\\tanh' = \\operatorname{sech}^2", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/mish.md', "\\operatorname{softplus}' = \\sigma", "hint: softplus' and \\sigma stand for their values at x", hint=(("\\operatorname{softplus}'", "\\operatorname{softplus}'(x)"), ('\\sigma', '\\sigma(x)'))),
+    # docs/activations/prelu.md
+    Entry('activations/prelu.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/prelu.md', '\\min(0, x) = 0', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/prelu.md', '\\max(0, x) = 0', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/prelu.md', '\\min(0, x) = x', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/prelu.md', '\\bar{y}_i = \\partial E/\\partial y_i', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/prelu.md', '\\partial \\operatorname{PReLU}/\\partial \\alpha = x', A_DERIVATIVE_WRITTEN_WITH_A),
+    # docs/activations/relu.md
+    Entry('activations/relu.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/relu.md', '\\max(0, x) = 0', WHERE_X_BELOW_0, domain='x < 0'),
+    # docs/activations/relu6.md
+    Entry('activations/relu6.md', '\\max(0, x) = 0', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/relu6.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/relu6.md', 'y = \\operatorname{ReLU6}(x)', 'unreadable: the parser reads \\operatorname{ReLU6} as ReLU'),
+    Entry('activations/relu6.md', '\\operatorname{ReLU6}(x) = \\max(0, x) - \\max(0, x - 6)', 'unreadable: the parser reads \\operatorname{ReLU6} as ReLU'),
+    # docs/activations/rrelu.md
+    Entry('activations/rrelu.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/rrelu.md', '\\min(0, x) = 0', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('activations/rrelu.md', '\\max(0, x) = 0', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/rrelu.md', '\\min(0, x) = x', WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('activations/rrelu.md', 'f(x) = \\bigl((1+a)\\,x + (1-a)\\,|x|\\bigr)/2', "unreadable: f with the slope a drawn at random, which the page's definition (lower, upper) does not name"),
+    Entry('activations/rrelu.md', 'f(x) = x/a', "unreadable: f with the slope a drawn at random, for x < 0, which the page's definition (lower, upper) does not name"),
+    # docs/activations/selu.md
+    Entry('activations/selu.md', '\\operatorname{SELU}(x) = \\lambda\\,x', "hint: \\lambda is the page's constant (line 19), where x > 0", hint=(('\\lambda', '1.0507009873554804934193349852946'),), domain='x > 0'),
+    Entry('activations/selu.md', '\\operatorname{SELU}(x) = \\lambda\\,\\alpha\\,(e^{x}-1)', LAMBDA_AND_ALPHA_ARE_THE_PAG, hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717')), domain='x < 0'),
+    Entry('activations/selu.md', 'y = \\lambda\\,\\alpha\\,(e^{x}-1)', LAMBDA_AND_ALPHA_ARE_THE_PAG, hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717')), domain='x < 0'),
+    Entry('activations/selu.md', '\\lambda\\alpha\\,e^{x} = y + \\lambda\\alpha', LAMBDA_AND_ALPHA_ARE_THE_PAG, hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717')), domain='x < 0'),
+    Entry('activations/selu.md', 'y = \\lambda\\alpha\\,(e^{x}-1)', LAMBDA_AND_ALPHA_ARE_THE_PAG, hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717')), domain='x < 0'),
+    # docs/activations/sigmoid.md
+    Entry('activations/sigmoid.md', "\\sigma'(x) = z/(1+z)^2", "hint: z = e^{-|x|}, the forward's z", hint=(('z', 'e^{-|x|}'),)),
+    Entry('activations/sigmoid.md', "\\sigma'(\\pm\\infty) = 0", PM_IS_NOTATION_THE_PARSER_DO),
+    Entry('activations/sigmoid.md', "\\delta^{(l)} = \\bigl(\\delta^{(l+1)} (W^{(l+1)})^{\\mathsf T}\\bigr) \\odot g'(z^{(l)})", MATHSF_IS_NOTATION_THE_PARSE),
+    # docs/activations/softmax.md
+    Entry('activations/softmax.md', 'p_2 = \\frac{e^{x}}{1 + e^{x}} = \\frac{1}{1 + e^{-x}} = \\sigma(x)', 'hint: p_2 of z = (0, x), as the prose sets it', hint=(('p_2', '\\frac{e^{x}}{e^{0} + e^{x}}'),)),
+    Entry('activations/softmax.md', '\\partial p_1 / \\partial z_1 = p_1 \\cdot (1 - p_1)', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/softmax.md', '\\bar{p} = \\frac{\\partial E}{\\partial p}', 'definition: \\bar{p} names the upstream gradient (notation page)'),
+    Entry('activations/softmax.md', '\\bar{p} \\cdot p = \\sum_{i=1}^{K} \\bar{p}_i\\,p_i', 'definition: the dot product of the vectors \\bar{p} and p, written out'),
+    Entry('activations/softmax.md', 'p_i = e^{z_i} / S', 'hint: S as the prose defines it', hint=(('S', '\\sum_{k=1}^{K} e^{z_k}'),)),
+    Entry('activations/softmax.md', 'p_i = \\frac{e^{x}}{e^{x} + R}', 'hint: x = z_i and R = S - e^{z_i}, as the prose defines them', hint=(('R', '\\sum_{k=1}^{K} e^{z_k} - e^{z_i}'), ('x', 'z_i'))),
+    Entry('activations/softmax.md', '1 - p_i = R / S', 'hint: R = S - e^{z_i} and S, as the prose defines them', hint=(('R', '\\sum_{k=1}^{K} e^{z_k} - e^{z_i}'), ('S', '\\sum_{k=1}^{K} e^{z_k}'))),
+    Entry('activations/softmax.md', 'p_i = \\frac{c}{e^{x} + R}', 'hint: c = e^{z_i}, x = z_j and R = S - e^{z_j}, as the prose defines them', hint=(('c', 'e^{z_i}'), ('R', '\\sum_{k=1}^{K} e^{z_k} - e^{z_j}'), ('x', 'z_j'))),
+    Entry('activations/softmax.md', 'p_j = \\frac{e^{x}}{e^{x} + R}', 'hint: x = z_j and R = S - e^{z_j}, as the prose defines them', hint=(('R', '\\sum_{k=1}^{K} e^{z_k} - e^{z_j}'), ('x', 'z_j'))),
+    Entry('activations/softmax.md', 'd_i + r_i = z_i - m', "definition: d_i and r_i are defined by this split (Knuth's TwoSum)"),
+    Entry('activations/softmax.md', '\\bar{z} = \\bar{p} \\odot p \\odot (1 - p)', ODOT_IS_NOTATION_THE_PARSER),
+    Entry('activations/softmax.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'unreadable: `p_{i}` is a function the prose names, with no formula the checker has'),
+    Entry('activations/softmax.md', '\\bar{z} = p \\odot \\bigl(\\bar{p} - (\\bar{p} \\cdot p)\\bigr)', ODOT_IS_A_FUNCTION_THE_PROSE),
+    # docs/activations/softmin.md
+    Entry('activations/softmin.md', '\\operatorname{softmin}(0, x)_2 = \\sigma(-x)', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('activations/softmin.md', '\\partial q_1 / \\partial z_1 = -q_1 \\cdot (1 - q_1)', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/softmin.md', '\\partial(-z_j)/\\partial z_j = -1', 'unreadable: `partial` is a function the prose names, with no formula the checker has'),
+    Entry('activations/softmin.md', '\\bar{q} = \\frac{\\partial E}{\\partial q}', 'definition: \\bar{q} names the upstream gradient (notation page)'),
+    Entry('activations/softmin.md', '\\bar{q} \\cdot q = \\sum_{i=1}^{K} \\bar{q}_i\\,q_i', 'definition: the dot product of the vectors \\bar{q} and q, written out'),
+    Entry('activations/softmin.md', '\\bar{z} = q \\odot \\bigl(\\bar{q} - (\\bar{q} \\cdot q)\\bigr)', ODOT_IS_A_FUNCTION_THE_PROSE),
+    Entry('activations/softmin.md', '\\bar{q} = c', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    # docs/activations/softshrink.md
+    Entry('activations/softshrink.md', 'x = \\pm\\lambda', PM_IS_NOTATION_THE_PARSER_DO),
+    Entry('activations/softshrink.md', '\\min(\\lambda, x) = \\lambda', 'hint: holds where the prose says it does (x > \\lambda > 0), checked there', domain='x > \\lambda, \\lambda > 0'),
+    Entry('activations/softshrink.md', 'x\\,\\partial f/\\partial x + \\lambda\\,\\partial f/\\partial \\lambda = f', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/softshrink.md', 'y = \\operatorname{softshrink}(x)', "unreadable: `softshrink` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    Entry('activations/softshrink.md', "\\operatorname{softshrink}'(x) = \\operatorname{sgn}(x)", "unreadable: `softshrink` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    # docs/activations/softsign.md
+    Entry('activations/softsign.md', "\\operatorname{softsign}'(\\pm\\infty) = 0", PM_IS_NOTATION_THE_PARSER_DO),
+    Entry('activations/softsign.md', "\\tanh' = 1 - \\tanh^{2}", TANH_WITHOUT_PARENTHESES_WHI),
+    # docs/activations/swiglu.md
+    Entry('activations/swiglu.md', 'x [W, V] = [u, v]', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('activations/swiglu.md', '\\partial y / \\partial v = \\operatorname{silu}(x)', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/swiglu.md', "\\partial y / \\partial u = 2 \\operatorname{silu}'(x)", A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/swiglu.md', '\\bar{y} = \\frac{\\partial E}{\\partial y}', BAR_Y_NAMES_THE_UPSTREAM_GRA),
+    Entry('activations/swiglu.md', '\\partial E / \\partial u = e^{\\min(u, 0)} \\cdot \\bar{y} \\cdot v \\cdot c / (1 + q)^{2}', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/swiglu.md', '\\partial E / \\partial v = e^{\\min(u, 0)} \\cdot \\bar{y} \\cdot u / (1 + q)', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/swiglu.md', "\\partial E / \\partial u = \\bar{y}\\,v\\,\\operatorname{silu}'(u)", A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/swiglu.md', "\\operatorname{silu}'(+\\infty) = 1", 'unreadable: a limit at infinity SymPy cannot take'),
+    Entry('activations/swiglu.md', "\\operatorname{silu}'(-\\infty) = 0", 'unreadable: a limit at infinity SymPy cannot take'),
+    # docs/activations/swish.md
+    Entry('activations/swish.md', '\\sigma(u) = 1/(1+v)', "hint: v = e^{-|u|}, where u > 0 (the prose's condition)", hint=(('v', 'e^{-|u|}'),), domain='u > 0'),
+    Entry('activations/swish.md', '\\beta x = -710', 'not an identity: the point \\beta x = -710 from which on the code returns 0'),
+    Entry('activations/swish.md', '\\frac{\\partial}{\\partial \\beta}\\operatorname{swish}(\\pm\\infty) = 0', PM_IS_NOTATION_THE_PARSER_DO),
+    # docs/activations/tanh.md
+    Entry('activations/tanh.md', "\\tanh'(x) = 1-y^2", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/tanh.md', "\\tanh'(\\pm\\infty) = 0", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/tanh.md', "\\tanh'(x) = \\frac{1}{1+x^2}", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/tanh.md', "\\tanh'(x) = \\tanh'(-x)", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/tanh.md', "\\tanh'(x) = 4\\,\\sigma'(2x)", TANH_WITHOUT_PARENTHESES_WHI),
+    # docs/activations/tanhshrink.md
+    Entry('activations/tanhshrink.md', "\\tanh' = 1 - \\tanh^2", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('activations/tanhshrink.md', "\\operatorname{tanhshrink}'(\\pm\\infty) = 1", PM_IS_NOTATION_THE_PARSER_DO),
+    Entry('activations/tanhshrink.md', "\\operatorname{tanhshrink}'(x) = 1 - \\tanh^2(x)", "unreadable: `tanhshrink` has no LaTeX name the checker knows (an alias in its definition's entry)"),
+    Entry('activations/tanhshrink.md', "1 - \\tanh'(x) = \\tanh^2(x)", TANH_WITHOUT_PARENTHESES_WHI),
+    # docs/activations/threshold.md
+    Entry('activations/threshold.md', 'f(x) = x', 'hint: holds where the prose says it does (x > \\theta), checked there', domain='x > \\theta'),
+    Entry('activations/threshold.md', '\\bigl(f(\\theta + h) - f(\\theta)\\bigr)/h = (\\theta + h - v)/h', "unreadable: f at \\theta + h, with the page's threshold and value named \\theta and v"),
+    # docs/backprop/chain_rule.md
+    Entry('backprop/chain_rule.md', '\\partial E / \\partial a_k = a_k - t_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/chain_rule.md', "\\frac{\\partial E}{\\partial w_{jk}} = (a_k - t_k) \\cdot g'(z_k) \\cdot g'(z_k) \\cdot x_j", G_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/chain_rule.md', '\\frac{\\partial E}{\\partial w_{jk}} = (a_k - t_k) \\cdot x_j', "unreadable: the loss E of the prose's network, in words"),
+    Entry('backprop/chain_rule.md', "g'(z_k) = 1", G_IS_A_FUNCTION_THE_PROSE_NA),
+    # docs/backprop/computational_graphs.md
+    Entry('backprop/computational_graphs.md', '\\partial E / \\partial E = 1', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/computational_graphs.md', '\\bar{q} = \\partial E / \\partial q', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/computational_graphs.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('backprop/computational_graphs.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('backprop/computational_graphs.md', '\\bar{s} = m', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    Entry('backprop/computational_graphs.md', '\\bar{m} = s', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    # docs/backprop/frameworks.md
+    Entry('backprop/frameworks.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/frameworks.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('backprop/frameworks.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/frameworks.md', "Y_{n'k} = \\sum_{i=1}^{J} X_{n'i} \\cdot V_{ki} + b_k", A_SUBSCRIPT_IN_WORDS),
+    Entry('backprop/frameworks.md', "n' = n", "unreadable: `n'` without its argument, which the parser reads as a name"),
+    Entry('backprop/frameworks.md', 'E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n = \\frac{1}{N} E_{\\text{sum}}', A_SUBSCRIPT_IN_WORDS),
+    Entry('backprop/frameworks.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('backprop/frameworks.md', "\\sigma'(x) = y\\,(1 - y)", 'hint: y = \\sigma(x), the output', hint=(('y', '\\sigma(x)'),)),
+    Entry('backprop/frameworks.md', "\\tanh'(x) = 1 - y^2", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('backprop/frameworks.md', '\\bar{A}^{(1)} = \\bar{Y} W^{(2)\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
+    # docs/backprop/gradient_checking.md
+    Entry('backprop/gradient_checking.md', "h'(x) = 3x^2", H_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/gradient_checking.md', "\\operatorname{Im} h(x + i\\epsilon) / \\epsilon = h'(x) - \\frac{h'''(x)}{6}\\,\\epsilon^2 + O(\\epsilon^4)", 'unreadable: `\\Im` is notation the parser does not read'),
+    Entry('backprop/gradient_checking.md', '\\bar{A} = \\Delta W', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    # docs/backprop/gradient_descent.md
+    Entry('backprop/gradient_descent.md', "E'(w) = 0", "unreadable: `E'` is a function the prose names, with no formula the checker has"),
+    Entry('backprop/gradient_descent.md', '\\frac{d}{d\\eta} E(w - \\eta \\nabla E)\\big|_{\\eta=0} = -\\lVert \\nabla E \\rVert^2', 'unreadable: `\\lVert` is notation the parser does not read'),
+    Entry('backprop/gradient_descent.md', 'w_n - m = (1 - \\eta c)^n (w_0 - m)', "unreadable: w_n is the n-th iterate of the prose's recursion, which the formula solves"),
+    Entry('backprop/gradient_descent.md', "\\delta^{(2)}_k = (y_k - t_k)\\,\\sigma'(z^{(2)}_k)", "unreadable: the error signal of the prose's network, whose loss E is in words"),
+    Entry('backprop/gradient_descent.md', "\\delta^{(1)}_j = \\bigl(\\sum_k W^{(2)}_{jk} \\delta^{(2)}_k\\bigr)\\,\\sigma'(z^{(1)}_j)", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/gradient_descent.md', '\\partial E / \\partial W_{jk} = (\\text{input } j) \\cdot \\delta_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/gradient_descent.md', '\\partial E / \\partial b_k = \\delta_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/gradient_descent.md', "\\delta^{(1)} = (\\delta^{(2)} W^{(2)\\top}) \\odot \\sigma'(z^{(1)})", 'unreadable: `\\top` is notation the parser does not read'),
+    # docs/backprop/hidden_layers.md
+    Entry('backprop/hidden_layers.md', "\\delta_k = (a_k - t_k) \\cdot g'(z_k)", G_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/hidden_layers.md', '\\frac{\\partial E}{\\partial z^{(l)}_j} = \\sum_k \\frac{\\partial E}{\\partial z^{(l+1)}_k} \\cdot \\frac{\\partial z^{(l+1)}_k}{\\partial z^{(l)}_j}', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/hidden_layers.md', "\\delta_j = h'(z_j)", H_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/hidden_layers.md', "\\delta_j = g'(z_j) \\cdot \\delta_k \\cdot w_{jk}", G_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/hidden_layers.md', "\\delta_j = g'(z_j) \\cdot \\sum_k \\delta_k \\cdot w_{jk}", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/hidden_layers.md', "\\Delta^{(l)} = \\bigl(\\Delta^{(l+1)} W^{(l+1)}\\bigr) \\odot g'(Z^{(l)})", ODOT_IS_NOTATION_THE_PARSER),
+    Entry('backprop/hidden_layers.md', "\\delta_j = g'(z_j) \\sum_k \\delta_k w_{jk}", NOTATION_SYMPY_S_LATEX_PARSE),
+    # docs/backprop/initialisation.md
+    Entry('backprop/initialisation.md', '\\mathbb{E}[w^2 x^2] = \\mathbb{E}[w^2]\\,\\mathbb{E}[x^2]', MATHBB_IS_NOTATION_THE_PARSE),
+    Entry('backprop/initialisation.md', '\\mathbb{E}[w x] = \\mathbb{E}[w]\\,\\mathbb{E}[x]', MATHBB_IS_NOTATION_THE_PARSE),
+    Entry('backprop/initialisation.md', '\\mathbb{E}[w^2] = v_w + \\mu_w^2', MATHBB_IS_NOTATION_THE_PARSE),
+    Entry('backprop/initialisation.md', '\\mathbb{E}[w_{ik} x_i \\, w_{jk} x_j] = \\mathbb{E}[w_{ik}]\\,\\mathbb{E}[w_{jk}]\\,\\mathbb{E}[x_i x_j] = 0', MATHBB_IS_NOTATION_THE_PARSE),
+    Entry('backprop/initialisation.md', '\\partial E / \\partial x_j = \\sum_{k=1}^{K} w_{jk} \\, \\delta_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/initialisation.md', '\\mathbb{E}[\\operatorname{ReLU}(z)^2] = \\operatorname{Var}(z) / 2', MATHBB_IS_NOTATION_THE_PARSE),
+    Entry('backprop/initialisation.md', '\\operatorname{Var}(z^{(l+1)}) = J \\, v_w \\, v / 2', 'unreadable: `Var` is a function the prose names, with no formula the checker has'),
+    Entry('backprop/initialisation.md', '\\operatorname{Var}(z^{(l)}) = v', 'unreadable: `Var` is a function the prose names, with no formula the checker has'),
+    Entry('backprop/initialisation.md', '\\mathbb{E}[\\operatorname{ReLU}(z)^2] = \\operatorname{Var}(z)/2', MATHBB_IS_NOTATION_THE_PARSE),
+    Entry('backprop/initialisation.md', '\\bar{A}^{(50)} = \\partial E / \\partial A^{(50)}', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/initialisation.md', '\\operatorname{ReLU}(c z) = c \\operatorname{ReLU}(z)', 'hint: holds where the prose says it does (c > 0), checked there', domain='c > 0'),
+    Entry('backprop/initialisation.md', 'J v_w = 1', "not an identity: the condition the initialisation's variance is chosen to meet"),
+    Entry('backprop/initialisation.md', '= J', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/initialisation.md', '= K', NOTATION_SYMPY_S_LATEX_PARSE),
+    # docs/backprop/losses.md
+    Entry('backprop/losses.md', '\\sum_k t_k = 1', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/losses.md', '\\partial E / \\partial z_i = p_i - t_i', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/losses.md', '\\partial E / \\partial p_j = -t_j / p_j', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/losses.md', '\\log 0 = -\\infty', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('backprop/losses.md', '0 \\cdot (-\\infty) = \\text{nan}', 'unreadable: `\\text` is notation the parser does not read'),
+    Entry('backprop/losses.md', '\\log 1 = 0', LOG_WITHOUT_PARENTHESES_WHIC),
+    Entry('backprop/losses.md', '\\delta = (\\sigma(z) - t)\\,\\sigma(z)\\,(1-\\sigma(z))', 'unreadable: the error signal of a loss the prose names in words'),
+    Entry('backprop/losses.md', '\\delta = \\sigma(z) - t', 'unreadable: the error signal of a loss the prose names in words'),
+    # docs/backprop/matrix_form.md
+    Entry('backprop/matrix_form.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/matrix_form.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/matrix_form.md', "n' = n", "unreadable: `n'` without its argument, which the parser reads as a name"),
+    Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial W} = \\bar{Y}^{\\mathsf T} X', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial Z} = \\bar{P} \\odot P \\odot (1 - P)', ODOT_IS_NOTATION_THE_PARSER),
+    # docs/backprop/output_layer.md
+    Entry('backprop/output_layer.md', '\\partial E / \\partial a_k = a_k - t_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/output_layer.md', "\\delta_k = (a_k - t_k) \\cdot g'(z_k)", G_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/output_layer.md', "\\delta_j = g'(z_j) \\cdot \\sum_k \\delta_k \\cdot w_{jk}", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/output_layer.md', '\\frac{\\partial E}{\\partial b_k} = 1', 'quoted as wrong: the mistake this paragraph quotes'),
+    Entry('backprop/output_layer.md', '\\frac{\\partial z_k}{\\partial b_k} = 1', THE_DERIVATIVE_OF_Z_K_WHICH),
+    Entry('backprop/output_layer.md', '\\frac{\\partial E}{\\partial b_k} = \\delta_k \\cdot 1 = \\delta_k', "unreadable: E is the loss of the prose's network, not a formula here"),
+    # docs/backprop/regularisation.md
+    Entry('backprop/regularisation.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/regularisation.md', 'E_{\\text{reg}} = \\sum \\bar{Y} \\odot (X W + b) + \\frac{\\lambda}{2} \\lVert W \\rVert^2', A_SUBSCRIPT_IN_WORDS),
+    # docs/errata.md
+    Entry('errata.md', "\\sigma'(z) = \\sigma(z)\\,\\bigl(1-\\sigma(z)\\bigr) = a\\,(1-a)", 'hint: a = \\sigma(z), as the prose says', hint=(('a', '\\sigma(z)'),)),
+    Entry('errata.md', "\\tanh'(z) = \\frac{1}{1+z^2}", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('errata.md', "\\tanh'(z) = 1 - \\tanh^2(z)", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('errata.md', "f'(x) = -a", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "f'(x) = a", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "f'(x) = 1", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "\\tanh'(-x) = \\tanh'(x)", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('errata.md', 'a \\max(0, x) = \\max(0, a\\,x)', 'quoted as wrong: false for a < 0, which the quote forgets (the Correct line states it for a >= 0)', domain='a < 0'),
+    Entry('errata.md', 'a \\max(0, x) = \\max(0, a\\,x)', 'hint: holds where the prose says it does (a >= 0), checked there', domain='a > 0'),
+    Entry('errata.md', "\\operatorname{ReLU}'(x) = 0", WHERE_X_BELOW_0, domain='x < 0'),
+    Entry('errata.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'unreadable: `p_{i}` is a function the prose names, with no formula the checker has'),
+    Entry('errata.md', "f'(x) = 1 - f(x)^2", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "f'(x) = \\frac{1}{(1+|x|)^2} = \\bigl(1 - |f(x)|\\bigr)^2", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "f'(x) = \\lambda\\,\\bigl(f(x) + \\alpha\\bigr)", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "f'(x) = \\lambda\\,\\alpha\\,e^{x} = f(x) + \\lambda\\,\\alpha", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "\\frac{\\partial E}{\\partial w} = (\\sigma - t)\\,\\sigma'\\,\\sigma'\\,x", 'quoted as wrong: the slope taken twice, as the paragraph quotes it', hint=(('E', '\\tfrac12\\,(\\sigma(w\\,x) - t)^2'), ("\\sigma'", "\\sigma'(w\\,x)"), ('\\sigma', '\\sigma(w\\,x)'))),
+    Entry('errata.md', "\\frac{\\partial E}{\\partial w} = (\\sigma(w\\,x) - t)\\,\\sigma'(w\\,x)\\,x", 'hint: E = \\tfrac12(\\sigma(w x) - t)^2, the loss the prose gives', hint=(('E', '\\tfrac12\\,(\\sigma(w\\,x) - t)^2'),)),
+    Entry('errata.md', "\\delta^{(1)}_j = g'(z^{(1)}_j) \\sum_k w^{(2)}_{jk}\\, \\delta^{(2)}_k", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('errata.md', '\\frac{\\partial E}{\\partial b^{(l)}_j} = \\delta^{(l)}_j', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('errata.md', '\\frac{\\partial E}{\\partial b^{(2)}_k} = \\delta^{(2)}_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('errata.md', '\\frac{\\partial E}{\\partial b^{(1)}_j} = \\delta^{(1)}_j', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('errata.md', '\\delta_k = \\frac{\\partial E}{\\partial z_k}', 'definition: the error signal \\delta_k (notation page)'),
+    Entry('errata.md', '\\frac{\\partial z_k}{\\partial w_{jk}} = a_j', THE_DERIVATIVE_OF_Z_K_WHICH),
+    Entry('errata.md', '\\frac{\\partial z_k}{\\partial b_k} = 1', THE_DERIVATIVE_OF_Z_K_WHICH),
+    Entry('errata.md', '\\frac{\\partial E}{\\partial w^{(l)}_{jk}} = a^{(l-1)}_j\\, \\delta^{(l)}_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('errata.md', '\\frac{\\partial E}{\\partial b^{(l)}_k} = \\delta^{(l)}_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('errata.md', '\\frac{\\partial E}{\\partial W^{(l)}} = \\bigl(A^{(l-1)}\\bigr)^{\\mathsf T} \\Delta^{(l)}', A_DERIVATIVE_WRITTEN_WITH_A),
+    # docs/index.md
+    Entry('index.md', "\\sigma' = \\sigma\\,(1 - \\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma', '\\sigma(x)'))),
+    Entry('index.md', "\\sigma'(x) = \\sigma(x)\\,(1+\\sigma(x))", "quoted as wrong: the table's column of formulas written in the wild"),
+    Entry('index.md', "\\tanh'(x) = \\frac{1}{1+x^2}", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('index.md', "\\tanh'(x) = 1 - \\tanh^2(x)", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('index.md', '= \\max(-ax, x)', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('index.md', 'a \\max(0, x) = \\max(0, ax)', "hint: true for a > 0, which the next column says; the column before quotes it 'for all a'", domain='a > 0'),
+    Entry('index.md', '\\frac{\\partial E}{\\partial b^{(l)}} = \\delta^{(l)}', A_DERIVATIVE_WRITTEN_WITH_A),
+    # docs/layers/attention.md
+    Entry('layers/attention.md', '\\bar{Q} = \\bar{Z} K', 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has; the backward that implements it is tested in tests/test_layer_attention.py'),
+    Entry('layers/attention.md', '\\bar{K} = \\bar{Z}^{\\mathsf T} Q', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('layers/attention.md', '\\bar{V} = P \\bar{Y}', 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has; the backward that implements it is tested in tests/test_layer_attention.py'),
+    Entry('layers/attention.md', '\\bar{Z} = \\bar{P} \\odot P \\odot (1 - P)', ODOT_IS_NOTATION_THE_PARSER),
+    # docs/layers/batchnorm.md
+    Entry('layers/batchnorm.md', '\\bar{x}_m = \\sum_n \\bar{y}_n \\cdot \\gamma \\cdot \\frac{\\partial \\hat{x}_n}{\\partial x_m}', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('layers/batchnorm.md', '\\bar{X} = \\bar{Y} \\odot \\gamma / \\sqrt{v_{\\text{run}} + \\kappa}', ODOT_IS_NOTATION_THE_PARSER),
+    Entry('layers/batchnorm.md', '\\bar{X} = \\bar{Y} \\odot \\gamma / s', ODOT_IS_NOTATION_THE_PARSER),
+    # docs/layers/conv2d.md
+    Entry('layers/conv2d.md', 's i + u = \\alpha', THE_INDEX_CONDITION_THAT_PIC),
+    Entry('layers/conv2d.md', 's j + v = \\beta', THE_INDEX_CONDITION_THAT_PIC),
+    # docs/layers/dropout.md
+    Entry('layers/dropout.md', '\\bar{X} = M \\odot \\bar{Y}', ODOT_IS_NOTATION_THE_PARSER),
+    # docs/layers/layernorm.md
+    Entry('layers/layernorm.md', '\\bar{x}_j = \\sum_i \\bar{y}_i \\cdot \\gamma_i \\cdot \\frac{\\partial \\hat{x}_i}{\\partial x_j}', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('layers/layernorm.md', '\\bar{\\hat{X}} = \\bar{Y} \\odot \\gamma', BAR_IS_NOTATION_THE_PARSER_D),
+    Entry('layers/layernorm.md', '\\bar{x} = \\bar{y} \\odot \\gamma / s', ODOT_IS_NOTATION_THE_PARSER),
+    Entry('layers/layernorm.md', '\\bar{x} = \\frac{1}{s}\\bigl(\\bar{\\hat{x}} - \\operatorname{mean}(\\bar{\\hat{x}})\\bigr)', BAR_IS_NOTATION_THE_PARSER_D),
+    Entry('layers/layernorm.md', '\\bar{\\hat{x}} = \\bar{y} \\odot \\gamma', BAR_IS_NOTATION_THE_PARSER_D),
+    # docs/layers/lstm.md
+    Entry('layers/lstm.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/lstm.md', "\\sigma' = \\sigma (1 - \\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma', '\\sigma(x)'))),
+    Entry('layers/lstm.md', "\\tanh' = 1 - \\tanh^2", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('layers/lstm.md', '\\bar{Z}_t = \\partial E / \\partial Z_t', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/lstm.md', '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}', 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has; the backward that implements it is tested in tests/test_layer_lstm.py'),
+    Entry('layers/lstm.md', '(N, T, D, H) = (3, 4, 2, 3)', NOTATION_SYMPY_S_LATEX_PARSE),
+    # docs/layers/pooling.md
+    Entry('layers/pooling.md', 's i + u = \\alpha', THE_INDEX_CONDITION_THAT_PIC),
+    Entry('layers/pooling.md', 's j + v = \\beta', THE_INDEX_CONDITION_THAT_PIC),
+    Entry('layers/pooling.md', '\\bar{M} = \\bar{Y} \\, \\mathbf{1}^{\\mathsf T} / U^2', 'unreadable: `\\mathbf` is notation the parser does not read'),
+    Entry('layers/pooling.md', '\\bar{M} = \\bar{Y} \\, \\mathbf{1}^{\\mathsf T} \\odot S', 'unreadable: `\\mathbf` is notation the parser does not read'),
+    # docs/layers/rnn.md
+    Entry('layers/rnn.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/rnn.md', "\\tanh'(Z_t) = 1 - h_t \\odot h_t", TANH_WITHOUT_PARENTHESES_WHI),
+    Entry('layers/rnn.md', '\\bar{Z}_t = \\partial E / \\partial Z_t', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/rnn.md', '\\bar{s}_t = \\bar{Z}_t W_h^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('layers/rnn.md', '\\bar{X}_t = \\bar{Z}_t W_x^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
+    Entry('layers/rnn.md', '\\bar{h}_0 = \\bar{s}_1', A_GRADIENT_OF_A_LOSS_THE_PRO_),
+    Entry('layers/rnn.md', '\\bar{s}_1 = \\bar{h}_0', A_GRADIENT_OF_A_LOSS_THE_PRO_),
+    Entry('layers/rnn.md', '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}', A_GRADIENT_OF_A_LOSS_THE_PRO_),
+    Entry('layers/rnn.md', '(N, T, D, H) = (3, 4, 2, 5)', NOTATION_SYMPY_S_LATEX_PARSE),
+    # docs/notation.md
+    Entry('notation.md', "f'(x) = \\frac{dy}{dx}", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('notation.md', '\\bar{v} = \\frac{\\partial E}{\\partial v}', 'definition: \\bar{v} names the upstream gradient (notation page)'),
+    Entry('notation.md', '\\bar{y} = \\frac{\\partial E}{\\partial y}', BAR_Y_NAMES_THE_UPSTREAM_GRA),
+    Entry('notation.md', '\\bar{Y} = \\frac{\\partial E}{\\partial Y}', 'definition: \\bar{Y} names the upstream gradient (notation page)'),
+    Entry('notation.md', '\\bar{p} = \\frac{\\partial E}{\\partial p}', 'definition: \\bar{p} names the upstream gradient (notation page)'),
+    Entry('notation.md', "\\frac{\\partial E}{\\partial x} = \\frac{\\partial E}{\\partial y} \\cdot f'(x)", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('notation.md', "\\bar{x} = \\bar{y} \\cdot f'(x)", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('notation.md', '\\delta_k = \\frac{\\partial E}{\\partial z_k} = \\bar{z}_k', "definition: the error signal \\delta_k and \\bar{z}_k, the notation page's own definitions"),
+    Entry('notation.md', '\\Delta_{nk} = \\frac{\\partial E}{\\partial Z_{nk}}', "definition: the batch's error signals \\Delta, the notation page's own definition"),
+]

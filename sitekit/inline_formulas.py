@@ -1,0 +1,383 @@
+"""Check the inline formulas `\\( ... \\)` a reader sees in the prose.
+
+sitekit.formulas checks the display formulas; this module does the same for
+inline math outside fenced code and code spans, and formulas.check_markdown
+calls it. An inline formula is cut into statements as a display formula is
+(top-level `\\quad`), and a statement with `=` and no other relation is
+sorted by these rules, in this order (`classify`):
+
+- value: every side but one is a lone name and the other a number, a
+  tuple, \\pm, \\infty or a constant (`x = 0`, `\\alpha = 1`,
+  `z = (1, 2, 3)`, `x = -\\tfrac32`), or a lone name is set to another
+  (`x = -a`); a point or a parameter, not a claim;
+- index condition: index letters only (`i = j`, `[i = j]`, `t = 1, \\dots, T`);
+- definition: the left side is a lone plain name the checker has no meaning
+  for on this page (`z = x\\,w + b`, `\\Phi(x) = ...`), so the page
+  introduces it. Not a name with a bar, \\delta or \\Delta (a gradient is a
+  result), nor a derivative (`f'(x)`, `\\partial`), nor a name the page's
+  context already reads (`y` or `f(x)` on an activation page, `\\sigma`);
+- quoted as wrong: the first formula of a paragraph that starts with
+  "Written:", or of a numbered bold heading under "Common mistakes", is a
+  mistake quoted on purpose: it must read and be false, and the build fails
+  if it holds or cannot be read (a table of quotes is declared as such);
+- equality: everything else, checked side by side with the derivation
+  checker's parser in the page's context, as a display formula is.
+
+What remains (a claim the parser cannot read, or one checked elsewhere) is
+declared in sitekit/inline_exceptions.py, one entry per formula text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from sitekit.derivations import Context, DerivationError, check_equal, meaning, normalize, parse_domain
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+_NOT_EQUALITY = re.compile(
+    r"\\(?:approx|le|leq|ge|geq|lt|gt|ne|neq|in|notin|to|mapsto|sim|simeq|propto|equiv|ll|gg|"
+    r"subset|subseteq|rightarrow|Rightarrow|longrightarrow|iff|implies|coloneqq|triangleq)(?![A-Za-z])"
+    r"|[<>≤≥≠≈]|:="
+)
+
+# A lone name: x, z_k, w^{(l)}_{jk}, \alpha, \hat{x}_n, \operatorname{Var}(z), \Phi(x), E(u, v).
+_BASE = (r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol)\s*\{\s*\\?[A-Za-z]+\s*\}|\\operatorname\*?\{[A-Za-z]+\}"
+         r"|\\?[A-Za-z]+|\\?\|[A-Za-z]\\?\|)")
+_SCRIPT = r"(?:\s*[_^]\s*(?:\{[^{}=]*\}|\\?[A-Za-z0-9]))*"
+_LONE = re.compile(rf"{_BASE}{_SCRIPT}")
+_CALL = re.compile(rf"{_BASE}{_SCRIPT}\s*(?:\\left)?\s*\([^()=]*(?:\\right)?\s*\)")
+# Names that are results, never introduced by a formula: gradients and derivatives.
+_RESULT = re.compile(r"\\bar|\\delta|\\Delta|\\partial|'|\\nabla|\\frac\{d")
+_SPACE = r"(?:\s|\\[,;!: ]|~)*"
+_SCALAR = (r"(?:\\pm|\\mp|[+\-])?" + _SPACE +
+           r"(?:\\infty|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?:\s*\\%)?|\\t?d?frac\s*\{?\s*-?\d+\s*\}?\s*\{?\s*\d+\s*\}?"
+           r"|\d+\s*/\s*\d+|\d+\s*\^\s*\{?\s*-?\d+\s*\}?|\d+(?:\.\d+)?\s*\\times\s*10\s*\^\s*\{\s*-?\d+\s*\})")
+_NUMBER = re.compile(rf"{_SCALAR}(?:{_SPACE}(?:\\cdot|\\times){_SPACE}{_SCALAR})*")
+_TUPLE = re.compile(rf"(?:\\left)?\s*[(\[]\s*{_SCALAR}(?:\s*,\s*(?:{_SCALAR}|\\dots|\\ldots))+\s*(?:\\right)?\s*[)\]]")
+_INDEX = re.compile(r"[ijklmnt]")
+_RANGE = re.compile(r"\d\s*,\s*\\l?dots\s*,\s*[A-Z]")
+_IVERSON = re.compile(r"\\?\[\s*([ijklmn])\s*=\s*([ijklmn])\s*\\?\]")
+_WRONG_LEAD = "Written:"
+_MISTAKE_SECTION = "## Common mistakes"
+_MISTAKE_LEAD = re.compile(r"\*\*\d+\. ")
+
+
+# Entries of sitekit/inline_exceptions.py whose formula is still checked (true, or false for a quote).
+CHECKED_KINDS = ("hint", "quoted as wrong")
+
+
+@dataclass
+class Inline:
+    line: int  # where `\(` is
+    tex: str  # between `\(` and `\)`, newlines kept
+    lead: str  # the first line of its paragraph
+    section: str = ""  # the heading above it
+
+    @property
+    def flat(self) -> str:
+        return " ".join(self.tex.split())
+
+    def line_at(self, offset: int) -> int:
+        return self.line + self.tex.count("\n", 0, offset)
+
+
+def _blank(match: re.Match) -> str:
+    return "".join("\n" if c == "\n" else " " for c in match.group(0))
+
+
+def extract_inline(markdown: str) -> list[Inline]:
+    """The inline formulas of a page, outside fenced code and code spans."""
+    kept: list[str] = []
+    leads: list[str] = []
+    fence: str | None = None
+    lead = ""
+    section = ""
+    sections: list[str] = []
+    for raw in markdown.splitlines():
+        match = _FENCE.match(raw)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            kept.append("")
+        elif match:
+            fence = match.group(1)
+            kept.append("")
+        else:
+            kept.append(_CODE_SPAN.sub(_blank, raw))
+        if not raw.strip() or fence is not None or match:
+            lead = ""
+        elif not lead:
+            lead = raw.strip()
+        leads.append(lead)
+        if fence is None and not match and raw.startswith("#"):
+            section = raw.strip()
+        sections.append(section)
+    text = "\n".join(kept)
+    found: list[Inline] = []
+    position = 0
+    while True:
+        start = _find(text, "\\(", position)
+        if start < 0:
+            return found
+        end = _find(text, "\\)", start + 2)
+        if end < 0:
+            return found
+        line = text.count("\n", 0, start) + 1
+        found.append(Inline(line, text[start + 2:end], leads[line - 1], sections[line - 1]))
+        position = end + 2
+
+
+def _find(text: str, token: str, start: int) -> int:
+    """Index of `\\(` or `\\)` at `start` or after, not preceded by a backslash."""
+    i = text.find(token, start)
+    while i > 0 and text[i - 1] == "\\":
+        i = text.find(token, i + 1)
+    return i
+
+
+# ---------------------------------------------------------------------------
+# Classification
+
+
+def equality_sides(text: str) -> list[str] | None:
+    """The sides of an equality statement, or None when it states something else."""
+    from sitekit.formulas import _sides
+
+    if "=" not in text or _NOT_EQUALITY.search(text):
+        return None
+    return [side for _, side in _sides(0, text)]
+
+
+def read(side: str, context: Context) -> sp.Expr:
+    """The value of one side; at \\pm\\infty, the limit there (f(+\\infty) = 1)."""
+    if "\\infty" not in side:
+        return _read(side, context)
+    far = context.symbol("varpi")  # a Greek letter the pages do not use, as the point that runs away
+    value = _read(side.replace("\\infty", "\\varpi"), context)
+    try:
+        return sp.limit(value, far, sp.oo)
+    except Exception as error:  # noqa: BLE001 - SymPy's errors have no common base
+        raise DerivationError(f"SymPy cannot take the limit at infinity: {type(error).__name__}") from None
+
+
+def _read(side: str, context: Context) -> sp.Expr:
+    """The value of one side; anything the parser or SymPy raises becomes a
+    DerivationError (a prose formula may be anything, not only a chain's line)."""
+    from sitekit.formulas import brace_powers
+
+    try:
+        value = meaning(brace_powers(normalize(side)), context)[0]
+    except DerivationError:
+        raise
+    except Exception as error:  # noqa: BLE001 - SymPy's errors have no common base
+        raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
+    # The parser's \\pi reaches Context as a Greek letter (as in sitekit.formulas).
+    return value.xreplace({context.symbol("pi"): sp.pi})
+
+
+def _constant(side: str, context: Context) -> bool:
+    """A number written as an expression (\\ln 2, \\sqrt{3}): readable and free of names."""
+    try:
+        value = read(side, context)
+    except DerivationError:
+        return False
+    return not value.free_symbols and not value.has(sp.Indexed)
+
+
+def _fresh(side: str, context: Context) -> bool:
+    """A lone name the page's context does not read: a free symbol or entry,
+    or an unknown one-letter function, which the parser reads as a product."""
+    try:
+        value = read(side, context)
+    except DerivationError:
+        return True
+    if isinstance(value, (sp.Symbol, sp.Indexed)):
+        return value != context.x
+    return isinstance(value, sp.Mul) and _CALL.fullmatch(side) is not None and len(value.args) == 2
+
+
+def classify(text: str, context: Context, inline: Inline, page: str) -> str:
+    """'not an equality', 'value', 'index condition', 'definition', 'quoted as wrong' or 'equality'."""
+    if _IVERSON.fullmatch(text.strip()) or _RANGE.search(text) and _INDEX.fullmatch(text.split("=")[0].strip()):
+        return "index condition"
+    sides = equality_sides(text)
+    if not sides or len(sides) < 2:
+        return "not an equality"
+    if all(_INDEX.fullmatch(side) for side in sides):
+        return "index condition"
+    lone = [bool(_LONE.fullmatch(side)) for side in sides]
+    settled = [bool(_NUMBER.fullmatch(side) or _TUPLE.fullmatch(side)) for side in sides]
+    if all(a or b for a, b in zip(lone, settled)) and any(settled) and not all(settled):
+        return "value"
+    if len(sides) == 2 and lone[0] and not _RESULT.search(sides[0]):
+        right = sides[1].lstrip("+-").strip()
+        if _LONE.fullmatch(right) or _constant(sides[1], context):
+            return "value"
+    left = sides[0]
+    named = (_LONE.fullmatch(left) or _CALL.fullmatch(left)) and not _RESULT.search(left)
+    if quoted_wrong(inline, page):
+        # Next to a wrong formula, `y = softplus(x)` says what y is.
+        return "definition" if named and _LONE.fullmatch(left) else "quoted as wrong"
+    if named and _fresh(left, context):
+        return "definition"
+    return "equality"
+
+
+def quoted_wrong(inline: Inline, page: str) -> bool:
+    """A mistake quoted on purpose: the first formula of a paragraph that starts
+    with "Written:", or of a numbered bold heading in a "Common mistakes" section
+    (a later formula there is the true one it was copied from, or its reason)."""
+    if not (inline.lead.startswith(_WRONG_LEAD) or inline.section.startswith(_MISTAKE_SECTION)
+            and _MISTAKE_LEAD.match(inline.lead)):
+        return False
+    at = inline.lead.find("\\(" + inline.tex + "\\)")
+    end = inline.lead.find("**", 2) if inline.lead.startswith("**") else len(inline.lead)
+    return 0 <= at == inline.lead.find("\\(") and at < end
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+def _statements(inline: Inline) -> list[tuple[int, str]]:
+    from sitekit.formulas import Formula, statements
+
+    return statements(Formula(inline.line, inline.tex, inline.line))
+
+
+def _apply_hints(inline: Inline, hint: tuple[tuple[str, str], ...]) -> Inline | str:
+    """The formula with each hinted name replaced by its value, or an error."""
+    for name, value in hint:
+        # The bare name: a hint for \\sigma leaves \\sigma' and \\sigma(x) alone.
+        pattern = re.compile((r"(?<![\\A-Za-z])" if name[0].isalpha() else "") + re.escape(name)
+                             + (r"(?![A-Za-z'(])" if name[-1].isalpha() else ""))
+        if not pattern.search(inline.tex):
+            return f"the hint `{name}` of sitekit/inline_exceptions.py is not in the formula"
+        inline = Inline(inline.line, pattern.sub(lambda _: "{" + value + "}", inline.tex), inline.lead)
+    return inline
+
+
+def _equal(a: sp.Expr, b: sp.Expr, context: Context, domain) -> tuple[bool, str]:
+    """check_equal's verdict; two constants at least one of them infinite are compared as they are."""
+    infinite = (sp.oo, -sp.oo, sp.zoo)
+    if not (a.free_symbols or b.free_symbols) and (a in infinite or b in infinite):
+        return a == b, f"{a} vs {b}"
+    verdict = check_equal(a, b, context.x, domain)
+    return verdict.equal, verdict.detail
+
+
+@dataclass
+class Outcome:
+    kind: str  # a classify() kind, or 'unreadable' / 'failed' / 'checked' for a claim
+    errors: list[str]
+    equalities: int = 0
+
+
+def check_inline(inline: Inline, label: str, page: str, page_name: str | None,
+                 hint: tuple[tuple[str, str], ...] = (), where: str = "", wrong: bool = False) -> Outcome:
+    """Classify every statement of one inline formula and check its claims.
+    The formula's kind is its strongest statement's: a claim outranks a
+    definition, an index condition and a value."""
+    from sitekit.formulas import _sides
+
+    shown = inline
+    if hint:
+        hinted = _apply_hints(inline, hint)
+        if isinstance(hinted, str):
+            return Outcome("failed", [f"{label}:{inline.line}: {hinted}\n    {inline.flat}"])
+        inline = hinted
+    try:
+        context, domain = parse_domain([(inline.line, where)] if where else [], page_name)
+    except DerivationError as error:
+        return Outcome("failed", [f"{label}:{inline.line}: the domain `{where}` of sitekit/inline_exceptions.py: "
+                                  f"{error}\n    {inline.flat}"])
+    kinds: list[str] = []
+    errors: list[str] = []
+    equalities = 0
+    refuted = False
+    for offset, text in _statements(inline):
+        kind = "quoted as wrong" if wrong else classify(text, context, shown, page)
+        if hint:  # a hinted formula is a claim: its names are now the hinted values
+            kind = "quoted as wrong" if kind == "quoted as wrong" else "equality"
+        kinds.append(kind)
+        if kind not in ("equality", "quoted as wrong"):
+            continue
+        sides = _sides(offset, text)
+        values = []
+        for position, side in sides:
+            try:
+                values.append(read(side, context))
+            except DerivationError as error:
+                return Outcome("unreadable", [
+                    f"{label}:{inline.line_at(position)}: inline formula cannot be checked: {error}\n"
+                    f"    formula: {shown.flat}\n    fix the TeX, or declare the formula in "
+                    f"sitekit/inline_exceptions.py (page, the formula, why it is not checked here)"])
+        for (_, left), (right_at, right), a, b in zip(sides, sides[1:], values, values[1:]):
+            equalities += 1
+            equal, detail = _equal(a, b, context, domain)
+            if kind == "quoted as wrong":
+                refuted = refuted or not equal
+            elif not equal:
+                errors.append(f"{label}:{inline.line_at(right_at)}: inline formula: left ≠ right "
+                              f"({detail})\n    left:  {left}\n    right: {right}")
+    if "quoted as wrong" in kinds:
+        if not refuted:
+            errors.append(f"{label}:{inline.line}: a mistake quoted as wrong holds: `{shown.flat}` is true "
+                          "for every sample; fix the quote, or move it out of the paragraph that starts "
+                          f"with \"{_WRONG_LEAD}\"")
+        return Outcome("quoted as wrong", errors, equalities)
+    if errors:
+        return Outcome("failed", errors, equalities)
+    for kind in ("equality", "definition", "index condition", "value"):
+        if kind in kinds:
+            return Outcome("checked" if kind == "equality" else kind, errors, equalities)
+    return Outcome("not an equality", errors, equalities)
+
+
+def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -> dict:
+    """Every inline formula of one page: {"counts", "exceptions", "errors", "lines"}."""
+    from sitekit.inline_exceptions import EXCEPTIONS
+
+    counts: dict[str, int] = {}
+    exceptions: dict[str, int] = {}
+    errors: list[str] = []
+    lines: list[str] = []
+    entries = [e for e in EXCEPTIONS if e.page == src_uri]
+    used: set[int] = set()
+    seen: dict[str, int] = {}
+
+    def count(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    for inline in extract_inline(markdown):
+        count("inline formulas")
+        if "=" not in inline.tex:
+            continue
+        count("with =")
+        where = f"{label}:{inline.line}"
+        matches = [i for i, e in enumerate(entries) if " ".join(e.formula.split()) == inline.flat]
+        # Several entries for one text (a quote and its correction) apply in page order.
+        seen[inline.flat] = seen.get(inline.flat, -1) + 1
+        entry = entries[matches[min(seen[inline.flat], len(matches) - 1)]] if matches else None
+        used.update(matches)
+        if entry is not None and entry.kind not in CHECKED_KINDS:
+            exceptions[entry.kind] = exceptions.get(entry.kind, 0) + 1
+            lines.append(f"{where}: exception ({entry.reason})")
+            continue
+        outcome = check_inline(inline, label, src_uri, page_name, *(entry[3:] if entry else ()),
+                               wrong=entry is not None and entry.kind == "quoted as wrong")
+        errors += outcome.errors
+        count(outcome.kind)
+        counts["equalities"] = counts.get("equalities", 0) + outcome.equalities
+        if entry is not None:
+            count("hinted")
+        lines.append(f"{where}: {outcome.kind}" + (" with a hint" if entry else "") + f"  {inline.flat}")
+    for i, entry in enumerate(entries):
+        if i not in used:
+            errors.append(f"{label}: stale entry in sitekit/inline_exceptions.py: no inline formula is "
+                          f"`{entry.formula}`; delete the entry or copy the formula's new text into it")
+    return {"counts": counts, "exceptions": exceptions, "errors": errors, "lines": lines}

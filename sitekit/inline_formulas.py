@@ -66,6 +66,9 @@ _MISTAKE_SECTION = "## Common mistakes"
 _MISTAKE_LEAD = re.compile(r"\*\*\d+\. ")
 
 
+# \\tanh'(x): the parser wants parentheses right after \\tanh; the same slope written d/dx \\tanh(x).
+_PRIMED_COMMAND = re.compile(r"\\(tanh|sinh|cosh|log|ln|exp)'\s*\(\s*([a-z])\s*\)")
+
 # Entries of sitekit/inline_exceptions.py whose formula is still checked (true, or false for a quote).
 CHECKED_KINDS = ("hint", "quoted as wrong")
 
@@ -169,6 +172,7 @@ def _read(side: str, context: Context) -> sp.Expr:
     DerivationError (a prose formula may be anything, not only a chain's line)."""
     from sitekit.formulas import brace_powers
 
+    side = _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
     try:
         value = meaning(brace_powers(normalize(side)), context)[0]
     except DerivationError:
@@ -193,8 +197,9 @@ def _fresh(side: str, context: Context) -> bool:
     or an unknown one-letter function, which the parser reads as a product."""
     try:
         value = read(side, context)
-    except DerivationError:
-        return True
+    except DerivationError as error:
+        # A name no table knows is fresh; \\tanh(-x) the parser cannot read is not.
+        return "unknown function" in str(error) or "as a symbol" in str(error)
     if isinstance(value, (sp.Symbol, sp.Indexed)):
         return value != context.x
     return isinstance(value, sp.Mul) and _CALL.fullmatch(side) is not None and len(value.args) == 2

@@ -358,8 +358,8 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: a system of formulas in an aligned environment'),
     # docs/layers/attention.md:142
     Entry('layers/attention.md',
-          '\\begin{aligned} \\bar{V} &= P^{\\mathsf',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\begin{aligned} \\bar{V} &= P^{\\mathsf T} \\bar{Y}, \\\\ \\bar{P} &= \\bar{Y} \\, V^{\\mathsf T}, \\\\ \\bar{Z} &= P \\odot \\bigl(\\bar{P} - \\operatorname{rowsum}(\\bar{P} \\odot P)\\bigr), \\\\ \\bar{Q} &= \\frac{\\bar{Z} \\, K}{\\sqrt{d}}, \\\\ \\bar{K} &= \\frac{\\bar{Z}^{\\mathsf T} Q}{\\sqrt{d}}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against attention_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/batchnorm.md:10
     Entry('layers/batchnorm.md',
           '\\mu = \\frac{1}{N} \\sum_{n=1}^{N}',
@@ -386,16 +386,16 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces \\lambda'),
     # docs/layers/batchnorm.md:204
     Entry('layers/batchnorm.md',
-          '\\bar{x}_m = \\frac{\\gamma}{s} \\Bigl(',
-          'unreadable: barred entries (\\bar{\\beta}, \\bar{\\gamma}) of upstream gradients'),
+          '\\bar{x}_m = \\frac{\\gamma}{s} \\Bigl( \\bar{y}_m - \\frac{\\bar{\\beta}}{N} - \\hat{x}_m \\, \\frac{\\bar{\\gamma}}{N} \\Bigr), \\qquad \\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{y}_n \\hat{x}_n, \\qquad \\bar{\\beta} = \\sum_{n=1}^{N} \\bar{y}_n',
+          'checked by: sitekit.summaries (numerically, against batchnorm_backward, column 1, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/batchnorm.md:218
     Entry('layers/batchnorm.md',
-          '\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}_{n,:} \\odot \\hat{X}_{n,:}, \\qquad \\bar{\\beta} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
+          'checked by: sitekit.summaries (numerically, against batchnorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/batchnorm.md:224
     Entry('layers/batchnorm.md',
-          '\\bar{X} = \\frac{\\gamma}{s} \\odot',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{X} = \\frac{\\gamma}{s} \\odot \\Bigl( \\bar{Y} - \\frac{\\bar{\\beta}}{N} - \\hat{X} \\odot \\frac{\\bar{\\gamma}}{N} \\Bigr)',
+          'checked by: sitekit.summaries (numerically, against batchnorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/conv2d.md:11
     Entry('layers/conv2d.md',
           '\\begin{aligned} Y_{nfij} = b_f',
@@ -462,16 +462,16 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: a barred entry \\bar{x}_j of an upstream gradient'),
     # docs/layers/layernorm.md:222
     Entry('layers/layernorm.md',
-          '\\bar{\\gamma}_j = \\sum_{n=1}^{N}',
-          'unreadable: barred entries \\bar{\\gamma}_j of parameter gradients'),
+          '\\bar{\\gamma}_j = \\sum_{n=1}^{N} \\bar{Y}_{nj} \\hat{X}_{nj}, \\qquad \\bar{\\beta}_j = \\sum_{n=1}^{N} \\bar{Y}_{nj}',
+          'checked by: sitekit.summaries (numerically, against layernorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/layernorm.md:234
     Entry('layers/layernorm.md',
-          '\\bar{X} = \\frac{1}{s} \\odot \\Bigl(',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{X} = \\frac{1}{s} \\odot \\Bigl( \\bar{\\hat{X}} - \\operatorname{mean}_{\\text{row}}\\bigl(\\bar{\\hat{X}}\\bigr) - \\hat{X} \\odot \\operatorname{mean}_{\\text{row}}\\bigl(\\bar{\\hat{X}} \\odot \\hat{X}\\bigr) \\Bigr)',
+          'checked by: sitekit.summaries (numerically, against layernorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/layernorm.md:239
     Entry('layers/layernorm.md',
-          '\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}_{n,:} \\odot \\hat{X}_{n,:}, \\qquad \\bar{\\beta} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
+          'checked by: sitekit.summaries (numerically, against layernorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:11
     Entry('layers/lstm.md',
           '\\begin{aligned} Z_t &= X_t W_x',
@@ -547,18 +547,18 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/rnn.md:114
     Entry('layers/rnn.md',
           '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}',
-          'unreadable: barred matrices at time steps'),
+          'checked by: sitekit.summaries (numerically, against rnn_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/rnn.md:118
     Entry('layers/rnn.md',
-          '\\bar{Z}_t = \\bar{h}_t \\odot \\left(1',
-          'unreadable: an elementwise product \\odot of matrices'),
+          '\\bar{Z}_t = \\bar{h}_t \\odot \\left(1 - h_t \\odot h_t\\right)',
+          'checked by: sitekit.summaries (numerically, against rnn_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/rnn.md:122
     Entry('layers/rnn.md',
-          '\\begin{aligned} \\bar{X}_t &= \\bar{Z}_t',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\begin{aligned} \\bar{X}_t &= \\bar{Z}_t W_x^{\\mathsf T}, \\\\ \\bar{s}_t &= \\bar{Z}_t W_h^{\\mathsf T}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against rnn_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/rnn.md:132
     Entry('layers/rnn.md',
-          '\\begin{aligned} \\bar{W}_x &= \\sum_{t=1}^{T}',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\begin{aligned} \\bar{W}_x &= \\sum_{t=1}^{T} X_t^{\\mathsf T} \\bar{Z}_t, \\\\ \\bar{W}_h &= \\sum_{t=1}^{T} h_{t-1}^{\\mathsf T} \\bar{Z}_t, \\\\ \\bar{b} &= \\sum_{t=1}^{T} \\sum_{n=1}^{N} \\bar{Z}_{t,n,:}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against rnn_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
 
 ]

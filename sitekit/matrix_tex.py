@@ -241,7 +241,7 @@ class Parser:
             name = self.group_text().replace(" ", "")
             if self.peek() == "_":
                 self.take()
-                name += "_" + re.sub(r"\\text\s*\{\s*(\w+)\s*\}|\s", r"\1", self.group_text())
+                name += "_" + re.sub(r"\\text\{(\w+)\}", r"\1", self.group_text().replace(" ", ""))
             if name not in _BUILTIN:
                 raise TexError(f"unknown operator `{name}` (known: {', '.join(sorted(_BUILTIN))})", at)
             return self.call(name, at)
@@ -351,8 +351,9 @@ def key(name: Name, with_sub: bool) -> str:
 
 
 class Evaluator:
-    def __init__(self, env: dict[str, Any], letters: str):
-        self.env, self.letters = env, letters
+    def __init__(self, env: dict[str, Any], letters: str, ranges: dict[str, str] | None = None):
+        # ranges: letter -> the bound name it runs to from 1, for letters whose axes differ in length
+        self.env, self.letters, self.ranges = env, letters, ranges or {}
 
     def lookup(self, name: Name) -> tuple[Any, bool]:
         """(value, whether the subscript indexes it)."""
@@ -392,6 +393,8 @@ class Evaluator:
         return []
 
     def span(self, trees: list[Any], letter: str, at: int) -> range:
+        if letter in self.ranges:
+            return range(1, self.env[self.ranges[letter]] + 1)
         found = [f for tree in trees for f in self.lengths(tree, letter)]
         if not found:
             raise TexError(f"the index {letter} indexes no axis, so its range is unknown", at)

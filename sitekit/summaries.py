@@ -79,7 +79,8 @@ def sides(offset: int, text: str) -> list[tuple[int, str]]:
             out.append((offset + last, text[last:i]))
             last = i + 1
     out.append((offset + last, text[last:]))
-    return [(o + len(t) - len(t.lstrip()), t.strip()) for o, t in out]
+    # The `&` of an aligned row is blanked (offsets kept): it marks alignment, not a term.
+    return [(o + len(t) - len(t.lstrip()), t.replace("&", " ").strip()) for o, t in out]
 
 
 def _difference(left: np.ndarray, right: np.ndarray) -> tuple[float, float, tuple]:
@@ -112,7 +113,7 @@ def check_formula(formula, binding, label: str) -> list[str]:
         for against, names, bound in (("the snippets", env, _CLOSE),
                                       ("central differences of the snippets' forward", {**env, **central},
                                        _CENTRAL)):
-            evaluator = Evaluator(names, binding.indices)
+            evaluator = Evaluator(names, binding.indices, binding.ranges)
             values, side_at = [], None
             try:
                 letters, spans = evaluator.grid([t for _, _, t in trees], 0)

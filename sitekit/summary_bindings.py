@@ -16,13 +16,14 @@ name cannot fit by chance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, Callable
 
 import numpy as np
 
 from sitekit.catalogue import ROOT, load_snippet, snippet
+from sitekit.matrix_tex import Seq
 
 _STEP = np.finfo(np.float64).eps ** (1 / 3)  # central differences: truncation ~ rounding
 
@@ -35,6 +36,9 @@ class Binding:
     setup: Callable[[np.random.Generator], tuple[dict[str, Any], dict[str, Any]]]
     indices: str = "ijknt"
     seed: int = 20261207
+    # letter -> the size its range runs to from 1, where the letter's axes differ in length
+    # (t over the T steps, while h_t runs from h_0 and s-bar_t to s-bar_{T+1})
+    ranges: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=None)
@@ -200,6 +204,119 @@ def dropout(rng: np.random.Generator) -> tuple[dict, dict]:
     return env, {"\\bar{X}": central(_upstream(lambda X: forward(X)[0], Ybar), X)}
 
 
+# ---------------------------------------------------------------------------
+# layers/batchnorm.md and layers/layernorm.md: X-hat and s from the page's definitions
+
+
+def _normalisation(rng: np.random.Generator, name: str, axis: int) -> tuple[dict, dict]:
+    """<name>_forward / _backward on X (5 x 7) with kappa = 1e-5; mu, v, s and X-hat as the page
+    defines them (over each column for batchnorm, axis 0; each row for layernorm, axis -1)."""
+    layer, kappa = _snippet(f"layers/{name}.py"), 1e-5
+    forward, backward = getattr(layer, f"{name}_forward"), getattr(layer, f"{name}_backward")
+    X, gamma, beta, Ybar = (rng.normal(size=(5, 7)), rng.normal(size=7), rng.normal(size=7),
+                            rng.normal(size=(5, 7)))
+    mu = X.mean(axis=axis, keepdims=True)
+    s = np.sqrt(((X - mu) ** 2).mean(axis=axis, keepdims=True) + kappa)
+    _, cache = forward(X, gamma, beta, kappa)
+    dX, dgamma, dbeta = backward(Ybar, cache)
+    env = {"N": 5, "X": X, "\\gamma": gamma, "\\bar{Y}": Ybar, "\\hat{X}": (X - mu) / s,
+           "s": s.reshape(-1) if axis == 0 else s, "\\bar{\\hat{X}}": Ybar * gamma,
+           "\\bar{X}": dX, "\\bar{\\gamma}": dgamma, "\\bar{\\beta}": dbeta}
+    fd = {"\\bar{X}": central(_upstream(lambda X: forward(X, gamma, beta, kappa)[0], Ybar), X),
+          "\\bar{\\gamma}": central(_upstream(lambda g: forward(X, g, beta, kappa)[0], Ybar), gamma),
+          "\\bar{\\beta}": central(_upstream(lambda b: forward(X, gamma, b, kappa)[0], Ybar), beta)}
+    return env, fd
+
+
+def _one_column(rng: np.random.Generator) -> tuple[dict, dict]:
+    """batchnorm's index form: column 1 of _normalisation's arrays, x_m its entries."""
+    env, fd = _normalisation(rng, "batchnorm", 0)
+    pick = {"\\gamma": "\\gamma", "s": "s", "\\bar{y}": "\\bar{Y}", "\\hat{x}": "\\hat{X}", "\\bar{x}": "\\bar{X}",
+            "\\bar{\\gamma}": "\\bar{\\gamma}", "\\bar{\\beta}": "\\bar{\\beta}"}
+    column = {name: env[source][..., 0] for name, source in pick.items()}
+    return {"N": 5, **column}, {name: fd[source][..., 0] for name, source in pick.items() if source in fd}
+
+
+# ---------------------------------------------------------------------------
+# layers/attention.md
+
+
+def attention(rng: np.random.Generator) -> tuple[dict, dict]:
+    """attention_forward / _backward: Q (3 x 5), K (7 x 5), V (7 x 9), upstream Ybar (3 x 9).
+    P-bar and Z-bar come from the snippets too: P-bar from dense_backward (Y = P V is a
+    dense layer without bias), Z-bar from attention_backward with K = I and the scale 1
+    (its dq is then the softmax's vector-Jacobian product itself)."""
+    layer, dense, act = _snippet("layers/attention.py"), _snippet("layers/dense.py"), _snippet("layers/activation.py")
+    Q, K, V, Ybar = (rng.normal(size=shape) for shape in ((3, 5), (7, 5), (7, 9), (3, 9)))
+    _, cache = layer.attention_forward(Q, K, V)
+    P = cache[3]
+    dQ, dK, dV = layer.attention_backward(Ybar, cache)
+    env = {"d": 5, "Q": Q, "K": K, "V": V, "P": P, "\\bar{Y}": Ybar, "\\bar{Q}": dQ, "\\bar{K}": dK, "\\bar{V}": dV,
+           "\\bar{P}": dense.dense_backward(Ybar, (P, V))[0],
+           "\\bar{Z}": layer.attention_backward(Ybar, (Q, np.eye(7), V, P, 1.0))[0]}
+    attend = layer.attention_forward
+    fd = {"\\bar{Q}": central(_upstream(lambda Q: attend(Q, K, V)[0], Ybar), Q),
+          "\\bar{K}": central(_upstream(lambda K: attend(Q, K, V)[0], Ybar), K),
+          "\\bar{V}": central(_upstream(lambda V: attend(Q, K, V)[0], Ybar), V),
+          "\\bar{P}": central(_upstream(lambda P: dense.dense_forward(P, V, np.zeros(9))[0], Ybar), P),
+          "\\bar{Z}": central(_upstream(lambda Z: act.softmax_forward(Z)[0] @ V, Ybar), Q @ K.T / np.sqrt(5))}
+    return env, fd
+
+
+# ---------------------------------------------------------------------------
+# layers/rnn.md: time-major names, X_t the t-th step (1-based), h_0 the first state
+
+
+def rnn(rng: np.random.Generator) -> tuple[dict, dict]:
+    """rnn_forward / rnn_backward: N = 3 examples, T = 5 steps, D = 7 inputs, H = 9 states.
+    s-bar_t (the gradient into the state step t reads) is dh0 of rnn_backward run on steps
+    t..T from h_{t-1}; Z-bar is dx of rnn_backward with W_x = I (dx_t = Z-bar_t W_x^T)."""
+    layer = _snippet("layers/rnn.py")
+    N, T, D, H = 3, 5, 7, 9
+    x, h0, Ybar = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, T, H))
+    Wx, Wh, b = rng.normal(size=(D, H)) / 3, rng.normal(size=(H, H)) / 3, rng.normal(size=H)
+    h, cache = layer.rnn_forward(x, h0, Wx, Wh, b)
+    dx, _, dWx, dWh, db = layer.rnn_backward(Ybar, cache)
+    states = np.concatenate([h0[:, None], h], axis=1)  # h_0 .. h_T
+
+    def suffix(t, state):  # E of the outputs of steps t..T (1-based) from the state step t reads
+        return float(np.sum(Ybar[:, t - 1:] * layer.rnn_forward(x[:, t - 1:], state, Wx, Wh, b)[0]))
+
+    def s_bar(t):  # dh0 of the backward of steps t..T
+        if t == T + 1:
+            return np.zeros((N, H))
+        _, part = layer.rnn_forward(x[:, t - 1:], states[:, t - 1], Wx, Wh, b)
+        return layer.rnn_backward(Ybar[:, t - 1:], part)[1]
+
+    Z_bar = layer.rnn_backward(Ybar, (np.zeros((N, T, H)), h0, np.eye(H), Wh, h))[0]
+    s_bars = np.stack([s_bar(t) for t in range(1, T + 2)])
+    time = partial(np.moveaxis, source=1, destination=0)
+    env = {"T": T, "N": N, "X": time(x), "h": Seq(time(states), first=0), "\\bar{Y}": time(Ybar),
+           "W_x": Wx, "W_h": Wh, "\\bar{X}": time(dx), "\\bar{W}_x": dWx, "\\bar{W}_h": dWh, "\\bar{b}": db,
+           "\\bar{Z}": time(Z_bar), "\\bar{s}": Seq(s_bars),
+           # the backward's dh, undone from its dz = dh * (1 - h**2)
+           "\\bar{h}": time(Z_bar / (1 - h**2))}
+
+    def from_Z(t, Z):  # E of steps t..T with the pre-activation of step t set to Z
+        h_t = np.tanh(Z)
+        rest = suffix(t + 1, h_t) if t < T else 0.0
+        return float(np.sum(Ybar[:, t - 1] * h_t)) + rest
+
+    def from_h(t, h_t):  # E of steps t..T with the state h_t set
+        return float(np.sum(Ybar[:, t - 1] * h_t)) + (suffix(t + 1, h_t) if t < T else 0.0)
+
+    whole = partial(_upstream, upstream=Ybar)
+    fd = {"\\bar{X}": time(central(whole(lambda x: layer.rnn_forward(x, h0, Wx, Wh, b)[0]), x)),
+          "\\bar{W}_x": central(whole(lambda W: layer.rnn_forward(x, h0, W, Wh, b)[0]), Wx),
+          "\\bar{W}_h": central(whole(lambda W: layer.rnn_forward(x, h0, Wx, W, b)[0]), Wh),
+          "\\bar{b}": central(whole(lambda c: layer.rnn_forward(x, h0, Wx, Wh, c)[0]), b),
+          "\\bar{Z}": np.stack([central(partial(from_Z, t), np.arctanh(h[:, t - 1])) for t in range(1, T + 1)]),
+          "\\bar{h}": np.stack([central(partial(from_h, t), h[:, t - 1]) for t in range(1, T + 1)]),
+          "\\bar{s}": Seq(np.stack([central(partial(suffix, t), states[:, t - 1]) for t in range(1, T + 1)]
+                                   + [np.zeros((N, H))]))}
+    return env, fd
+
+
 _MLP = "dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss)"
 _OUT = "dense_backward and activation_backward (a sigmoid layer; sse_half loss)"
 
@@ -220,4 +337,18 @@ BINDINGS: list[Binding] = [
             "activation_backward (f = tanh), softmax_backward", activation_and_softmax),
     Binding("layers/dropout.md", "Y = \\frac{M", "dropout_forward", dropout),
     Binding("layers/dropout.md", "\\bar{X} = \\frac{M", "dropout_backward", dropout),
+    Binding("layers/batchnorm.md", "\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}", "batchnorm_backward",
+            partial(_normalisation, name="batchnorm", axis=0)),
+    Binding("layers/batchnorm.md", "\\bar{X} =", "batchnorm_backward", partial(_normalisation, name="batchnorm", axis=0)),
+    Binding("layers/batchnorm.md", "\\bar{x}_m =", "batchnorm_backward, column 1", _one_column, indices="mn"),
+    Binding("layers/layernorm.md", "\\bar{\\gamma}_j =", "layernorm_backward",
+            partial(_normalisation, name="layernorm", axis=-1)),
+    Binding("layers/layernorm.md", "\\bar{\\gamma} =", "layernorm_backward",
+            partial(_normalisation, name="layernorm", axis=-1)),
+    Binding("layers/layernorm.md", "\\bar{X} =", "layernorm_backward", partial(_normalisation, name="layernorm", axis=-1)),
+    Binding("layers/attention.md", "\\bar{V} &=", "attention_backward", attention),
+    Binding("layers/rnn.md", "\\bar{h}_t =", "rnn_backward", rnn, ranges={"t": "T"}),
+    Binding("layers/rnn.md", "\\bar{Z}_t =", "rnn_backward", rnn, ranges={"t": "T"}),
+    Binding("layers/rnn.md", "\\bar{X}_t &=", "rnn_backward", rnn, ranges={"t": "T"}),
+    Binding("layers/rnn.md", "\\bar{W}_x &=", "rnn_backward", rnn),
 ]

@@ -87,6 +87,27 @@ FAULTS = [
     ("layers/dropout.md", r"\frac{M \odot \bar{Y}}{1 - \rho}", r"\frac{M \odot \bar{Y}}{1}"),
     ("layers/dropout.md", r"\bar{X} = \frac{M \odot \bar{Y}}{1 - \rho}", r"\bar{X} = \frac{M \bar{Y}}{1 - \rho}"),
     ("layers/dropout.md", r"\frac{M \odot X}{1 - \rho}", r"\frac{M \odot X}{\rho - 1}"),
+    # batchnorm.md, layernorm.md, attention.md, rnn.md
+    ("layers/batchnorm.md", r"\bar{Y}_{n,:} \odot \hat{X}_{n,:}", r"\bar{Y}_{n,:} \hat{X}_{n,:}"),
+    ("layers/batchnorm.md", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{n,:},", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{:,n},"),
+    ("layers/batchnorm.md", r"\bar{Y} - \frac{\bar{\beta}}{N}", r"\bar{Y} + \frac{\bar{\beta}}{N}"),
+    ("layers/batchnorm.md", r"\hat{X} \odot \frac{\bar{\gamma}}{N}", r"\hat{X} \odot \frac{\bar{\beta}}{N}"),
+    ("layers/batchnorm.md", r"\bar{y}_m - \frac{\bar{\beta}}{N}", r"\bar{y}_m - \frac{\bar{\gamma}}{N}"),
+    ("layers/layernorm.md", r"\bar{\hat{X}} - \operatorname{mean}_{\text{row}}", r"\bar{\hat{X}} + \operatorname{mean}_{\text{row}}"),
+    ("layers/layernorm.md", r"\bar{X} = \frac{1}{s}", r"\bar{X} = \frac{1}{s^{\mathsf T}}"),
+    ("layers/layernorm.md", r"\bar{\gamma} = \sum_{n=1}^{N} \bar{Y}_{n,:} \odot \hat{X}_{n,:}",
+     r"\bar{\gamma} = \sum_{n=1}^{N} \bar{Y}_{n,:}"),
+    ("layers/layernorm.md", r"\sum_{n=1}^{N} \bar{Y}_{nj} \hat{X}_{nj}", r"\sum_{n=1}^{N} \bar{Y}_{jn} \hat{X}_{nj}"),
+    ("layers/attention.md", r"\bar{V} &= P^{\mathsf T} \bar{Y}", r"\bar{V} &= P \bar{Y}"),
+    ("layers/attention.md", r"\bar{Z} &= P \odot \bigl(\bar{P} - \operatorname{rowsum}",
+     r"\bar{Z} &= P \odot \bigl(\bar{P} + \operatorname{rowsum}"),
+    ("layers/attention.md", r"\bar{Q} &= \frac{\bar{Z} \, K}{\sqrt{d}}", r"\bar{Q} &= \bar{Z} \, K"),
+    ("layers/attention.md", r"\operatorname{rowsum}(\bar{P} \odot P)", r"\operatorname{rowsum}(\bar{P})"),
+    ("layers/rnn.md", r"\bar{h}_t = \bar{Y}_t + \bar{s}_{t+1},", r"\bar{h}_t = \bar{Y}_t + \bar{s}_{t},"),
+    ("layers/rnn.md", r"\left(1 - h_t \odot h_t\right)", r"\left(1 - h_{t-1} \odot h_{t-1}\right)"),
+    ("layers/rnn.md", r"\bar{X}_t &= \bar{Z}_t W_x^{\mathsf T}", r"\bar{X}_t &= \bar{Z}_t W_x"),
+    ("layers/rnn.md", r"\sum_{t=1}^{T} h_{t-1}^{\mathsf T} \bar{Z}_t", r"\sum_{t=1}^{T} h_{t}^{\mathsf T} \bar{Z}_t"),
+    ("layers/rnn.md", r"\sum_{n=1}^{N} \bar{Z}_{t,n,:}", r"\sum_{n=1}^{N} \bar{Z}_{t,:,n}"),
 ]
 
 

@@ -202,7 +202,10 @@ def _fresh(side: str, context: Context) -> bool:
         return "unknown function" in str(error) or "as a symbol" in str(error)
     if isinstance(value, (sp.Symbol, sp.Indexed)):
         return value != context.x
-    return isinstance(value, sp.Mul) and _CALL.fullmatch(side) is not None and len(value.args) == 2
+    # h(x) read as the product h*x: h is fresh; \\tanh(-x) read as -tanh(x) is not.
+    base = re.match(r"\\?([A-Za-z]+)", side)
+    return (isinstance(value, sp.Mul) and _CALL.fullmatch(side) is not None and base is not None
+            and any(isinstance(a, sp.Symbol) and a.name == base.group(1) for a in value.args))
 
 
 def classify(text: str, context: Context, inline: Inline, page: str) -> str:

@@ -194,8 +194,8 @@ EXCEPTIONS: list[Entry] = [
           "unreadable: g' of an arbitrary activation g (a chain says `% generic: g`; a display formula cannot)"),
     # docs/backprop/chain_rule.md:88
     Entry('backprop/chain_rule.md',
-          '\\frac{\\partial E}{\\partial W} =',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          "\\frac{\\partial E}{\\partial W} = X^{\\mathsf T} \\Bigl( (A - T) \\odot g'(Z) \\Bigr)",
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/computational_graphs.md:19
     Entry('backprop/computational_graphs.md',
           '\\bar{u} = \\frac{\\partial E}{\\partial',
@@ -226,12 +226,12 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces Y'),
     # docs/backprop/frameworks.md:21
     Entry('backprop/frameworks.md',
-          'Y = X V^{\\mathsf T} + b, \\qquad',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          'Y = X V^{\\mathsf T} + b, \\qquad V: K \\times J, \\qquad V = W^{\\mathsf T}',
+          'checked by: sitekit.summaries (numerically, against linear_torch_forward, dense_from_torch, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/frameworks.md:27
     Entry('backprop/frameworks.md',
-          '\\bar{X} = \\bar{Y} \\, V, \\qquad',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{X} = \\bar{Y} \\, V, \\qquad \\bar{V} = \\bar{Y}^{\\mathsf T} X = \\bigl(X^{\\mathsf T} \\bar{Y}\\bigr)^{\\mathsf T}, \\qquad \\bar{b} = \\sum_{n=1}^{N} \\bar{Y}_{n,:}',
+          'checked by: sitekit.summaries (numerically, against linear_torch_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/frameworks.md:212
     Entry('backprop/frameworks.md',
           'W - \\eta \\, \\frac{\\partial E_{\\text{mean}}}{\\partial',
@@ -250,8 +250,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces r'),
     # docs/backprop/gradient_descent.md:82
     Entry('backprop/gradient_descent.md',
-          'W \\leftarrow W - \\eta \\, \\frac{\\partial',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          'W \\leftarrow W - \\eta \\, \\frac{\\partial E}{\\partial W}, \\qquad b \\leftarrow b - \\eta \\, \\frac{\\partial E}{\\partial b}, \\qquad \\frac{\\partial E}{\\partial W} = X^{\\top} \\Delta, \\quad \\frac{\\partial E}{\\partial b} = \\mathbf{1}^{\\top} \\Delta',
+          'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/hidden_layers.md:7
     Entry('backprop/hidden_layers.md',
           'z_j = \\sum_{i} w_{ij} \\cdot a_i',

@@ -17,7 +17,7 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
   `\\sum_{\\text{rows}} body` adds the rows; the body is the rest of the product;
 - `g'(Z)` calls the bound function; `\\operatorname{rowsum}`,
   `\\operatorname{mean}_{\\text{row}}` and `\\sqrt` are built in;
-- `\\frac{\\partial E}{\\partial w_{ij}}` is the name `\\partial E/\\partial w`;
+- `\\frac{\\partial E}{\\partial w_{ij}}` is the name `\\partial E/\\partial w`; `\\mathbf{1}` a name too;
 - a `\\text{...}` at the top of a side starts a remark in words: the side ends.
 
 Anything else raises TexError with the offset of the token it stopped at.
@@ -270,7 +270,7 @@ class Parser:
     def name(self) -> Node | Name:
         at = self.offset()
         text = self.take()
-        if text in ("\\bar", "\\hat", "\\tilde"):
+        if text in ("\\bar", "\\hat", "\\tilde", "\\mathbf"):
             inner = self.name_in_braces()
             base = f"{text}{{{inner}}}"
         elif re.fullmatch(r"[A-Za-z]", text):

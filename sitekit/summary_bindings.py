@@ -150,6 +150,21 @@ def output_layer(rng: np.random.Generator, n: int = 5) -> tuple[dict, dict]:
     return env, fd
 
 
+def chain_rule(rng: np.random.Generator) -> tuple[dict, dict]:
+    """output_layer's batch, with the page's X for the inputs (chain_rule.md)."""
+    env, fd = output_layer(rng)
+    return {**env, "X": env["A_in"]}, fd
+
+
+def gradient_descent(rng: np.random.Generator) -> tuple[dict, dict]:
+    """output_layer's batch, with X for the inputs, 1 a column of N ones and the
+    bias gradient a row (1 x K), as the page's 1^T Delta writes it."""
+    env, fd = output_layer(rng)
+    row = "\\partial E/\\partial b"
+    return ({**env, "X": env["A_in"], "\\mathbf{1}": np.ones((env["N"], 1)), row: env[row][None, :]},
+            {**fd, row: fd[row][None, :]})
+
+
 # ---------------------------------------------------------------------------
 # backprop/matrix_form.md
 
@@ -183,6 +198,21 @@ def activation_and_softmax(rng: np.random.Generator) -> tuple[dict, dict]:
            "Z": Z, "P": P, "\\bar{P}": Pbar, "\\bar{Z}": act.softmax_backward(Pbar, softmax_cache)}
     fd = {"\\bar{X}": central(_upstream(lambda X: act.activation_forward(X, tanh.tanh, tanh.tanh_grad)[0], Ybar), X),
           "\\bar{Z}": central(_upstream(lambda Z: act.softmax_forward(Z)[0], Pbar), Z)}
+    return env, fd
+
+
+def linear_torch(rng: np.random.Generator) -> tuple[dict, dict]:
+    """linear_torch_forward / _backward: X (5 x 7), V (3 x 7) as torch.nn.Linear stores it, b (3),
+    upstream Ybar (5 x 3); W = V^T from dense_from_torch."""
+    layer = _snippet("layers/linear_torch.py")
+    X, V, b, Ybar = rng.normal(size=(5, 7)), rng.normal(size=(3, 7)), rng.normal(size=3), rng.normal(size=(5, 3))
+    Y, cache = layer.linear_torch_forward(X, V, b)
+    dX, dV, db = layer.linear_torch_backward(Ybar, cache)
+    env = {"N": 5, "X": X, "V": V, "b": b, "Y": Y, "W": layer.dense_from_torch(V, b)[0], "\\bar{Y}": Ybar,
+           "\\bar{X}": dX, "\\bar{V}": dV, "\\bar{b}": db}
+    fd = {"\\bar{X}": central(_upstream(lambda X: layer.linear_torch_forward(X, V, b)[0], Ybar), X),
+          "\\bar{V}": central(_upstream(lambda V: layer.linear_torch_forward(X, V, b)[0], Ybar), V),
+          "\\bar{b}": central(_upstream(lambda b: layer.linear_torch_forward(X, V, b)[0], Ybar), b)}
     return env, fd
 
 
@@ -332,6 +362,10 @@ BINDINGS: list[Binding] = [
     Binding("backprop/output_layer.md", "\\frac{\\partial E}{\\partial w_{jk}} =", f"{_OUT}, one example",
             partial(output_layer, n=1)),
     Binding("backprop/output_layer.md", "\\Delta =", f"{_OUT}, a batch of 5", output_layer),
+    Binding("backprop/chain_rule.md", "\\frac{\\partial E}{\\partial W} =", f"{_OUT}, a batch of 5", chain_rule),
+    Binding("backprop/gradient_descent.md", "W \\leftarrow W -", f"{_OUT}, a batch of 5", gradient_descent),
+    Binding("backprop/frameworks.md", "V: K \\times J", "linear_torch_forward, dense_from_torch", linear_torch),
+    Binding("backprop/frameworks.md", "\\bar{V} =", "linear_torch_backward", linear_torch),
     Binding("backprop/matrix_form.md", "\\bar{W} =", "dense_backward", dense_layer),
     Binding("backprop/matrix_form.md", "\\bar{Z}_{n,:} =",
             "activation_backward (f = tanh), softmax_backward", activation_and_softmax),

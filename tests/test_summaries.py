@@ -73,6 +73,14 @@ FAULTS = [
     ("backprop/output_layer.md", r"= (a_k - t_k) \cdot g'(z_k).", r"= (t_k - a_k) \cdot g'(z_k)."),
     ("backprop/output_layer.md", r"= (a_k - t_k) \cdot g'(z_k).", r"= (a_k - t_k)."),
     ("backprop/output_layer.md", r"= \delta_k \cdot a_j", r"= \delta_j \cdot a_k"),
+    # chain_rule.md, gradient_descent.md, frameworks.md
+    ("backprop/chain_rule.md", r"X^{\mathsf T} \Bigl( (A - T) \odot g'(Z) \Bigr)", r"X^{\mathsf T} \Bigl( (T - A) \odot g'(Z) \Bigr)"),
+    ("backprop/chain_rule.md", r"X^{\mathsf T} \Bigl( (A - T) \odot g'(Z) \Bigr)", r"X \Bigl( (A - T) \odot g'(Z) \Bigr)"),
+    ("backprop/gradient_descent.md", r"= X^{\top} \Delta", r"= X \Delta"),
+    ("backprop/gradient_descent.md", r"= \mathbf{1}^{\top} \Delta", r"= \mathbf{1} \Delta"),
+    ("backprop/frameworks.md", r"\bar{X} = \bar{Y} \, V,", r"\bar{X} = \bar{Y} \, V^{\mathsf T},"),
+    ("backprop/frameworks.md", r"= \bigl(X^{\mathsf T} \bar{Y}\bigr)^{\mathsf T}", r"= \bigl(X^{\mathsf T} \bar{Y}\bigr)"),
+    ("backprop/frameworks.md", r"Y = X V^{\mathsf T} + b,", r"Y = X V^{\mathsf T} - b,"),
     # matrix_form.md
     ("backprop/matrix_form.md", r"\bar{Y} \, W^{\mathsf T}", r"\bar{Y} \, W"),
     ("backprop/matrix_form.md", r"\bar{W} = X^{\mathsf T} \bar{Y}", r"\bar{W} = X \bar{Y}"),

@@ -36,8 +36,8 @@ WHERE_X_BELOW_0 = 'hint: holds where the prose says it does (x < 0), checked the
 MATHSF_IS_NOTATION_THE_PARSE = 'unreadable: `\\mathsf` is notation the parser does not read'
 LOG_WITHOUT_PARENTHESES_WHIC = 'unreadable: `\\log` without parentheses, which the parser would misread'
 F_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `f'` is a function the prose names, with no formula the checker has"
-TANH_WITHOUT_PARENTHESES_WHI = 'unreadable: `\\tanh` without parentheses, which the parser would misread'
 WHERE_X_ABOVE_0 = 'hint: holds where the prose says it does (x > 0), checked there'
+TANH_WITHOUT_PARENTHESES_WHI = 'unreadable: `\\tanh` without parentheses, which the parser would misread'
 A_LIMIT_AT_INFINITY_SYMPY_CA = 'unreadable: a limit at infinity SymPy cannot take'
 ODOT_IS_NOTATION_THE_PARSER = 'unreadable: `\\odot` is notation the parser does not read'
 PM_IS_NOTATION_THE_PARSER_DO = 'unreadable: `\\pm` is notation the parser does not read'
@@ -57,6 +57,8 @@ BAR_IS_NOTATION_THE_PARSER_D = 'unreadable: `\\bar` is notation the parser does 
 A_GRADIENT_OF_A_LOSS_THE_PRO_ = 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has; the backward that implements it is tested in tests/test_layer_rnn.py'
 
 EXCEPTIONS: list[Entry] = [
+    # docs/about.md
+    Entry('about.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
     # docs/activations/binary_step.md
     Entry('activations/binary_step.md', "f' = \\delta_0", "unreadable: `f'` without its argument, which the parser reads as a name"),
     # docs/activations/celu.md

@@ -430,12 +430,12 @@ EXCEPTIONS: list[Entry] = [
           'definition: a row lookup Y_{n,:} = W_{x_n,:}'),
     # docs/layers/embedding.md:19
     Entry('layers/embedding.md',
-          'Y = O \\, W, \\qquad Y_{nk} = \\sum_{u=1}^{V}',
-          'definition: introduces Y'),
+          'Y = O \\, W, \\qquad Y_{nk} = \\sum_{u=1}^{V} O_{nu} \\cdot W_{uk}',
+          'checked by: sitekit.summaries (numerically, against embedding_forward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/embedding.md:60
     Entry('layers/embedding.md',
-          '\\bar{W} = O^{\\mathsf T} \\, \\bar{Y}',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{W} = O^{\\mathsf T} \\, \\bar{Y}, \\qquad \\bar{W}_{v,:} = \\sum_{n \\,:\\, x_n = v} \\bar{Y}_{n,:}',
+          'checked by: sitekit.summaries (numerically, against embedding_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/layernorm.md:9
     Entry('layers/layernorm.md',
           '\\mu = \\frac{1}{D} \\sum_{i=1}^{D}',

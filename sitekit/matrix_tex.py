@@ -14,7 +14,8 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
   any other subscript is part of the name (`A_{\\text{in}}`, `W_x`);
 - `\\sum_{n=1}^{N} body` loops over n (the bound N is a bound name);
   `\\sum_{k} body` loops over the length of the axis k indexes in the body;
-  `\\sum_{\\text{rows}} body` adds the rows; the body is the rest of the product;
+  `\\sum_{\\text{rows}} body` adds the rows; `\\sum_{n : x_n = v} body` takes the n
+  whose x_n equals v; the body is the rest of the product;
 - `g'(Z)` calls the bound function; `\\operatorname{rowsum}`,
   `\\operatorname{mean}_{\\text{row}}` and `\\sqrt` are built in;
 - `\\frac{\\partial E}{\\partial w_{ij}}` is the name `\\partial E/\\partial w`; `\\mathbf{1}` a name too;
@@ -162,6 +163,10 @@ class Parser:
             lower = self.group_text()
             if re.fullmatch(r"\\text\{rows\}", lower.replace(" ", "")):
                 return Node("sumrows", (self.product(stop),), offset=at)
+            condition = re.fullmatch(r"\s*([A-Za-z])\s*:\s*(.+?)\s*=\s*([A-Za-z])\s*", lower)
+            if condition:  # \sum_{n : x_n = v}: the n whose x_n is v
+                test = Parser(condition.group(2)).side()
+                return Node("sum", (self.product(stop), test), (condition.group(1), 1, None, condition.group(3)), at)
             match = re.fullmatch(r"\s*([A-Za-z])\s*(?:=\s*(\d+)\s*)?", lower)
             if match is None:
                 raise TexError(f"cannot read the sum's index `{lower}` (write \\sum_{{n=1}}^{{N}} or \\sum_{{k}})", at)
@@ -427,9 +432,9 @@ class Evaluator:
         if op == "num":
             return np.float64(tree.value)
         if op == "sum":
-            letter, lower, upper = tree.value
+            letter, lower, upper, *equal = tree.value
             if upper is None:
-                span = self.span([args[0]], letter, at)
+                span = self.span(list(args), letter, at)
             else:
                 bound = self.env.get(upper)
                 if not isinstance(bound, int):
@@ -437,8 +442,12 @@ class Evaluator:
                 span = range(lower, bound + 1)
             total = None
             for value in span:
+                if equal and self.value(args[1], {**index, letter: value}) != index[equal[0]]:
+                    continue
                 term = np.asarray(self.value(args[0], {**index, letter: value}))
                 total = term if total is None else binary("+", total, term, at)
+            if total is None and equal:  # no n with x_n = v: zeros of a term's shape
+                total = np.zeros_like(np.asarray(self.value(args[0], {**index, letter: span[0]})))
             return total
         values = [np.asarray(self.value(arg, index)) for arg in args]
         if op == "call":

@@ -216,6 +216,20 @@ def linear_torch(rng: np.random.Generator) -> tuple[dict, dict]:
     return env, fd
 
 
+def embedding(rng: np.random.Generator) -> tuple[dict, dict]:
+    """embedding_forward / _backward: V = 7 rows of D = 5, N = 9 ids (id 3 of the page's 1..V
+    never drawn, so an empty sum is met), upstream Ybar (9 x 5); x the ids counted from 1
+    as the page counts rows, O the one-hot matrix O_nv = [x_n = v]."""
+    layer = _snippet("layers/embedding.py")
+    ids = rng.choice([0, 1, 3, 4, 5, 6], size=9)
+    W, Ybar = rng.normal(size=(7, 5)), rng.normal(size=(9, 5))
+    Y, cache = layer.embedding_forward(ids, W)
+    env = {"V": 7, "x": ids + 1, "O": np.eye(7)[ids], "W": W, "Y": Y, "\\bar{Y}": Ybar,
+           "\\bar{W}": layer.embedding_backward(Ybar, cache)}
+    fd = {"\\bar{W}": central(_upstream(lambda W: layer.embedding_forward(ids, W)[0], Ybar), W)}
+    return env, fd
+
+
 # ---------------------------------------------------------------------------
 # layers/dropout.md
 
@@ -369,6 +383,8 @@ BINDINGS: list[Binding] = [
     Binding("backprop/matrix_form.md", "\\bar{W} =", "dense_backward", dense_layer),
     Binding("backprop/matrix_form.md", "\\bar{Z}_{n,:} =",
             "activation_backward (f = tanh), softmax_backward", activation_and_softmax),
+    Binding("layers/embedding.md", "Y = O \\, W,", "embedding_forward", embedding, indices="nkuv"),
+    Binding("layers/embedding.md", "\\bar{W}_{v,:} =", "embedding_backward", embedding, indices="nkuv"),
     Binding("layers/dropout.md", "Y = \\frac{M", "dropout_forward", dropout),
     Binding("layers/dropout.md", "\\bar{X} = \\frac{M", "dropout_backward", dropout),
     Binding("layers/batchnorm.md", "\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}", "batchnorm_backward",

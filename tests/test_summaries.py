@@ -95,6 +95,11 @@ FAULTS = [
     ("layers/dropout.md", r"\frac{M \odot \bar{Y}}{1 - \rho}", r"\frac{M \odot \bar{Y}}{1}"),
     ("layers/dropout.md", r"\bar{X} = \frac{M \odot \bar{Y}}{1 - \rho}", r"\bar{X} = \frac{M \bar{Y}}{1 - \rho}"),
     ("layers/dropout.md", r"\frac{M \odot X}{1 - \rho}", r"\frac{M \odot X}{\rho - 1}"),
+    # embedding.md (a sum over the positions that hold id v)
+    ("layers/embedding.md", r"\bar{W} = O^{\mathsf T} \, \bar{Y}", r"\bar{W} = O \, \bar{Y}"),
+    ("layers/embedding.md", r"x_n = v} \bar{Y}_{n,:}", r"x_n = v} \bar{Y}_{v,:}"),
+    ("layers/embedding.md", r"x_n = v} \bar{Y}_{n,:}", r"x_n = v} -\bar{Y}_{n,:}"),
+    ("layers/embedding.md", r"Y_{nk} = \sum_{u=1}^{V} O_{nu} \cdot W_{uk}.", r"Y_{nk} = \sum_{u=1}^{V} O_{un} \cdot W_{uk}."),
     # batchnorm.md, layernorm.md, attention.md, rnn.md
     ("layers/batchnorm.md", r"\bar{Y}_{n,:} \odot \hat{X}_{n,:}", r"\bar{Y}_{n,:} \hat{X}_{n,:}"),
     ("layers/batchnorm.md", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{n,:},", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{:,n},"),

@@ -34,6 +34,7 @@ A_DERIVATIVE_WRITTEN_WITH_A = 'unreadable: a derivative written with a slash, \\
 NOTATION_SYMPY_S_LATEX_PARSE = "unreadable: notation SymPy's LaTeX parser rejects (vectors, sets, words)"
 WHERE_X_BELOW_0 = 'hint: holds where the prose says it does (x < 0), checked there'
 MATHSF_IS_NOTATION_THE_PARSE = 'unreadable: `\\mathsf` is notation the parser does not read'
+NAMES_THE_UPSTREAM_GRADIENT = 'definition: names the upstream gradient, \\partial E / \\partial v (notation page)'
 LOG_WITHOUT_PARENTHESES_WHIC = 'unreadable: `\\log` without parentheses, which the parser would misread'
 F_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `f'` is a function the prose names, with no formula the checker has"
 WHERE_X_ABOVE_0 = 'hint: holds where the prose says it does (x > 0), checked there'
@@ -104,7 +105,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/activations/hardsigmoid.md
     Entry('activations/hardsigmoid.md', '\\min\\bigl(\\max(0, x + 3), 6\\bigr) = x + 3', 'hint: holds where the prose says it does (-3 < x < 3), checked there', domain='-3 < x < 3'),
     Entry('activations/hardsigmoid.md', 'y = \\operatorname{hardsigmoid}(x)', "unreadable: `hardsigmoid` has no LaTeX name the checker knows (an alias in its definition's entry)"),
-    Entry('activations/hardsigmoid.md', "\\operatorname{hardsigmoid}' = \\operatorname{hardsigmoid}\\cdot(1 - \\operatorname{hardsigmoid})", 'unreadable: `\\hardsigmoid` is notation the parser does not read'),
+    Entry('activations/hardsigmoid.md', "\\operatorname{hardsigmoid}' = \\operatorname{hardsigmoid}\\cdot(1 - \\operatorname{hardsigmoid})", 'unreadable: `hardsigmoid` has no LaTeX name the checker knows, and is written without its argument'),
     Entry('activations/hardsigmoid.md', "\\sigma' = \\sigma(1-\\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma(1-\\sigma)', '\\sigma(x)\\,(1-\\sigma(x))'))),
     Entry('activations/hardsigmoid.md', "\\operatorname{hardsigmoid}'(x) = \\operatorname{ReLU6}'(x)/6", "unreadable: `hardsigmoid` has no LaTeX name the checker knows (an alias in its definition's entry)"),
     # docs/activations/hardswish.md
@@ -122,7 +123,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/hardtanh.md', '\\operatorname{hardtanh}(x) = 2\\operatorname{hardsigmoid}(2x) - 1', HARDTANH_HAS_NO_LATEX_NAME_T),
     # docs/activations/index.md
     Entry('activations/index.md', '\\bigl(\\frac{\\partial p}{\\partial z}\\bigr)^{\\mathsf T} \\bar{p} = p \\odot (\\bar{p} - \\bar{p} \\cdot p)', MATHSF_IS_NOTATION_THE_PARSE),
-    Entry('activations/index.md', '\\bar{p} = \\partial E / \\partial p', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/index.md', '\\bar{p} = \\partial E / \\partial p', NAMES_THE_UPSTREAM_GRADIENT),
     # docs/activations/leaky_relu.md
     Entry('activations/leaky_relu.md', '\\max(a\\,x, x) = x', 'hint: holds where the prose says it does (x > 0, a < 1), checked there', domain='x > 0, a < 1'),
     Entry('activations/leaky_relu.md', '\\max(a\\,x, x) = a\\,x', 'hint: holds where the prose says it does (x < 0, a < 1), checked there', domain='x < 0, a < 1'),
@@ -163,7 +164,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/prelu.md', '\\min(0, x) = 0', WHERE_X_ABOVE_0, domain='x > 0'),
     Entry('activations/prelu.md', '\\max(0, x) = 0', WHERE_X_BELOW_0, domain='x < 0'),
     Entry('activations/prelu.md', '\\min(0, x) = x', WHERE_X_BELOW_0, domain='x < 0'),
-    Entry('activations/prelu.md', '\\bar{y}_i = \\partial E/\\partial y_i', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('activations/prelu.md', '\\bar{y}_i = \\partial E/\\partial y_i', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('activations/prelu.md', '\\partial \\operatorname{PReLU}/\\partial \\alpha = x', A_DERIVATIVE_WRITTEN_WITH_A),
     # docs/activations/relu.md
     Entry('activations/relu.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
@@ -202,12 +203,12 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/softmax.md', 'p_j = \\frac{e^{x}}{e^{x} + R}', 'hint: x = z_j and R = S - e^{z_j}, as the prose defines them', hint=(('R', '\\sum_{k=1}^{K} e^{z_k} - e^{z_j}'), ('x', 'z_j'))),
     Entry('activations/softmax.md', 'd_i + r_i = z_i - m', "definition: d_i and r_i are defined by this split (Knuth's TwoSum)"),
     Entry('activations/softmax.md', '\\bar{z} = \\bar{p} \\odot p \\odot (1 - p)', ODOT_IS_NOTATION_THE_PARSER),
-    Entry('activations/softmax.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'unreadable: `p_{i}` is a function the prose names, with no formula the checker has'),
+    Entry('activations/softmax.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'hint: p_i times the bracket (the parser reads p_i(...) as a call)', hint=(('p_i\\,([i = j] - p_j)', 'p_i \\cdot ([i = j] - p_j)'),)),
     Entry('activations/softmax.md', '\\bar{z} = p \\odot \\bigl(\\bar{p} - (\\bar{p} \\cdot p)\\bigr)', ODOT_AN_ELEMENTWISE_PRODUCT),
     # docs/activations/softmin.md
     Entry('activations/softmin.md', '\\operatorname{softmin}(0, x)_2 = \\sigma(-x)', NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('activations/softmin.md', '\\partial q_1 / \\partial z_1 = -q_1 \\cdot (1 - q_1)', A_DERIVATIVE_WRITTEN_WITH_A),
-    Entry('activations/softmin.md', '\\partial(-z_j)/\\partial z_j = -1', 'unreadable: `partial` is a function the prose names, with no formula the checker has'),
+    Entry('activations/softmin.md', '\\partial(-z_j)/\\partial z_j = -1', A_DERIVATIVE_WRITTEN_WITH_A),
     Entry('activations/softmin.md', '\\bar{q} = \\frac{\\partial E}{\\partial q}', 'definition: \\bar{q} names the upstream gradient (notation page)'),
     Entry('activations/softmin.md', '\\bar{q} \\cdot q = \\sum_{i=1}^{K} \\bar{q}_i\\,q_i', 'definition: the dot product of the vectors \\bar{q} and q, written out'),
     Entry('activations/softmin.md', '\\bar{z} = q \\odot \\bigl(\\bar{q} - (\\bar{q} \\cdot q)\\bigr)', ODOT_AN_ELEMENTWISE_PRODUCT),
@@ -260,13 +261,13 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/chain_rule.md', "g'(z_k) = 1", G_IS_A_FUNCTION_THE_PROSE_NA),
     # docs/backprop/computational_graphs.md
     Entry('backprop/computational_graphs.md', '\\partial E / \\partial E = 1', A_DERIVATIVE_WRITTEN_WITH_A),
-    Entry('backprop/computational_graphs.md', '\\bar{q} = \\partial E / \\partial q', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/computational_graphs.md', '\\bar{q} = \\partial E / \\partial q', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/computational_graphs.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('backprop/computational_graphs.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('backprop/computational_graphs.md', '\\bar{s} = m', A_GRADIENT_OF_A_LOSS_THE_PRO),
     Entry('backprop/computational_graphs.md', '\\bar{m} = s', A_GRADIENT_OF_A_LOSS_THE_PRO),
     # docs/backprop/frameworks.md
-    Entry('backprop/frameworks.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/frameworks.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/frameworks.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('backprop/frameworks.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('backprop/frameworks.md', "Y_{n'k} = \\sum_{i=1}^{J} X_{n'i} \\cdot V_{ki} + b_k", 'unreadable: a subscript in words'),
@@ -305,10 +306,10 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/initialisation.md', '\\mathbb{E}[w_{ik} x_i \\, w_{jk} x_j] = \\mathbb{E}[w_{ik}]\\,\\mathbb{E}[w_{jk}]\\,\\mathbb{E}[x_i x_j] = 0', MATHBB_IS_NOTATION_THE_PARSE),
     Entry('backprop/initialisation.md', '\\partial E / \\partial x_j = \\sum_{k=1}^{K} w_{jk} \\, \\delta_k', A_DERIVATIVE_WRITTEN_WITH_A),
     Entry('backprop/initialisation.md', '\\mathbb{E}[\\operatorname{ReLU}(z)^2] = \\operatorname{Var}(z) / 2', MATHBB_IS_NOTATION_THE_PARSE),
-    Entry('backprop/initialisation.md', '\\operatorname{Var}(z^{(l+1)}) = J \\, v_w \\, v / 2', 'unreadable: `Var` is a function the prose names, with no formula the checker has'),
-    Entry('backprop/initialisation.md', '\\operatorname{Var}(z^{(l)}) = v', 'unreadable: `Var` is a function the prose names, with no formula the checker has'),
+    Entry('backprop/initialisation.md', '\\operatorname{Var}(z^{(l+1)}) = J \\, v_w \\, v / 2', 'unreadable: a variance, of random variables the prose describes'),
+    Entry('backprop/initialisation.md', '\\operatorname{Var}(z^{(l)}) = v', 'unreadable: a variance, of random variables the prose describes'),
     Entry('backprop/initialisation.md', '\\mathbb{E}[\\operatorname{ReLU}(z)^2] = \\operatorname{Var}(z)/2', MATHBB_IS_NOTATION_THE_PARSE),
-    Entry('backprop/initialisation.md', '\\bar{A}^{(50)} = \\partial E / \\partial A^{(50)}', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/initialisation.md', '\\bar{A}^{(50)} = \\partial E / \\partial A^{(50)}', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/initialisation.md', '\\operatorname{ReLU}(c z) = c \\operatorname{ReLU}(z)', 'hint: holds where the prose says it does (c > 0), checked there', domain='c > 0'),
     Entry('backprop/initialisation.md', 'J v_w = 1', "not an identity: the condition the initialisation's variance is chosen to meet"),
     Entry('backprop/initialisation.md', '= J', NOTATION_SYMPY_S_LATEX_PARSE),
@@ -323,7 +324,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/losses.md', '\\delta = (\\sigma(z) - t)\\,\\sigma(z)\\,(1-\\sigma(z))', 'unreadable: the error signal of a loss the prose names in words'),
     Entry('backprop/losses.md', '\\delta = \\sigma(z) - t', 'unreadable: the error signal of a loss the prose names in words'),
     # docs/backprop/matrix_form.md
-    Entry('backprop/matrix_form.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/matrix_form.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/matrix_form.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('backprop/matrix_form.md', "n' = n", "unreadable: `n'` without its argument, which the parser reads as a name"),
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial W} = \\bar{Y}^{\\mathsf T} X', MATHSF_IS_NOTATION_THE_PARSE),
@@ -336,7 +337,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/output_layer.md', '\\frac{\\partial z_k}{\\partial b_k} = 1', THE_DERIVATIVE_OF_Z_K_WHICH),
     Entry('backprop/output_layer.md', '\\frac{\\partial E}{\\partial b_k} = \\delta_k \\cdot 1 = \\delta_k', "unreadable: E is the loss of the prose's network, not a formula here"),
     # docs/backprop/regularisation.md
-    Entry('backprop/regularisation.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/regularisation.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/regularisation.md', 'E_{\\text{reg}} = \\sum \\bar{Y} \\odot (X W + b) + \\frac{\\lambda}{2} \\lVert W \\rVert^2', NOTATION_SYMPY_S_LATEX_PARSE),
     # docs/errata.md
     Entry('errata.md', "\\sigma'(z) = \\sigma(z)\\,\\bigl(1-\\sigma(z)\\bigr) = a\\,(1-a)", 'hint: a = \\sigma(z), as the prose says', hint=(('a', '\\sigma(z)'),)),
@@ -347,7 +348,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('errata.md', 'a \\max(0, x) = \\max(0, a\\,x)', 'quoted as wrong: false for a < 0, which the quote forgets (the Correct line states it for a >= 0)', domain='a < 0'),
     Entry('errata.md', 'a \\max(0, x) = \\max(0, a\\,x)', 'hint: holds where the prose says it does (a >= 0), checked there', domain='a > 0'),
     Entry('errata.md', "\\operatorname{ReLU}'(x) = 0", WHERE_X_BELOW_0, domain='x < 0'),
-    Entry('errata.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'unreadable: `p_{i}` is a function the prose names, with no formula the checker has'),
+    Entry('errata.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'unreadable: p_i, the softmax the prose defines on the line before, is not a name the checker has on this page'),
     Entry('errata.md', "f'(x) = 1 - f(x)^2", F_IS_A_FUNCTION_THE_PROSE_NA),
     Entry('errata.md', "f'(x) = \\frac{1}{(1+|x|)^2} = \\bigl(1 - |f(x)|\\bigr)^2", F_IS_A_FUNCTION_THE_PROSE_NA),
     Entry('errata.md', "f'(x) = \\lambda\\,\\bigl(f(x) + \\alpha\\bigr)", F_IS_A_FUNCTION_THE_PROSE_NA),
@@ -392,10 +393,10 @@ EXCEPTIONS: list[Entry] = [
     Entry('layers/layernorm.md', '\\bar{x} = \\frac{1}{s}\\bigl(\\bar{\\hat{x}} - \\operatorname{mean}(\\bar{\\hat{x}})\\bigr)', BAR_IS_NOTATION_THE_PARSER_D),
     Entry('layers/layernorm.md', '\\bar{\\hat{x}} = \\bar{y} \\odot \\gamma', BAR_IS_NOTATION_THE_PARSER_D),
     # docs/layers/lstm.md
-    Entry('layers/lstm.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/lstm.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('layers/lstm.md', "\\sigma' = \\sigma (1 - \\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma', '\\sigma(x)'))),
     Entry('layers/lstm.md', "\\tanh' = 1 - \\tanh^2", TANH_WITHOUT_PARENTHESES_WHI),
-    Entry('layers/lstm.md', '\\bar{Z}_t = \\partial E / \\partial Z_t', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/lstm.md', '\\bar{Z}_t = \\partial E / \\partial Z_t', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('layers/lstm.md', '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}', 'unreadable: a gradient of a loss the prose describes in words, not a formula the checker has; the backward that implements it is tested in tests/test_layer_lstm.py'),
     Entry('layers/lstm.md', '(N, T, D, H) = (3, 4, 2, 3)', NOTATION_SYMPY_S_LATEX_PARSE),
     # docs/layers/pooling.md
@@ -404,9 +405,9 @@ EXCEPTIONS: list[Entry] = [
     Entry('layers/pooling.md', '\\bar{M} = \\bar{Y} \\, \\mathbf{1}^{\\mathsf T} / U^2', 'unreadable: `\\mathbf` is notation the parser does not read'),
     Entry('layers/pooling.md', '\\bar{M} = \\bar{Y} \\, \\mathbf{1}^{\\mathsf T} \\odot S', 'unreadable: `\\mathbf` is notation the parser does not read'),
     # docs/layers/rnn.md
-    Entry('layers/rnn.md', '\\bar{Y} = \\partial E / \\partial Y', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/rnn.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('layers/rnn.md', "\\tanh'(Z_t) = 1 - h_t \\odot h_t", TANH_WITHOUT_PARENTHESES_WHI),
-    Entry('layers/rnn.md', '\\bar{Z}_t = \\partial E / \\partial Z_t', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('layers/rnn.md', '\\bar{Z}_t = \\partial E / \\partial Z_t', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('layers/rnn.md', '\\bar{s}_t = \\bar{Z}_t W_h^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('layers/rnn.md', '\\bar{X}_t = \\bar{Z}_t W_x^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('layers/rnn.md', '\\bar{h}_0 = \\bar{s}_1', A_GRADIENT_OF_A_LOSS_THE_PRO_),

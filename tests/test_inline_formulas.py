@@ -68,6 +68,8 @@ FAULTS = [
     ("activations/softmax.md", r"\(e^{z_i + c} = e^{c} \cdot e^{z_i}\)", r"\(e^{z_i + c} = e^{-c} \cdot e^{z_i}\)"),
     ("activations/softmax.md", r"\(p_i = e^{z_i} / S\)", r"\(p_i = e^{z_k} / S\)"),
     ("activations/softmax.md", r"\(2 \cdot 4\varepsilon", r"\(3 \cdot 4\varepsilon"),
+    ("activations/softmax.md", r"\frac{\partial p_i}{\partial z_j} = p_i\,([i = j] - p_j)\)",
+     r"\frac{\partial p_i}{\partial z_j} = p_i\,([i = j] - p_i)\)"),
     ("backprop/hidden_layers.md", r"\(\delta_j = g'(z_j) \sum_k \delta_k w_{jk}\)",
      r"\(\delta_j = g'(z_j) \sum_k \delta_k w_{kj}\)"),
     ("backprop/hidden_layers.md", r"\(\delta_k = (a_k - t_k) \cdot g'(z_k)\)", r"\(\delta_k = (a_k + t_k) \cdot g'(z_k)\)"),

@@ -1,6 +1,6 @@
-"""Definitions of the hard family of activations: entries of the one table in
-sitekit/definitions.py, kept in their own file so that families can be
-added side by side. Same contract as the entries there.
+"""Registry entries of the hard family of activations (hardtanh to
+tanhshrink): same contract and sources as sitekit/definitions_basic.py;
+sitekit/entries.py documents the fields.
 
 Framework conventions at the kinks were read from the sources named in each
 Kink and measured with PyTorch 2.13.0 and JAX 0.10.2 (float64, default
@@ -12,16 +12,17 @@ hard_silu)."""
 
 from __future__ import annotations
 
-import sympy as sp  # noqa: F401
+import numpy as np
+import sympy as sp
 
-from sitekit.definitions import Definition, Kink, x  # noqa: F401
+from sitekit.entries import Activation, Framework, Kink, x
 
 _min_val, _max_val = sp.Symbol("min_val", real=True), sp.Symbol("max_val", real=True)
 _lambd = sp.Symbol("lambd", real=True)
 _threshold, _value = sp.Symbol("threshold", real=True), sp.Symbol("value", real=True)
 
-ENTRIES: list[Definition] = [
-    Definition(
+ENTRIES: list[Activation] = [
+    Activation(
         "hardtanh",
         sp.Piecewise((_min_val, x < _min_val), (_max_val, x > _max_val), (x, True)),
         {"min_val": -1.0, "max_val": 1.0},
@@ -49,8 +50,17 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{hardtanh}(x) = \max\bigl(a, \min(b, x)\bigr), \quad a = \text{min\_val} \le b = \text{max\_val}",
+        torch=Framework("F.hardtanh", "torch.nn.functional.hardtanh",
+                        lambda torch: lambda x, min_val, max_val: torch.nn.functional.hardtanh(x, min_val, max_val)),
+        jax=Framework("jax.nn.hard_tanh", "jax.nn.hard_tanh (min_val = −1, max_val = 1 only)",
+                      lambda jax: lambda x, min_val, max_val: (jax.nn.hard_tanh(x) if (min_val, max_val) == (-1.0, 1.0)
+                                                               else None)),
+        keras="hard_tanh",
+        references={"f": [("np.clip(x, -1, 1)", lambda x: np.clip(x, -1, 1))],
+                    "grad": [("(|x| < 1).astype", lambda x: (np.abs(x) < 1).astype(x.dtype))]},
+        parameter_aliases={"a": "min_val", "b": "max_val"},
     ),
-    Definition(
+    Activation(
         "relu6",
         sp.Piecewise((0, x < 0), (6, x > 6), (x, True)),
         kinks=(
@@ -75,8 +85,13 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{ReLU6}(x) = \min\bigl(\max(0, x), 6\bigr)",
+        torch=Framework("F.relu6", "torch.nn.functional.relu6", lambda torch: torch.nn.functional.relu6),
+        jax=Framework("jax.nn.relu6", "jax.nn.relu6", lambda jax: jax.nn.relu6),
+        keras="relu6",
+        references={"f": [("np.clip(x, 0, 6)", lambda x: np.clip(x, 0, 6))],
+                    "grad": [("((0<x)&(x<6)).astype", lambda x: ((x > 0) & (x < 6)).astype(x.dtype))]},
     ),
-    Definition(
+    Activation(
         "hardsigmoid",
         sp.Piecewise((0, x < -3), (1, x > 3), (x / 6 + sp.Rational(1, 2), True)),
         kinks=(
@@ -100,8 +115,15 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{hardsigmoid}(x) = \frac{\min\bigl(\max(0, x + 3), 6\bigr)}{6}",
+        torch=Framework("F.hardsigmoid", "torch.nn.functional.hardsigmoid",
+                        lambda torch: torch.nn.functional.hardsigmoid),
+        jax=Framework("jax.nn.hard_sigmoid", "jax.nn.hard_sigmoid", lambda jax: jax.nn.hard_sigmoid),
+        keras="hard_sigmoid",
+        references={"f": [("np.clip(x/6+1/2, 0, 1)", lambda x: np.clip(x / 6 + 0.5, 0, 1))],
+                    "grad": [("where(|x|<3, 1/6, 0)",
+                              lambda x: np.where(np.abs(x) < 3, 1 / 6, 0.0).astype(x.dtype))]},
     ),
-    Definition(
+    Activation(
         "hardswish",
         sp.Piecewise((0, x < -3), (x, x > 3), (x * (x + 3) / 6, True)),
         kinks=(
@@ -127,8 +149,15 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{hardswish}(x) = x \cdot \frac{\min\bigl(\max(0, x + 3), 6\bigr)}{6}",
+        torch=Framework("F.hardswish", "torch.nn.functional.hardswish", lambda torch: torch.nn.functional.hardswish),
+        jax=Framework("jax.nn.hard_swish (= hard_silu)", "jax.nn.hard_swish", lambda jax: jax.nn.hard_swish),
+        keras="hard_silu (= hard_swish)",
+        references={"f": [("x*clip(x/6+1/2, 0, 1)", lambda x: x * np.clip(x / 6 + 0.5, 0, 1))],
+                    "grad": [("where(x<-3,0,where(x>3,1,x/3+1/2))",
+                              lambda x: np.where(x < -3, 0, np.where(x > 3, 1, x / 3 + 0.5)).astype(x.dtype))]},
+        self_gated=True,
     ),
-    Definition(
+    Activation(
         "softshrink",
         sp.Piecewise((x - _lambd, x > _lambd), (x + _lambd, x < -_lambd), (0, True)),
         {"lambd": 0.5},
@@ -156,8 +185,14 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{softshrink}(x) = x - \max\bigl(-\lambda, \min(\lambda, x)\bigr), \quad \lambda \ge 0",
+        torch=Framework("F.softshrink", "torch.nn.functional.softshrink",
+                        lambda torch: lambda x, lambd: torch.nn.functional.softshrink(x, lambd)),
+        keras="soft_shrink",
+        references={"f": [("x - clip(x, -λ, λ)", lambda x: x - np.clip(x, -0.5, 0.5))],
+                    "grad": [("(|x| > λ).astype", lambda x: (np.abs(x) > 0.5).astype(x.dtype))]},
+        parameter_aliases={"lambda": "lambd"},
     ),
-    Definition(
+    Activation(
         "hardshrink",
         # Branch order keeps the conditions simple relations (no Or):
         # x below -lambd, then [-lambd, lambd], then above.
@@ -187,8 +222,14 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{hardshrink}(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+        torch=Framework("F.hardshrink", "torch.nn.functional.hardshrink",
+                        lambda torch: lambda x, lambd: torch.nn.functional.hardshrink(x, lambd)),
+        keras="hard_shrink",
+        references={"f": [("where(|x|>λ, x, 0)", lambda x: np.where(np.abs(x) > 0.5, x, 0))],
+                    "grad": [("(|x| > λ).astype", lambda x: (np.abs(x) > 0.5).astype(x.dtype))]},
+        parameter_aliases={"lambda": "lambd"},
     ),
-    Definition(
+    Activation(
         "threshold",
         sp.Piecewise((x, x > _threshold), (_value, True)),
         {"threshold": 0.0, "value": 0.0},
@@ -210,17 +251,16 @@ ENTRIES: list[Definition] = [
             ),
         ),
         latex=r"\operatorname{threshold}(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
+        torch=Framework("F.threshold", "torch.nn.functional.threshold",
+                        lambda torch: lambda x, threshold, value: torch.nn.functional.threshold(x, threshold, value)),
+        keras="threshold",
+        references={"f": [("where(x>0, x, 0)", lambda x: np.where(x > 0, x, 0))],
+                    "grad": [("(x > 0).astype", lambda x: (x > 0).astype(x.dtype))]},
+        parameter_aliases={"theta": "threshold", "v": "value"},
     ),
-    Definition("tanhshrink", x - sp.tanh(x), latex=r"\operatorname{tanhshrink}(x) = x - \tanh(x)"),
+    Activation(
+        "tanhshrink", x - sp.tanh(x), latex=r"\operatorname{tanhshrink}(x) = x - \tanh(x)",
+        torch=Framework("F.tanhshrink"), keras="tanh_shrink",
+        references={"f": [("x - tanh(x)", lambda x: x - np.tanh(x))], "grad": [("tanh²", lambda x: np.tanh(x) ** 2)]},
+    ),
 ]
-
-# Names a derivation may use for these functions: LaTeX name -> DEFINITIONS key.
-FUNCTION_ALIASES: dict[str, str] = {}
-
-# Letters a page uses for a parameter whose name in DEFINITIONS differs: page -> {letter: name}.
-PARAMETER_ALIASES: dict[str, dict[str, str]] = {
-    "hardtanh": {"a": "min_val", "b": "max_val"},
-    "softshrink": {"lambda": "lambd"},
-    "hardshrink": {"lambda": "lambd"},
-    "threshold": {"theta": "threshold", "v": "value"},
-}

@@ -30,10 +30,9 @@ import numpy as np
 
 from sitekit import cache
 from sitekit.catalogue import ACTIVATIONS, elementwise_names, function_for, load_snippet, measurable, snippet
-from sitekit.definitions import DEFINITIONS
 from sitekit.oracle import DIGITS, is_normal, shared_oracle, ulp_error
 from sitekit.points import hard_points, log_grid
-from sitekit.references import REFERENCES
+from sitekit.registry import REGISTRY
 
 GRID = np.concatenate([[0.0], log_grid(np.float64, per_decade=1)])
 
@@ -119,7 +118,7 @@ def short_errors(name: str, which: str, dtype, xs: np.ndarray, module: ModuleTyp
     "near_shift" the worst ratio of its error to that change alone."""
     module = module or short_snippet(name)
     dtype = np.dtype(dtype)
-    kinks = [k.at for k in DEFINITIONS[name].kinks]
+    kinks = [k.at for k in REGISTRY[name].kinks]
     xs = np.unique(np.asarray(xs, dtype=np.float64).astype(dtype))
     xs = np.concatenate([xs[~np.isnan(xs)], np.array([np.nan], dtype)])
     xs = xs[~np.isin(xs, np.array(kinks, dtype=dtype))] if kinks else xs
@@ -174,7 +173,7 @@ def candidates(name: str, which: str) -> list[tuple[str, str, object]]:
     elif which == "grad" and naive is not None and hasattr(module, f"{name}_grad_from_output"):
         from_output = getattr(module, f"{name}_grad_from_output")
         found.append(("naive", f"{name}_grad_from_output({name}_naive(x))", lambda x: from_output(naive(x))))
-    references = REFERENCES.get(name, {}).get(which, [])
+    references = REGISTRY[name].references.get(which, [])
     if references:
         found.append(("library", references[0][0], references[0][1]))
     return found
@@ -222,7 +221,7 @@ def root_points(name: str, dtype, count: int = 4, scale: float = 1.0) -> np.ndar
     """Each root of f' (in the variable scale * x) rounded to dtype, and
     `count` floats on each side of it."""
     found = []
-    for root in DEFINITIONS[name].grad_roots:
+    for root in REGISTRY[name].grad_roots:
         lo = hi = dtype(root / scale)
         found.append(lo)
         for _ in range(count):
@@ -264,7 +263,7 @@ def short_contract(name: str) -> str:
     check_short(name, rows)
     f64 = [short_figure(rows, "short", w, "float64") for w in ("f", "grad")]
     f32 = [short_figure(rows, "short", w, "float32") for w in ("f", "grad")]
-    roots = DEFINITIONS[name].grad_roots
+    roots = REGISTRY[name].grad_roots
     grid = "the [accuracy grid](../accuracy.md#how-it-is-measured)"
     where = f"the hard points, {grid} and the 9 floats nearest the root of f′" if roots else f"the hard points and {grid}"
     lines = [

@@ -15,15 +15,16 @@ from types import ModuleType
 
 import numpy as np
 
-from sitekit.definitions import DEFINITIONS
 from sitekit.oracle import is_normal, shared_oracle, ulp_error
 from sitekit.points import accuracy_points
+from sitekit.registry import REGISTRY, VECTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVATIONS = ROOT / "snippets" / "activations"
 
-# Functions of a vector, not elementwise: tested by their own tests.
-VECTOR_FUNCTIONS = ("softmax", "log_softmax", "softmin", "glu", "swiglu")
+# Functions of a vector, not elementwise (entries of kind "vector"): a view
+# for code that still reads the name (tests/test_short_blocks.py, test_layouts.py).
+VECTOR_FUNCTIONS = tuple(VECTOR)
 
 
 class SnippetImportError(ImportError):
@@ -55,7 +56,7 @@ def snippet_names() -> list[str]:
 
 
 def elementwise_names() -> list[str]:
-    return [n for n in snippet_names() if n not in VECTOR_FUNCTIONS]
+    return [n for n in snippet_names() if n not in VECTOR]
 
 
 def snippet(name: str) -> ModuleType:
@@ -80,12 +81,12 @@ def function_for(module: ModuleType, name: str, which: str):
 def measurable(name: str, which: str, xs: np.ndarray, **params) -> np.ndarray:
     """xs without the kinks (their values are conventions, tested on their
     own) and, for a derivative, without the points next to one of its roots."""
-    kinks = [k.at for k in DEFINITIONS[name].kinks]
+    kinks = [k.at for k in REGISTRY[name].kinks]
     xs = xs[~np.isin(xs, np.array(kinks, dtype=xs.dtype))] if kinks else xs
     # Near a root of f' no floating-point formula keeps a relative bound
     # (the error stays a fraction of eps in absolute terms): skip |t - r| < 0.05.
-    scale = {**DEFINITIONS[name].params, **params}.get("beta", 1.0)
-    for root in DEFINITIONS[name].grad_roots if which == "grad" else ():
+    scale = {**REGISTRY[name].params, **params}.get("beta", 1.0)
+    for root in REGISTRY[name].grad_roots if which == "grad" else ():
         xs = xs[~(np.abs(xs.astype(np.float64) - root / scale) < 0.05 / abs(scale))]
     return xs
 
@@ -95,7 +96,7 @@ def measure(name: str, which: str, dtype, module: ModuleType | None = None, **pa
     away from its kinks (kinks follow a convention, tested on their own)."""
     module = module or snippet(name)
     oracle = shared_oracle(name, **params)
-    kinks = [k.at for k in DEFINITIONS[name].kinks]
+    kinks = [k.at for k in REGISTRY[name].kinks]
     xs = measurable(name, which, accuracy_points(dtype, kinks), **params)
     exact = oracle.many(which, xs)
     computed = function_for(module, name, which)(xs, **params)
@@ -114,7 +115,7 @@ def measure(name: str, which: str, dtype, module: ModuleType | None = None, **pa
 def main(names: list[str]) -> None:
     for name in names or elementwise_names():
         module = snippet(name)
-        whichs = ["f", "grad"] + [f"grad_{p}" for p in DEFINITIONS[name].params if hasattr(module, f"{name}_grad_{p}")]
+        whichs = ["f", "grad"] + [f"grad_{p}" for p in REGISTRY[name].params if hasattr(module, f"{name}_grad_{p}")]
         for which in whichs:
             for dtype in (np.float32, np.float64):
                 a = measure(name, which, dtype, module)

@@ -2,8 +2,8 @@
 
 `python -m sitekit.frameworks` needs torch and jax (not site requirements:
 `pip install torch==2.13.0 "jax[cpu]"`); it evaluates each framework's own
-function and its autodiff derivative at every kink listed in
-sitekit/definitions.py (default parameters, float64) and writes
+function (each registry entry's `torch` and `jax` builds) and its autodiff
+derivative at every kink of the entries (default parameters, float64) and writes
 sitekit/framework_values.json with the versions it ran. The conventions page
 reads that file, so its PyTorch and JAX columns are measurements, not
 hearsay; tests/test_activations.py checks the file covers every kink.
@@ -17,49 +17,9 @@ import math
 import sys
 from pathlib import Path
 
-from sitekit.definitions import DEFINITIONS
+from sitekit.registry import REGISTRY
 
 OUTPUT = Path(__file__).resolve().parent / "framework_values.json"
-
-
-def _torch_functions(torch):
-    F = torch.nn.functional
-    return {
-        "binary_step": ("torch.heaviside(x, 1.0)", lambda x: torch.heaviside(x, torch.tensor(1.0, dtype=x.dtype))),
-        "relu": ("torch.relu", torch.relu),
-        "leaky_relu": ("torch.nn.functional.leaky_relu", lambda x, negative_slope: F.leaky_relu(x, negative_slope)),
-        "elu": ("torch.nn.functional.elu", lambda x, alpha: F.elu(x, alpha)),
-        "selu": ("torch.nn.functional.selu", F.selu),
-        "celu": ("torch.nn.functional.celu", lambda x, alpha: F.celu(x, alpha)),
-        "prelu": ("torch.nn.functional.prelu",
-                  lambda x, alpha: F.prelu(x, torch.tensor([alpha], dtype=x.dtype))),
-        "rrelu": ("torch.nn.functional.rrelu (training=False)",
-                  lambda x, lower, upper, **_: F.rrelu(x, lower, upper, training=False)),
-        "hardtanh": ("torch.nn.functional.hardtanh", lambda x, min_val, max_val: F.hardtanh(x, min_val, max_val)),
-        "relu6": ("torch.nn.functional.relu6", F.relu6),
-        "hardsigmoid": ("torch.nn.functional.hardsigmoid", F.hardsigmoid),
-        "hardswish": ("torch.nn.functional.hardswish", F.hardswish),
-        "softshrink": ("torch.nn.functional.softshrink", lambda x, lambd: F.softshrink(x, lambd)),
-        "hardshrink": ("torch.nn.functional.hardshrink", lambda x, lambd: F.hardshrink(x, lambd)),
-        "threshold": ("torch.nn.functional.threshold", lambda x, threshold, value: F.threshold(x, threshold, value)),
-    }
-
-
-def _jax_functions(jax, jnp):
-    nn = jax.nn
-    return {
-        "binary_step": ("jnp.heaviside(x, 1.0)", lambda x: jnp.heaviside(x, 1.0)),
-        "relu": ("jax.nn.relu", nn.relu),
-        "leaky_relu": ("jax.nn.leaky_relu", lambda x, negative_slope: nn.leaky_relu(x, negative_slope)),
-        "elu": ("jax.nn.elu", lambda x, alpha: nn.elu(x, alpha)),
-        "selu": ("jax.nn.selu", nn.selu),
-        "celu": ("jax.nn.celu", lambda x, alpha: nn.celu(x, alpha)),
-        "hardtanh": ("jax.nn.hard_tanh (min_val = −1, max_val = 1 only)",
-                     lambda x, min_val, max_val: nn.hard_tanh(x) if (min_val, max_val) == (-1.0, 1.0) else None),
-        "relu6": ("jax.nn.relu6", nn.relu6),
-        "hardsigmoid": ("jax.nn.hard_sigmoid", nn.hard_sigmoid),
-        "hardswish": ("jax.nn.hard_swish", nn.hard_swish),
-    }
 
 
 def _number(value) -> float | None:
@@ -73,17 +33,16 @@ def measure() -> dict:
     import torch
 
     jax.config.update("jax_enable_x64", True)
-    torch_functions, jax_functions = _torch_functions(torch), _jax_functions(jax, jnp)
     values: dict[str, list] = {}
-    for name, definition in sorted(DEFINITIONS.items()):
-        if not definition.kinks:
+    for name, entry in sorted(REGISTRY.items()):
+        if not entry.kinks:
             continue
-        params = dict(definition.params)
+        params = dict(entry.params)
         rows = []
-        for kink in definition.kinks:
+        for kink in entry.kinks:
             row = {"at": kink.at, "params": params}
-            if name in torch_functions:
-                label, fn = torch_functions[name]
+            if entry.torch.build:
+                label, fn = entry.torch.call, entry.torch.build(torch)
                 x = torch.tensor(kink.at, dtype=torch.float64, requires_grad=True)
                 y = fn(x, **params)
                 try:
@@ -92,8 +51,8 @@ def measure() -> dict:
                 except RuntimeError as error:  # no derivative defined
                     grad = f"error: {str(error).splitlines()[0][:120]}"
                 row["torch"] = {"call": label, "f": _number(y.detach()), "grad": grad}
-            if name in jax_functions:
-                label, fn = jax_functions[name]
+            if entry.jax.build:
+                label, fn = entry.jax.call, entry.jax.build(jax)
                 x = jnp.asarray(kink.at, dtype=jnp.float64)
                 y = fn(x, **params)
                 if y is not None:

@@ -7,58 +7,21 @@ derivatives at each branch point).
 
 from __future__ import annotations
 
-import numpy as np
-import sympy as sp
-
 import json
 from pathlib import Path
 
+import numpy as np
+import sympy as sp
+
 from sitekit.catalogue import elementwise_names, snippet, snippet_names
-from sitekit.definitions import DEFINITIONS, x
+from sitekit.entries import x
+from sitekit.registry import REGISTRY
 from sitekit.tables import fmt
 
 GRID = np.linspace(-50, 50, 200001)
 
-# Defined as x times a gate computed from x itself, s(x) rising from 0 to 1:
-# a property of the definition's form, listed rather than measured.
-SELF_GATED = {"swish", "gelu", "gelu_tanh", "mish", "hardswish"}
-
-# Each framework's name for the function. Sources: the PyTorch documentation
-# of torch.nn.functional (2.x), the jax.nn documentation (0.4 and later) and
-# the Keras 3 list of keras.activations; "—" where the library has none.
-FRAMEWORK_NAMES = {
-    "linear": ("—", "—", "linear"),
-    "binary_step": ("torch.heaviside", "jnp.heaviside", "—"),
-    "sigmoid": ("torch.sigmoid", "jax.nn.sigmoid", "sigmoid"),
-    "tanh": ("torch.tanh", "jnp.tanh", "tanh"),
-    "relu": ("F.relu", "jax.nn.relu", "relu"),
-    "leaky_relu": ("F.leaky_relu", "jax.nn.leaky_relu", "leaky_relu"),
-    "softplus": ("F.softplus", "jax.nn.softplus", "softplus"),
-    "swish": ("F.silu", "jax.nn.silu (= swish)", "silu (= swish)"),
-    "softmax": ("F.softmax", "jax.nn.softmax", "softmax"),
-    "elu": ("F.elu", "jax.nn.elu", "elu"),
-    "selu": ("F.selu", "jax.nn.selu", "selu"),
-    "celu": ("F.celu", "jax.nn.celu", "celu"),
-    "gelu": ("F.gelu(approximate='none')", "jax.nn.gelu(approximate=False)", "gelu(approximate=False)"),
-    "gelu_tanh": ("F.gelu(approximate='tanh')", "jax.nn.gelu (default approximate=True)", "gelu(approximate=True)"),
-    "mish": ("F.mish", "jax.nn.mish", "mish"),
-    "prelu": ("F.prelu", "—", "—"),
-    "rrelu": ("F.rrelu", "—", "—"),
-    "hardtanh": ("F.hardtanh", "jax.nn.hard_tanh", "hard_tanh"),
-    "relu6": ("F.relu6", "jax.nn.relu6", "relu6"),
-    "hardsigmoid": ("F.hardsigmoid", "jax.nn.hard_sigmoid", "hard_sigmoid"),
-    "hardswish": ("F.hardswish", "jax.nn.hard_swish (= hard_silu)", "hard_silu (= hard_swish)"),
-    "softsign": ("F.softsign", "jax.nn.soft_sign", "softsign"),
-    "logsigmoid": ("F.logsigmoid", "jax.nn.log_sigmoid", "log_sigmoid"),
-    "log_softmax": ("F.log_softmax", "jax.nn.log_softmax", "log_softmax"),
-    "softmin": ("F.softmin", "—", "—"),
-    "tanhshrink": ("F.tanhshrink", "—", "tanh_shrink"),
-    "softshrink": ("F.softshrink", "—", "soft_shrink"),
-    "hardshrink": ("F.hardshrink", "—", "hard_shrink"),
-    "threshold": ("F.threshold", "—", "threshold"),
-    "glu": ("F.glu", "jax.nn.glu", "glu"),
-    "swiglu": ("—", "—", "—"),
-}
+# A view for code that still reads the name (tests/test_claims_activations.py).
+SELF_GATED = {name for name, entry in REGISTRY.items() if entry.self_gated}
 FRAMEWORK_VALUES = Path(__file__).resolve().parent / "framework_values.json"
 
 
@@ -76,7 +39,7 @@ def _side_limit(expr: sp.Expr, point, side: int):
 
 def smoothness(name: str) -> str:
     """'C∞', 'C⁰' (kink) or 'discontinuous', from the definition."""
-    expr = DEFINITIONS[name].with_params()
+    expr = REGISTRY[name].with_params()
     pieces = expr.atoms(sp.Piecewise)
     if not pieces:
         return "C∞"
@@ -108,14 +71,14 @@ def properties(name: str) -> dict[str, str]:
     steps = np.diff(slope)
     slope_monotonic = bool(np.all(steps >= 0) or np.all(steps <= 0))
     odd = bool(np.array_equal(f(-GRID), -y))
-    params = DEFINITIONS[name].params
+    params = REGISTRY[name].params
     return {
         "range": f"{'[' if lo_closed else '('}{fmt(lo)}, {fmt(hi)}{']' if hi_closed else ')'}",
         "monotonic": "yes" if monotonic else "no",
         "monotonic f′": "yes" if slope_monotonic else "no",
         "smoothness": smoothness(name),
         "zero-centred (odd)": "yes" if odd else "no",
-        "self-gated": "yes" if name in SELF_GATED else "no",
+        "self-gated": "yes" if REGISTRY[name].self_gated else "no",
         "max slope": fmt(slope.max(), 4),
         "f′ from output": "yes" if hasattr(module, f"{name}_grad_from_output") else "no",
         "parameters": ", ".join(f"{k} = {fmt(v, 4)}" for k, v in params.items()) or "—",
@@ -136,8 +99,8 @@ def names_table() -> str:
     lines = ["| activation | PyTorch (`F` = `torch.nn.functional`) | JAX | Keras (`keras.activations.`) |",
              "|---|---|---|---|"]
     for name in snippet_names():
-        torch_name, jax_name, keras_name = FRAMEWORK_NAMES.get(name, ("?", "?", "?"))
-        cells = [f"`{n}`" if n != "—" else n for n in (torch_name, jax_name, keras_name)]
+        entry = REGISTRY[name]
+        cells = [f"`{n}`" if n != "—" else n for n in (entry.torch.name, entry.jax.name, entry.keras)]
         lines.append(f"| [{name}]({name}.md) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -174,7 +137,7 @@ def conventions_table() -> str:
         return f"{value}, {grad}"
 
     for name in elementwise_names():
-        definition = DEFINITIONS[name]
+        definition = REGISTRY[name]
         if not definition.kinks:
             continue
         module = snippet(name)

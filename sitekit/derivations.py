@@ -37,15 +37,23 @@ A `% where:` binding is applied after the step is evaluated, so it can give
 a symbol a value the parser cannot read as one: `% where: i = \\sqrt{-1}`
 makes i the imaginary unit once the limit or derivative is taken.
 
-Names: `e` is Euler's number; \\sigma, \\operatorname{softplus}, \\operatorname{ReLU}, ...
+A wide chain may put its left side alone on the first row and start the
+next with `&= ...`. `\\begin{cases} value & condition \\\\ ... \\end{cases}` is a
+piecewise function: each branch is compared where its own condition holds,
+and a region no branch covers is an error where the other side is defined.
+
+Names: `e` is Euler's number and \\pi the number π; \\sigma, \\operatorname{softplus}, \\operatorname{ReLU}, ...
 (FUNCTION_ALIASES), `f` and `y` (= f(x)) mean the page's definition,
 f'(x) its derivative; \\max, \\min, \\operatorname{sech}, ... are SymPy's; an
-unknown one-letter "function" x(1+e^{-x}) is a product. Subscripts are
+unknown one-letter "function" x(1+e^{-x}) is a product, and x\\,(1+x)^{2}
+x times the square (brace_powers). Subscripts are
 indices: z_k is entry k of a vector, w_{jk} entry (j, k) of a matrix (a chain
 may differentiate by it), \\delta_k an error signal, the Iverson bracket
 [i = j] (or \\delta_{ij}) Kronecker's delta, \\bar{Y}_{nk} an entry of the
-upstream gradient \\bar{Y} (one name),
-\\sum_{k=1}^{K} a sum over an integer size K, and on the softmax page
+upstream gradient \\bar{Y} (one name; so are \\hat{x}_i, \\tilde{C}, \\bar{q}, and a
+word subscript E_{\\text{mean}}), \\Delta_{ntk} one entry as w_{jk} is,
+\\sum_{k=1}^{K} a sum over an integer size K (K is that size outside the sum
+too; indices run from 0 when the sums do), and on the softmax page
 y_i and p_i are e^{z_i} / \\sum_{k=1}^{K} e^{z_k} (INDEXED_ALIASES).
 What the parser would silently misread is refused with a message: trailing
 text it cannot read (parsed with strict=True), an unbracketed operand of d/dx
@@ -146,6 +154,7 @@ GREEK = set(
 # of both signs, magnitudes 1e-3 to 60, for domains that exclude the first ones.
 _FIRST_MAGNITUDES = ("3/10", "17/10", "4", "11", "1/100", "7/10", "5/2", "37/5", "1/7", "23", "13/10", "2/3")
 MIN_POINTS = 20
+BRANCH_POINTS = 8  # per branch of a \begin{cases}: x > 6 holds at fewer of the pool's points
 MAX_POINTS = 24
 TOLERANCE = sp.Rational(1, 10**30)
 DIGITS = 50
@@ -331,13 +340,16 @@ def split_steps(block: Block) -> list[Step]:
     steps: list[Step] = []
     for index, (line, text) in enumerate(rows):
         text = re.sub(r"\\(nonumber|notag)\b|\\(label|tag\*?)\{[^{}]*\}", "", text)
-        text = text.replace("&", " ").strip()
+        text = _alignment_out(text).strip()
         if index == len(rows) - 1:
             text = re.sub(r"(\s|\\[,;!: ]|\\q?quad)*[.,]\s*$", "", text)
         parts = _split_top(text, "=")
         if index == 0:
-            if len(parts) < 2 or not parts[0].strip():
-                raise DerivationError("the first line must read `left side &= right side`", line)
+            # A wide chain may put its left side alone on the first row: `left \\ &= right`.
+            alone = len(parts) == 1 and len(rows) > 1
+            if (len(parts) < 2 and not alone) or not parts[0].strip():
+                raise DerivationError("the first line must read `left side &= right side`, "
+                                      "or `left side` with the next line `&= right side`", line)
         elif parts[0].strip():
             raise DerivationError(
                 "only the first line of a chain may have a left side; "
@@ -355,14 +367,25 @@ def split_steps(block: Block) -> list[Step]:
     return steps
 
 
+def _alignment_out(text: str) -> str:
+    """The row without its alignment `&`s; those of an inner \\begin{cases} stay."""
+    out, depth = [], 0
+    for i, char in enumerate(text):
+        depth += text.startswith("\\begin{", i) - text.startswith("\\end{", i)
+        out.append(" " if char == "&" and depth == 0 and (i == 0 or text[i - 1] != "\\") else char)
+    return "".join(out)
+
+
 def _rows(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Split on `\\\\`; a row's line is where its first character stands."""
     rows: list[tuple[int, str]] = []
     current, start = [], None
+    depth = 0  # inside \begin{cases} ... \end{cases}, `\\\\` separates its rows
     for line, text in body:
         i = 0
         while i < len(text):
-            if text.startswith("\\\\", i):
+            depth += text.startswith("\\begin{", i) - text.startswith("\\end{", i)
+            if text.startswith("\\\\", i) and depth == 0:
                 rows.append((start or line, "".join(current)))
                 current, start = [], None
                 spacing = re.compile(r"\s*\[[^\]]*\]").match(text, i + 2)  # \\[4pt]
@@ -406,8 +429,13 @@ _NAMED = re.compile(r"\\(?:operatorname\*?|mathrm|textrm|mathit)\s*\{\s*([^{}]*?
 _DECIMAL = re.compile(r"(?<![\d.])(\d+\.\d+)(?![\d.])")
 # The Iverson bracket [i = j]: 1 if the indices are equal, else 0 (Kronecker's delta).
 _IVERSON = re.compile(r"(?:\\left\s*)?\[\s*([A-Za-z])\s*=\s*([A-Za-z])\s*(?:\\right\s*)?\]")
-# \bar{Y}_{nk}: an entry of the upstream gradient \bar{Y} = dE/dY, one name (Ybar).
-_BAR = re.compile(r"\\bar\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))\s*_\s*(?:\{\s*([A-Za-z]+)\s*\}|([A-Za-z]))")
+# An accented letter is one name: \bar{Y}_{nk} an entry of the upstream gradient
+# \bar{Y} (Ybar), \hat{x}_i, \tilde{C}, \bar{q}, \bar{\gamma}; a subscript stays its indices.
+_ACCENT = re.compile(r"\\(bar|hat|tilde)(?![A-Za-z])\s*(?:\{\s*(\\?[A-Za-z]+)\s*\}|(\\[A-Za-z]+|[A-Za-z]))"
+                     r"(?:\s*_\s*(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9])))?")
+# A Greek letter with several index letters, \Delta_{ntk}: one entry, as w_{jk}
+# (not \delta_{ij}, Kronecker's delta).
+_GREEK_ENTRY = re.compile(r"\\([A-Za-z]+)\s*_\s*\{\s*([A-Za-z]{2,})\s*\}")
 _DERIVATIVE_OPERATOR = re.compile(
     r"\\[dt]?frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{\s*(?:d|\\partial)\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}"
 )
@@ -418,6 +446,37 @@ _INDEXED_DERIVATIVE = re.compile(
     r"\s*\{\s*(?:d|\\partial)(?![A-Za-z])\s*\\?([A-Za-z]+)\s*_\s*(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9]))\s*\}"
 )
 _PLACEHOLDER = re.compile(r"IdxDiff([A-Za-z]+)Sub([A-Za-z0-9]+)")
+_ACCENTED = re.compile(r"IdxAcc([A-Za-z]+)")
+_PLACEHOLDER_DERIVATIVE = re.compile(
+    r"\\[dt]?frac\s*\{\s*(?:d|\\partial)(?![A-Za-z])\s*([^{}]*?)\s*\}"
+    r"\s*\{\s*(?:d|\\partial)(?![A-Za-z])\s*(\\Idx(?:Diff|Acc)[A-Za-z]+)\s*\}"
+)
+
+
+def _index_letters(index: str) -> str:
+    """TeX command names are letters only: a digit d of an index is written Q<letter d>."""
+    return "".join(c if c.isalpha() else "Q" + "ABCDEFGHIJ"[int(c)] for c in index)
+
+
+# E_{\text{mean}}, \mu_{\text{run}}: a word as a subscript names a quantity (Emean), not an index.
+_WORD_SUBSCRIPT = re.compile(r"(?<![A-Za-z])(\\[A-Za-z]+|[A-Za-z])\s*_\s*\{\s*\\(?:text|mathrm)\s*\{\s*([A-Za-z][A-Za-z -]*)\}\s*\}")
+
+
+def _worded(match: re.Match) -> str:
+    base = match.group(1).lstrip("\\")
+    if len(base) > 1 and base not in GREEK:
+        return match.group(0)
+    return f"\\IdxAcc{base}{re.sub(r'[^A-Za-z]', '', match.group(2))} "
+
+
+def _accented(match: re.Match) -> str:
+    accent, base = match.group(1), (match.group(2) or match.group(3)).lstrip("\\")
+    if len(base) > 1 and base not in GREEK:
+        return match.group(0)  # \hat{xy}: not one letter, left to fail as it did
+    index = match.group(4) or match.group(5)
+    if index:
+        return f"\\IdxDiff{base}{accent}Sub{_index_letters(index)} "
+    return f"\\IdxAcc{base}{accent} "
 
 
 def normalize(tex: str) -> str:
@@ -438,18 +497,22 @@ def normalize(tex: str) -> str:
 
     def indexed_derivative(match: re.Match) -> str:
         numerator, base, index = match.group(1), match.group(2), match.group(3) or match.group(4)
-        # TeX command names are letters only: a digit d of the index is written Q<letter d>.
-        letters = "".join(c if c.isalpha() else "Q" + "ABCDEFGHIJ"[int(c)] for c in index)
-        operator = f"\\frac{{d}}{{d\\IdxDiff{base}Sub{letters}}}"
+        operator = f"\\frac{{d}}{{d\\IdxDiff{base}Sub{_index_letters(index)}}}"
         return f"{operator}\\left({numerator}\\right)" if numerator else operator + " "
 
     tex = _IVERSON.sub(r"\\delta_{\1\2}", tex)
-    tex = _BAR.sub(lambda m: f"\\IdxDiff{m.group(1) or m.group(2)}barSub{m.group(3) or m.group(4)} ", tex)
+    tex = _WORD_SUBSCRIPT.sub(_worded, tex)
+    tex = _ACCENT.sub(_accented, tex)
     tex = _INDEXED_DERIVATIVE.sub(indexed_derivative, tex)
+    # d/d\hat{x}_i: the accented variable is already a placeholder command.
+    tex = _PLACEHOLDER_DERIVATIVE.sub(
+        lambda m: f"\\frac{{d}}{{d{m.group(2)}}}" + (f"\\left({m.group(1)}\\right)" if m.group(1) else " "), tex)
     # w_{kj}: the parser reads the subscript as the product k*j, which SymPy
     # sorts to j*k, so w_{jk} and w_{kj} were one entry. The placeholder
     # keeps the letters in order (row k, column j).
     tex = re.sub(r"(?<![\\A-Za-z])([A-Za-z])\s*_\s*\{\s*([A-Za-z]{2,})\s*\}", r"\\IdxDiff\1Sub\2 ", tex)
+    tex = _GREEK_ENTRY.sub(lambda m: m.group(0) if m.group(1) not in GREEK or m.group(1) == "delta"
+                           else f"\\IdxDiff{m.group(1)}Sub{m.group(2)} ", tex)
 
     def decimal(match: re.Match) -> str:
         value = Fraction(match.group(1))
@@ -474,6 +537,29 @@ def _powered_calls(tex: str) -> str:
             return tex
         call = f"\\left(\\{match.group(1)}{tex[match.end() : end]}\\right)^{{{match.group(2)}}}"
         tex = tex[: match.start()] + call + tex[end:]
+
+
+_LETTER_GROUP = re.compile(r"(?<![\\A-Za-z])([A-Za-z])((?:\s|\\[,;!: ])*)(?=\\left\s*\(|\()")
+
+
+def brace_powers(tex: str, functions: set[str] | frozenset[str] = frozenset("fg")) -> str:
+    """`x\\,(1+u)^{2}` -> `x\\,{(1+u)^{2}}`: the parser reads a letter before a
+    bracket as a call x(1+u) and raises the call to the power, x^2 (1+u)^2.
+    A letter in `functions` (f, g, the block's `% generic:` names) is a call."""
+    position = 0
+    while True:
+        match = _LETTER_GROUP.search(tex, position)
+        if match is None:
+            return tex
+        start = match.end()
+        end = _group_end(tex, start)
+        position = start
+        if end is None or match.group(1) in functions:
+            continue
+        power = _skip_power(tex, end)
+        if power == end or tex[end:power].lstrip().startswith("_"):
+            continue
+        tex = tex[:start] + "{" + tex[start:power] + "}" + tex[power:]
 
 
 _OPEN = re.compile(r"\\left\s*[(\[]|\\left\s*\\\{|[(\[{]")
@@ -660,12 +746,19 @@ class Domain:
     conditions: list[sp.Basic]  # relations in plain real symbols
 
     def contains(self, point: dict) -> bool:
-        """Whether a point (symbols of any assumptions -> rationals) is inside."""
+        """Whether a point (symbols of any assumptions -> rationals) is inside;
+        an entry z_i takes the value _substitute gives it at that point."""
         plain = {sp.Symbol(s.name, real=True): v for s, v in point.items() if isinstance(s, sp.Symbol)}
-        return all(c.xreplace(plain) is sp.true for c in self.conditions)
+        return all(_substitute(c.xreplace(plain), point) is sp.true for c in self.conditions)
 
     def symbol_names(self) -> set[str]:
-        return {s.name for c in self.conditions for s in c.free_symbols}
+        """The plain names of the conditions (x, a, i), not entries such as z_i."""
+        labels = {v.label for v in self.vectors()}
+        return {s.name for c in self.conditions for s in c.free_symbols
+                if isinstance(s, sp.Symbol) and s not in labels}
+
+    def vectors(self) -> set[sp.IndexedBase]:
+        return {b for c in self.conditions for b in c.atoms(sp.IndexedBase)}
 
 
 class Context:
@@ -678,11 +771,15 @@ class Context:
         self.aliases = PARAMETER_ALIASES.get(page or "", {})
         self.generics: set[str] = set()  # `% generic:` function names
         self._integers: set[str] = set()
+        self.cases: dict[str, sp.Piecewise] = {}  # placeholders of \begin{cases} blocks (_cases)
 
     @staticmethod
     def integer(name: str) -> sp.Symbol:
-        """An index (i, j, k: lower case) or a size (K, N: upper case)."""
-        return sp.Symbol(name, integer=True, positive=True)
+        """An index (i, j, k: lower case) or a size (K, N: upper case). An index
+        may be 0 (sums from 0): a positive u made [u = 0] false before u had a value."""
+        if name[0].isupper():
+            return sp.Symbol(name, integer=True, positive=True)
+        return sp.Symbol(name, integer=True, nonnegative=True)
 
     def indexed(self, base: str, index: str) -> sp.Expr:
         """z_{j} -> z[j]; on the softmax page y_{j} is the j-th output."""
@@ -762,6 +859,13 @@ class Context:
     def _symbol(self, name: str) -> sp.Basic:
         if name == "e":
             return sp.E
+        if name == "pi":
+            return sp.pi  # the parser's \pi is a plain symbol named pi
+        if name in self.cases:
+            return self.cases[name]
+        accented = _ACCENTED.fullmatch(name)
+        if accented:
+            return self.symbol(accented.group(1))
         placeholder = _PLACEHOLDER.fullmatch(name)
         if placeholder:
             base, letters = placeholder.groups()
@@ -805,12 +909,12 @@ class Context:
             return self._symbol(base) * args[0]
         if base in DEFINITIONS:
             raise DerivationError(
-                f"`{base}` is defined (sitekit/definitions*.py) but a chain can name it only through"
-                f" FUNCTION_ALIASES in sitekit/derivations.py: add it there, or write f(x) on its own page"
+                f"`{base}` is defined (sitekit/definitions*.py) but has no LaTeX name a chain can use: add"
+                f" \"{base}\" to `aliases` in its registry entry, or write f(x) on its own page"
             )
         raise DerivationError(
-            f"unknown function `{name}`: define it in sitekit/definitions*.py and add it to FUNCTION_ALIASES"
-            " in sitekit/derivations.py, or write its formula out"
+            f"unknown function `{name}`: define it in sitekit/definitions*.py with \"{base}\" in its entry's"
+            " `aliases`, or write its formula out"
         )
 
 
@@ -839,8 +943,46 @@ def _index_names(expr: sp.Basic) -> set[str]:
     return names
 
 
+_CASES = re.compile(r"\\begin\s*\{cases\}(.*?)\\end\s*\{cases\}", re.S)
+_CONDITION_WORDS = re.compile(r"\\(?:text|mathrm)\s*\{\s*(?:if|for|when)\s*\}|\\q?quad(?![A-Za-z])|\\[,;:! ]")
+
+
+def _cases(tex: str, context: Context) -> str:
+    """Each `\\begin{cases} value & condition \\\\ ... \\end{cases}` becomes a
+    placeholder for Piecewise((value, condition), ...), kept in context.cases;
+    check_equal then compares each branch on its own condition."""
+    def piecewise(match: re.Match) -> str:
+        branches = []
+        for row in re.split(r"\\\\(?:\s*\[[^\]]*\])?", match.group(1)):
+            if not row.strip():
+                continue
+            value, amp, condition = row.partition("&")
+            if not amp or not value.strip():
+                raise DerivationError(f"a row of \\begin{{cases}} must read `value & condition`, not `{row.strip()}`")
+            condition = re.sub(r"[.,;]\s*$", "", _CONDITION_WORDS.sub(" ", condition)).strip()
+            otherwise = re.fullmatch(r"\\text\s*\{\s*(?:otherwise|else)\s*\}", condition)
+            branches.append((meaning(value.strip(), context)[0],
+                             sp.true if otherwise else _condition(condition, context)))
+        name = f"IdxCases{_index_letters(str(len(context.cases)))}"
+        context.cases[name] = sp.Piecewise(*branches, evaluate=False)  # the conditions as written
+        return f"{{\\{name}}}"
+
+    return _CASES.sub(piecewise, tex)
+
+
+def _condition(text: str, context: Context) -> sp.Basic:
+    """`0 \\le x \\le 6` -> And(0 <= x, x <= 6), in the context's symbols."""
+    tokens, operators = _RELATION.split(text), _RELATION.findall(text)
+    if not operators or any(not t.strip() for t in tokens):
+        raise DerivationError(f"cannot read the condition `{text}` of a \\begin{{cases}} row")
+    sides = [meaning(t.strip(), context)[0] for t in tokens]
+    return sp.And(*[_OPERATORS[op.strip()](left, right) for op, left, right in zip(operators, sides, sides[1:])])
+
+
 def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
-    normalized = normalize(tex)
+    if "cases" in tex:
+        tex = _cases(tex, context)
+    normalized = brace_powers(normalize(tex), {"f", "g"} | context.generics)
     lint(normalized)
     parsed = parse(normalized)
     if not isinstance(parsed, sp.Expr):
@@ -899,6 +1041,13 @@ def parse_where(entries: list[tuple[int, str]], context: Context) -> dict[sp.Bas
                 value, _ = meaning(tex.strip(), context)
             except DerivationError as error:
                 raise DerivationError(f"in `% where:`: {error}", line) from None
+            if symbol.is_number and symbol.is_constant():
+                # `\pi = 4 \arctan(1)` from when \pi was read as a letter: the
+                # number itself now, so the binding is only checked, not used.
+                if sp.simplify(value - symbol) != 0:
+                    raise DerivationError(f"`{name.strip()}` is the number {symbol}, not a name: "
+                                          "remove it from `% where:`", line)
+                continue
             if not isinstance(symbol, (sp.Symbol, sp.Indexed)):
                 raise DerivationError(f"`{name.strip()}` in `% where:` is not a name", line)
             bindings[symbol] = value
@@ -957,10 +1106,11 @@ SIZES = (3, 4, 2, 5)  # values of a size such as K: softmax over 2 to 5 entries
 
 
 def sample_points(symbols: list[sp.Symbol], x: sp.Symbol, domain: Domain | None,
-                  vectors: list[sp.IndexedBase] = ()) -> list[dict]:
+                  vectors: list[sp.IndexedBase] = (), first_index: int = 1) -> list[dict]:
     """Up to MAX_POINTS assignments inside the domain: rationals to real
-    symbols, a size (K) to upper-case integers, 1..size to lower-case ones
-    (indices), and a tuple of rationals to each vector (z in z_k)."""
+    symbols, a size (K) to upper-case integers, first_index .. first_index +
+    size - 1 to lower-case ones (indices), and a tuple of rationals to each
+    vector (z in z_k)."""
     reals = [s for s in symbols if s != x and not s.is_integer]
     sizes = [s for s in symbols if s.is_integer and s.name[0].isupper()]
     indices = [s for s in symbols if s.is_integer and not s.name[0].isupper()]
@@ -972,7 +1122,7 @@ def sample_points(symbols: list[sp.Symbol], x: sp.Symbol, domain: Domain | None,
         size = SIZES[index % len(SIZES)]
         point.update({s: sp.Integer(size) for s in sizes})
         rng = random.Random(index)
-        point.update({s: sp.Integer(rng.randint(1, size)) for s in indices})
+        point.update({s: sp.Integer(rng.randint(first_index, first_index + size - 1)) for s in indices})
         for number, vector in enumerate(vectors):
             start = (7 * index + 11 * number) % (len(POINT_POOL) - 8)
             point[vector] = tuple(POINT_POOL[start : start + 8])
@@ -1074,7 +1224,18 @@ def check_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, domain: Domain | None) -> 
     key = (a, b, x, domain.text if domain else "")
     if key in _EQUAL_CACHE:
         return _EQUAL_CACHE[key]
-    vectors = sorted(a.atoms(sp.IndexedBase) | b.atoms(sp.IndexedBase), key=str)
+    for piecewise, other, first in ((a, b, True), (b, a, False)):
+        if isinstance(piecewise, sp.Piecewise):
+            _EQUAL_CACHE[key] = _check_branches(piecewise, other, first, x, domain)
+            return _EQUAL_CACHE[key]
+    _EQUAL_CACHE[key] = _check_equal(a, b, x, domain, MIN_POINTS)
+    return _EQUAL_CACHE[key]
+
+
+def _check_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, domain: Domain | None, min_points: int) -> Verdict:
+    a, b = _one_symbol_per_size(a, b)
+    vectors = sorted(a.atoms(sp.IndexedBase) | b.atoms(sp.IndexedBase)
+                     | (domain.vectors() if domain is not None else set()), key=str)
     labels = {v.label for v in vectors}
     free = {s for s in a.free_symbols | b.free_symbols if isinstance(s, sp.Symbol) and s not in labels}
     symbols = sorted(free | {x}, key=lambda s: (s != x, s.name))
@@ -1085,13 +1246,11 @@ def check_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, domain: Domain | None) -> 
         indexed = any(s.is_integer for s in symbols)
         symbols += [Context.integer(n) if indexed else sp.Symbol(n, real=True)
                     for n in sorted(domain.symbol_names() - names)]
-    points = sample_points(symbols, x, domain, vectors)
+    points = sample_points(symbols, x, domain, vectors, first_index=_first_index(a, b))
     if x not in free and (domain is None or "x" not in domain.symbol_names()):
         points = [{k: v for k, v in p.items() if k != x} for p in points]
-    if len(points) < MIN_POINTS:
-        verdict = Verdict(False, detail=f"only {len(points)} sample points lie in the domain {domain.text}")
-        _EQUAL_CACHE[key] = verdict
-        return verdict
+    if len(points) < min_points:
+        return Verdict(False, detail=f"only {len(points)} sample points lie in the domain {domain.text}")
     if vectors or any(s.is_integer for s in symbols):
         symbols = []  # sums and indices: N() at each point, no lambdify
     else:
@@ -1111,16 +1270,64 @@ def check_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, domain: Domain | None) -> 
             if va is None and vb is None:
                 continue
             if va is None or vb is None or not _close(_to_mp(va), _to_mp(vb)):
-                verdict = Verdict(False, detail=f"differs at {_where(point)}: {_show(va)} vs {_show(vb)}")
-                _EQUAL_CACHE[key] = verdict
-                return verdict
+                return Verdict(False, detail=f"differs at {_where(point)}: {_show(va)} vs {_show(vb)}")
             compared += 1
-    if compared < MIN_POINTS:
-        verdict = Verdict(False, detail=f"only {compared} sample points could be evaluated")
-    else:
-        verdict = Verdict(True, symbolic=_proved(a, b))
-    _EQUAL_CACHE[key] = verdict
-    return verdict
+    if compared < min_points:
+        return Verdict(False, detail=f"only {compared} sample points could be evaluated")
+    return Verdict(True, symbolic=_proved(a, b))
+
+
+def _check_branches(piecewise: sp.Piecewise, other: sp.Expr, first: bool, x: sp.Symbol,
+                    domain: Domain | None) -> Verdict:
+    """Each branch of a \\begin{cases} against the other side, sampled where its
+    own condition holds (and no earlier one does): a wrong branch is named."""
+    earlier: list[sp.Basic] = []
+    symbolic, checked = True, 0
+    for number, (value, condition) in enumerate(piecewise.args, start=1):
+        own = sp.And(condition, *[sp.Not(c) for c in earlier])
+        earlier.append(condition)
+        plain = own.xreplace({s: sp.Symbol(s.name, real=True) for s in own.free_symbols if isinstance(s, sp.Symbol)})
+        if plain is sp.false:
+            continue
+        text = f"{domain.text + ', ' if domain else ''}{plain}"
+        branch = Domain(text, (domain.conditions if domain else []) + ([] if plain is sp.true else [plain]))
+        pair = (value, other) if first else (other, value)
+        verdict = _check_equal(*pair, x, branch, BRANCH_POINTS)
+        if verdict.detail.startswith("only 0 sample points lie"):
+            continue  # the branch lies outside the chain's domain (x < 0 in `% domain: x > 0`)
+        if not verdict.equal:
+            return Verdict(False, detail=f"branch {number}, where {condition}: {verdict.detail}")
+        symbolic = symbolic and verdict.symbolic
+        checked += 1
+    if not checked:
+        return Verdict(False, detail=f"no sample point lies in any branch ({domain.text if domain else 'no domain'})")
+    rest = sp.And(*[sp.Not(c) for c in earlier])
+    rest = rest.xreplace({s: sp.Symbol(s.name, real=True) for s in rest.free_symbols if isinstance(s, sp.Symbol)})
+    if rest is not sp.false:
+        # Where no branch holds the cases say nothing: a gap the other side fills is an error.
+        gap = Domain(f"{domain.text + ', ' if domain else ''}{rest}", (domain.conditions if domain else []) + [rest])
+        points = sample_points(sorted({s for s in other.free_symbols if isinstance(s, sp.Symbol)} | {x}, key=str), x, gap)
+        defined = [p for p in points if _exact(other, p) is not None]
+        if defined:
+            return Verdict(False, detail=f"no branch holds at {_where(defined[0])}, where the other side is "
+                                         f"{_show(_exact(other, defined[0]))}")
+    return Verdict(True, symbolic=symbolic)
+
+
+def _one_symbol_per_size(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """J in `\\sum_{j=1}^{J} c = J c` is the sum's integer bound on the left and
+    a real symbol on the right (each side is read alone): one name, one symbol."""
+    symbols = {s for s in a.free_symbols | b.free_symbols if isinstance(s, sp.Symbol)}
+    integers = {s.name: s for s in symbols if s.is_integer}
+    mapping = {s: integers[s.name] for s in symbols if not s.is_integer and s.name in integers}
+    return (a.xreplace(mapping), b.xreplace(mapping)) if mapping else (a, b)
+
+
+def _first_index(a: sp.Expr, b: sp.Expr) -> int:
+    """0 when the sums run from 0 (u = 0 .. V-1): indices are then drawn from 0
+    to size - 1, not from 1 to size, where u = V lies outside every sum."""
+    lows = {low for total in a.atoms(sp.Sum) | b.atoms(sp.Sum) for _, low, _ in total.limits}
+    return 0 if 0 in lows and 1 not in lows else 1
 
 
 def _proved(a: sp.Expr, b: sp.Expr) -> bool:
@@ -1322,7 +1529,11 @@ def check_block(block: Block, label: str, page: str | None) -> Report:
                 fail(steps[0].line, f"step 1 is not {name} as defined in sitekit/definitions.py "
                      f"({verdict.detail}){_quote(steps[0])}\n    definition: {DEFINITIONS[page].latex}")
                 ends = ["step 1 ≠ definition"]
-        if values[-1] is not None:
+        else:
+            # Unread, step 1 does not say whether the chain ends on f or on a
+            # derivative: comparing with either would report a second, false error.
+            ends = ["step 1 unread: endpoints not checked"]
+        if values[-1] is not None and values[0] is not None:
             compared, problem = check_against_snippet(page, values[-1], wrt, context, domain)
             if problem:
                 fail(steps[-1].line, f"step {steps[-1].number}: {problem}{_quote(steps[-1])}")

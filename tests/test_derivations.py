@@ -213,11 +213,12 @@ def test_unknown_function_name_fails():
     # gelu is defined, but not a name chains may use: the message says where to add it.
     report = block(r"\operatorname{gelu}(x) &= x \cdot \Phi(x).")
     assert error_lines(report) == {4}
-    assert "`gelu` is defined (sitekit/definitions*.py) but a chain can name it only through FUNCTION_ALIASES" \
-        in report.errors[0]
+    assert "`gelu` is defined (sitekit/definitions*.py) but has no LaTeX name a chain can use: add \"gelu\" to" \
+        " `aliases` in its registry entry" in report.errors[0]
     report = block(r"\operatorname{squiggle}(x) &= x.")
     assert error_lines(report) == {4}
-    assert "unknown function `squiggle`: define it in sitekit/definitions*.py" in report.errors[0]
+    assert "unknown function `squiggle`: define it in sitekit/definitions*.py with \"squiggle\" in its entry's" \
+        " `aliases`" in report.errors[0]
 
 
 def test_prose_only_marker_is_counted_and_skips_the_block():

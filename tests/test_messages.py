@@ -58,3 +58,20 @@ def test_a_failed_block_is_named_by_the_line_of_its_fence():
     assert hooks._block_line(message, page) == 5
     assert hooks._block_line(message.replace("xs = [1, 2]", "ys = 3"), page) is None
     assert hooks._block_line("some other warning", page) is None
+
+
+def test_a_defined_function_without_a_latex_name_is_one_error():
+    """Issue 15, item 7: after `squareplus is defined ... but ...`, the checker
+    compared the chain's last step, a derivative, with the FORWARD function,
+    for a second and false error. Step 1 unread, the endpoints are not checked."""
+    from sitekit.derivations import DEFINITIONS, FUNCTION_ALIASES, check_markdown
+
+    # A defined function no chain can name yet (its name is no LaTeX alias).
+    name = next(n for n in sorted(DEFINITIONS) if n.isalpha() and n not in FUNCTION_ALIASES and n != "linear")
+    chain = f"\\frac{{d}}{{dx}}\\operatorname{{{name}}}(x) &= x."
+    report = check_markdown(f"# Scratch\n\n\\begin{{align}}\n{chain}\n\\end{{align}}\n", f"activations/{name}.md")
+    assert report.errors == [
+        f"docs/activations/{name}.md:4: step 1 cannot be checked: `{name}` is defined (sitekit/definitions*.py) "
+        f"but has no LaTeX name a chain can use: add \"{name}\" to `aliases` in its registry entry, "
+        f"or write f(x) on its own page\n    step 1 (line 4): \\frac{{d}}{{dx}}\\operatorname{{{name}}}(x)"]
+    assert report.lines[0].endswith("step 1 unread: endpoints not checked"), report.lines

@@ -1,0 +1,128 @@
+"""The derivation checker reads what a page means (issue 15): \\pi the number,
+x\\,(1+x)^{2} a product, one symbol per size, accented names, a chain whose
+left side stands alone on its first row, domains on entries, sums from 0.
+Each reading has a chain that holds and one that must fail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sitekit.derivations import check_markdown
+
+
+def block(*rows: str, page: str = "notes/scratch.md"):
+    """Check one align block whose rows start at line 4."""
+    return check_markdown("# Scratch\n\n\\begin{align}\n" + "\n".join(rows) + "\n\\end{align}\n", page)
+
+
+def error_lines(report) -> set[int]:
+    return {int(re.match(r"docs/[^:]+:(\d+):", e).group(1)) for e in report.errors}
+
+
+def holds(*rows: str) -> None:
+    report = block(*rows)
+    assert report.ok and report.equalities >= 1, report.errors
+
+
+def fails_at(line: int, *rows: str) -> None:
+    report = block(*rows)
+    assert error_lines(report) == {line}, report.errors
+
+
+def test_pi_is_the_number():
+    holds(r"\cos(\pi) &= -1.")
+    holds(r"\sin\left(\frac{\pi}{2}\right) &= 1.")
+    fails_at(4, r"\sin(\pi) &= 1.")
+    fails_at(4, r"\pi &= \frac{22}{7}.")
+    # A page that bound \pi itself in `% where:` keeps passing only with π's value.
+    holds(r"% where: \pi = 4 \cdot \arctan\left(1\right)", r"\cos(\pi) &= -1.")
+    fails_at(4, r"% where: \pi = 3", r"\cos(\pi) &= -1.")
+
+
+def test_a_letter_before_a_bracket_with_a_power_is_a_product():
+    # Read as the call x(1+x) squared, the left side was x^2 (1+x)^2.
+    holds(r"x\,(1+x)^{2} &= x + 2 \cdot x^{2} + x^{3}.")
+    fails_at(4, r"x\,(1+x)^{2} &= x^{2} \cdot (1+x)^{2}.")
+
+
+def test_a_generic_function_squared_stays_a_call():
+    holds("% generic: h", r"h(x)^{2} &= h(x) \cdot h(x).")
+
+
+@pytest.mark.parametrize("rows", [
+    (r"\sum_{j=1}^{J} c &= J \cdot c.",),
+    (r"\frac{1}{N} \sum_{n=1}^{N} c &= \frac{N \cdot c}{N}.",),
+    (r"\sum_{n=1}^{N} \frac{c}{N} &= c \\", r"&= \frac{1}{N} \sum_{n=1}^{N} c.",),
+])
+def test_a_size_is_one_symbol_in_a_bound_and_outside_it(rows):
+    holds(*rows)
+
+
+def test_a_wrong_count_of_a_size_fails():
+    fails_at(4, r"\sum_{j=1}^{J} c &= (J+1) \cdot c.")
+
+
+def test_accented_names_are_one_name():
+    holds(r"\hat{x}_i \cdot \tilde{C} &= \tilde{C} \cdot \hat{x}_i.")
+    holds(r"\bar{q} + \bar{q} &= 2 \cdot \bar{q}.")
+    holds(r"\bar{\gamma}_{j} + \bar{\gamma}_{j} &= 2 \cdot \bar{\gamma}_{j}.")
+    holds(r"\Delta_{ntk} + \Delta_{ntk} &= 2 \cdot \Delta_{ntk}.")
+    holds(r"\frac{\partial}{\partial \hat{x}_i} \hat{x}_i^{2} &= 2 \cdot \hat{x}_i.")
+    holds(r"\frac{\partial}{\partial \bar{q}} \left(\bar{q}^{2} \cdot q\right) &= 2 \cdot \bar{q} \cdot q.")
+    # The accent makes another name, and the indices stay in order.
+    fails_at(4, r"\hat{x}_i &= x_i.")
+    fails_at(4, r"\bar{q} &= q.")
+    fails_at(4, r"\Delta_{ntk} &= \Delta_{nkt}.")
+    fails_at(4, r"\hat{x}_i &= \hat{x}_j.")
+
+
+def test_the_first_row_may_hold_the_left_side_alone():
+    rows = (r"\frac{d}{dx} \left(x^{2} + \frac{x}{2}\right) \\", r"&= 2 \cdot x + \frac{1}{2} \\", r"&= \frac{4 x + 1}{2}.")
+    report = block(*rows)
+    assert report.ok and report.equalities == 2, report.errors
+    fails_at(5, rows[0], rows[1].replace("2 \\cdot x", "3 \\cdot x"), rows[2])
+    # Two rows that each have a left side are still refused, at the second.
+    fails_at(5, r"x \\", r"x &= x.")
+    fails_at(4, r"x.")
+
+
+def test_a_domain_on_an_entry_is_sampled():
+    rows = (r"\sqrt{z_{i}^{2}} &= z_{i}.",)
+    report = block("% domain: z_i > 0", *rows)
+    assert report.ok and report.equalities == 1, report.errors
+    fails_at(4, *rows)
+    fails_at(5, "% domain: z_i < 0", *rows)
+
+
+def test_sums_from_zero_sample_indices_from_zero():
+    holds(r"\sum_{u=0}^{V-1} [u = j] \cdot z_{u} &= z_{j}.")
+    fails_at(4, r"\sum_{u=0}^{V-2} [u = j] \cdot z_{u} &= z_{j}.")
+    holds(r"\sum_{u=1}^{V} [u = j] \cdot z_{u} &= z_{j}.")
+
+
+RELU6_CASES = r"\min(\max(0, x), 6) &= \begin{cases} 0 & x < 0, \\ x & 0 \le x \le 6, \\ 6 & x > 6. \end{cases}"
+
+
+def test_cases_are_read_as_piecewise_and_each_branch_is_checked():
+    report = block(RELU6_CASES, page="activations/relu6.md")
+    assert report.ok and report.equalities == 1, report.errors
+    wrong = block(RELU6_CASES.replace("6 & x > 6", "7 & x > 6"))
+    assert error_lines(wrong) == {4} and "branch 3, where x > 6: differs at x=" in wrong.errors[0], wrong.errors
+    # A branch is checked where its own condition holds: a wrong value on a
+    # region that an earlier branch covers is not sampled there.
+    swapped = block(RELU6_CASES.replace(r"x & 0 \le x \le 6", r"x & 0 \le x \le 7"))
+    assert swapped.ok, swapped.errors
+    fails_at(4, RELU6_CASES.replace(r"x & 0 \le x \le 6", r"x & 0 \le x \le 3"))
+
+
+def test_a_cases_row_without_a_condition_fails():
+    report = block(r"x &= \begin{cases} x & \\ 0 & x < 0 \end{cases}.")
+    assert error_lines(report) == {4} and "cannot read the condition" in report.errors[0], report.errors
+
+
+def test_a_word_subscript_names_a_quantity():
+    holds(r"E_{\text{mean}} \cdot 2 &= E_{\text{mean}} + E_{\text{mean}}.")
+    fails_at(4, r"E_{\text{mean}} &= E.")
+    fails_at(4, r"E_{\text{mean}} &= E_{\text{sum}}.")

@@ -171,11 +171,11 @@ EXCEPTIONS: list[Entry] = [
     # docs/activations/tanhshrink.md:12
     Entry('activations/tanhshrink.md',
           '\\operatorname{tanhshrink}(x) =',
-          "unreadable: tanhshrink is not in FUNCTION_ALIASES of sitekit/derivations.py (the page's chain checks the definition)"),
+          "unreadable: tanhshrink has no LaTeX name in its registry entry's `aliases` (the page's chain checks the definition as f(x))"),
     # docs/activations/tanhshrink.md:38
     Entry('activations/tanhshrink.md',
           "\\operatorname{tanhshrink}'(x) =",
-          "unreadable: tanhshrink is not in FUNCTION_ALIASES of sitekit/derivations.py (the page's chain checks the derivative)"),
+          "unreadable: tanhshrink has no LaTeX name in its registry entry's `aliases` (the page's chain checks the derivative as f'(x))"),
     # docs/activations/tanhshrink.md:75
     Entry('activations/tanhshrink.md',
           'x - \\tanh(x) = x\\,s\\,g(s), \\qquad',
@@ -235,7 +235,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/frameworks.md:212
     Entry('backprop/frameworks.md',
           'W - \\eta \\, \\frac{\\partial E_{\\text{mean}}}{\\partial',
-          'unreadable: words in the formula (\\text{...})'),
+          'unreadable: E_mean and E_sum are functions of the matrix W the formula does not write out; read as names, both derivatives would be 0 and the formula would hold for any factor'),
     # docs/backprop/gradient_checking.md:11
     Entry('backprop/gradient_checking.md',
           'D_{+}(\\epsilon) = \\frac{h(x+\\epsilon)',
@@ -299,11 +299,11 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/losses.md:125
     Entry('backprop/losses.md',
           'E_{\\text{half-sum}} = \\frac{1}{2}',
-          'unreadable: words in the formula (\\text{...})'),
+          'unreadable: the gradient \\nabla_Y of a loss over a whole matrix Y, a matrix equation (the loss before it is a definition)'),
     # docs/backprop/losses.md:131
     Entry('backprop/losses.md',
           'E_{\\text{mean}} = \\frac{1}{NK}',
-          'unreadable: words in the formula (\\text{...})'),
+          'unreadable: the gradient \\nabla_Y of a loss over a whole matrix Y, a matrix equation (the loss before it is a definition)'),
     # docs/backprop/losses.md:137
     Entry('backprop/losses.md',
           'E_{\\text{BCE}} = \\text{mean over',
@@ -343,11 +343,11 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/regularisation.md:8
     Entry('backprop/regularisation.md',
           'E_{\\text{reg}} = E + \\frac{\\lambda}{2}',
-          'unreadable: words in the formula (\\text{...})'),
+          'unreadable: the norm \\lVert W \\rVert of a matrix (the formula defines E_reg and the squared norm)'),
     # docs/backprop/regularisation.md:20
     Entry('backprop/regularisation.md',
           '\\frac{\\partial E_{\\text{reg}}}{\\partial',
-          'unreadable: words in the formula (\\text{...})'),
+          'unreadable: gradients with respect to the matrix W of losses the formula does not write out; read as names, every derivative would be 0'),
     # docs/layers/attention.md:10
     Entry('layers/attention.md',
           '\\begin{aligned} Z &= \\frac{Q K^{\\mathsf',
@@ -371,7 +371,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/batchnorm.md:35
     Entry('layers/batchnorm.md',
           'y_n = \\gamma \\, \\frac{x_n - \\mu_{\\text{run}}}{\\sqrt{v_{\\text{run}}',
-          'unreadable: words in the formula (\\text{...})'),
+          'definition: y_n in evaluation mode, with the running mean and variance'),
     # docs/layers/batchnorm.md:93
     Entry('layers/batchnorm.md',
           '\\frac{\\partial \\hat{x}_n}{\\partial',

@@ -120,9 +120,17 @@ def literal_tables(source: str, names: set[str]) -> list[tuple[int, str]]:
     return found
 
 
-def module_imports(path: Path) -> set[str]:
-    """The sitekit modules a file imports when it is imported: its top-level
-    statements (an import inside a function runs later, on a loaded package)."""
+def module_name(path: Path, root: Path = ROOT) -> str:
+    """sitekit/a/b.py -> sitekit.a.b; sitekit/a/__init__.py -> sitekit.a."""
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_imports(path: Path, name: str = "") -> set[str]:
+    """The sitekit modules a file (module `name`) imports when it is imported:
+    its top-level statements (an import inside a function runs later, on a
+    loaded package), relative imports resolved against `name`."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     statements = list(ast.parse(path.read_text(encoding="utf-8")).body)
     while statements:
@@ -130,10 +138,13 @@ def module_imports(path: Path) -> set[str]:
         if isinstance(node, (ast.If, ast.Try)):  # run at import time too
             statements += node.body + node.orelse + getattr(node, "finalbody", [])
             statements += [s for handler in getattr(node, "handlers", []) for s in handler.body]
-        elif isinstance(node, ast.ImportFrom) and node.module == "sitekit":
-            found |= {f"sitekit.{alias.name}" for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sitekit."):
-            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            if module == "sitekit" or (node.level and not node.module):
+                found |= {f"{module}.{alias.name}" for alias in node.names}
+            elif module.startswith("sitekit."):
+                found.add(module)
         elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.startswith("sitekit.")}
     return found
@@ -159,7 +170,7 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def sitekit_graph() -> dict[str, set[str]]:
-    return {f"sitekit.{p.stem}": module_imports(p) for p in sorted(SITEKIT.glob("*.py"))}
+    return {module_name(p): module_imports(p, module_name(p)) for p in sorted(SITEKIT.rglob("*.py"))}
 
 
 def test_every_snippet_has_one_entry_and_every_entry_a_snippet():
@@ -188,7 +199,7 @@ def test_vector_entries_have_their_oracles():
 def test_no_per_function_table_outside_the_registry():
     names = set(registry.REGISTRY)
     family_files = {Path(f.__file__).name for f in registry.FAMILIES} | {"registry.py", "definitions.py"}
-    files = [p for p in SITEKIT.glob("*.py") if p.name not in family_files] + sorted((ROOT / "tests").rglob("*.py"))
+    files = [p for p in SITEKIT.rglob("*.py") if p.name not in family_files] + sorted((ROOT / "tests").rglob("*.py"))
     found = {(p.relative_to(ROOT).as_posix(), label): line
              for p in files for line, label in literal_tables(p.read_text(encoding="utf-8"), names)
              if p.is_relative_to(SITEKIT) or label in OLD_TABLES}
@@ -252,9 +263,13 @@ def test_a_literal_table_is_found():
 
 
 def test_an_import_cycle_is_found(tmp_path):
-    (tmp_path / "a.py").write_text("from sitekit import b\n")
-    (tmp_path / "b.py").write_text("if True:\n    from sitekit.c import thing\n")
-    (tmp_path / "c.py").write_text("import sitekit.a\n\ndef later():\n    from sitekit import d\n")
-    graph = {f"sitekit.{p.stem}": module_imports(p) for p in sorted(tmp_path.glob("*.py"))}
-    assert graph["sitekit.c"] == {"sitekit.a"}
-    assert import_cycles(graph) == [["sitekit.a", "sitekit.b", "sitekit.c", "sitekit.a"]]
+    package = tmp_path / "sitekit"
+    (package / "p").mkdir(parents=True)
+    (package / "a.py").write_text("from sitekit import b\n")
+    (package / "b.py").write_text("if True:\n    from sitekit.p.c import thing\n")
+    (package / "p" / "c.py").write_text("from . import d\nimport sitekit.a\n\ndef later():\n    from sitekit import e\n")
+    (package / "p" / "__init__.py").write_text("from .c import thing\nfrom .. import a\n")
+    graph = {module_name(p, tmp_path): module_imports(p, module_name(p, tmp_path)) for p in package.rglob("*.py")}
+    assert graph["sitekit.p.c"] == {"sitekit.p.d", "sitekit.a"}
+    assert graph["sitekit.p"] == {"sitekit.p.c", "sitekit.a"}
+    assert import_cycles(graph) == [["sitekit.a", "sitekit.b", "sitekit.p.c", "sitekit.a"]]

@@ -69,6 +69,15 @@ _MISTAKE_LEAD = re.compile(r"\*\*\d+\. ")
 # \\tanh'(x): the parser wants parentheses right after \\tanh; the same slope written d/dx \\tanh(x).
 _PRIMED_COMMAND = re.compile(r"\\(tanh|sinh|cosh|log|ln|exp)'\s*\(\s*([a-z])\s*\)")
 
+# Prose shorthands the parser rejects, written out with the same meaning.
+_SHORTHANDS = (
+    # \log\sigma(x) is \log(\sigma(x)); \log 0 is \log(0).
+    (re.compile(r"\\(log|ln)\s*(\\sigma\s*\([^()]*\))"), r"\\\1(\2)"),
+    (re.compile(r"\\(log|ln)\s+(\d+)(?![\d.])"), r"\\\1(\2)"),
+    # A bare \tanh' or \tanh^2 (\tanh' = 1 - \tanh^2) is a function of x.
+    (re.compile(r"(\\tanh|\\operatorname\{sech\})('|\^\{2\}|\^2)(?!\s*[({'^])"), r"\1\2(x)"),
+)
+
 # Entries of sitekit/inline_exceptions.py whose formula is still checked (true, or false for a quote).
 CHECKED_KINDS = ("hint", "quoted as wrong")
 
@@ -172,6 +181,8 @@ def _read(side: str, context: Context) -> sp.Expr:
     DerivationError (a prose formula may be anything, not only a chain's line)."""
     from sitekit.formulas import brace_powers
 
+    for pattern, replacement in _SHORTHANDS:
+        side = pattern.sub(replacement, side)
     side = _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
     try:
         value = meaning(brace_powers(normalize(side)), context)[0]

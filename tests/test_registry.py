@@ -198,7 +198,9 @@ def test_vector_entries_have_their_oracles():
 
 def test_no_per_function_table_outside_the_registry():
     names = set(registry.REGISTRY)
-    family_files = {Path(f.__file__).name for f in registry.FAMILIES} | {"registry.py", "definitions.py"}
+    # The registry's own files: the families, the vector oracles, the views.
+    family_files = {Path(f.__file__).name for f in registry.FAMILIES} | {"registry.py", "definitions.py",
+                                                                         "definitions_vector.py"}
     files = [p for p in SITEKIT.rglob("*.py") if p.name not in family_files] + sorted((ROOT / "tests").rglob("*.py"))
     found = {(p.relative_to(ROOT).as_posix(), label): line
              for p in files for line, label in literal_tables(p.read_text(encoding="utf-8"), names)

@@ -493,6 +493,8 @@ def normalize(tex: str) -> str:
         return "\\" + name + " "
 
     tex = _NAMED.sub(named, tex)
+    # \tanh'(x): the parser knows \tanh only unprimed; the placeholder is a call Context._call decodes.
+    tex = re.sub(r"\\(" + "|".join(PARSER_FUNCTIONS) + r")\s*('+)(?=\s*(?:\(|\\left\s*\())", r"\\IdxPrime\1\2", tex)
     tex = _powered_calls(tex)
 
     def indexed_derivative(match: re.Match) -> str:
@@ -895,6 +897,11 @@ class Context:
         primes = len(name) - len(name.rstrip("'"))
         base = name.rstrip("'")
         function = self.function(base)
+        if base.startswith("IdxPrime"):  # \tanh'(x), see normalize
+            known = base.removeprefix("IdxPrime")
+            known = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arsinh": "asinh",
+                     "arcosh": "acosh", "artanh": "atanh"}.get(known, known)
+            function = sp.Lambda(self.x, getattr(sp, known)(self.x))
         if function is None and base in SYMPY_FUNCTIONS:
             if primes == 0:
                 return SYMPY_FUNCTIONS[base](*args)

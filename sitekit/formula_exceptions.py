@@ -122,8 +122,9 @@ EXCEPTIONS: list[Entry] = [
           'definition: softmax p_i (a sum in a fraction the parser cannot read as written)'),
     # docs/activations/softmax.md:28
     Entry('activations/softmax.md',
-          '\\operatorname{softmax}(z + c) =',
-          "unreadable: softmax of a whole vector (shift invariance); checked by the page's executed block"),
+          '\\operatorname{softmax}(z + c) = \\operatorname{softmax}(z)',
+          "checked by: tests/test_checker_exceptions.py::test_softmax_is_shift_invariant (SymPy proves every entry of "
+          "the definition's softmax(z + c) equal to softmax(z), K = 2 to 6); the TeX is pinned whole"),
     # docs/activations/softmax.md:86
     Entry('activations/softmax.md',
           '\\frac{\\partial p_i}{\\partial z_j}',
@@ -164,10 +165,6 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/swiglu.md',
           '\\bar{x} = \\frac{\\partial E}{\\partial',
           'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
-    # docs/activations/tanh.md:32
-    Entry('activations/tanh.md',
-          "\\tanh'(x) = 1-\\tanh^2(x) = \\frac{1}{\\cosh^2(x)}",
-          "unreadable: `\\tanh'(x)`, a prime on a command the parser knows only without one"),
     # docs/activations/tanhshrink.md:12
     Entry('activations/tanhshrink.md',
           '\\operatorname{tanhshrink}(x) =',

@@ -126,3 +126,9 @@ def test_a_word_subscript_names_a_quantity():
     holds(r"E_{\text{mean}} \cdot 2 &= E_{\text{mean}} + E_{\text{mean}}.")
     fails_at(4, r"E_{\text{mean}} &= E.")
     fails_at(4, r"E_{\text{mean}} &= E_{\text{sum}}.")
+
+
+def test_a_prime_on_a_function_the_parser_knows():
+    holds(r"\tanh'(x) &= 1-\tanh^2(x) \\", r"&= \frac{1}{\cosh^2(x)}.")
+    holds(r"\tanh''(x) &= -2 \cdot \tanh(x) \cdot \left(1-\tanh^2(x)\right).")
+    fails_at(4, r"\tanh'(x) &= 1+\tanh^2(x).")

@@ -407,8 +407,8 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: a system of formulas in an aligned environment'),
     # docs/layers/conv2d.md:121
     Entry('layers/conv2d.md',
-          '\\begin{aligned} \\bar{W} &= \\bar{Y}^{\\mathsf',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\begin{aligned} \\bar{W} &= \\bar{Y}^{\\mathsf T} M, \\\\ \\bar{M} &= \\bar{Y} W, \\\\ \\bar{b} &= \\textstyle\\sum_{\\text{rows}} \\bar{Y}, \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against conv2d_backward, dense_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/dropout.md:12
     Entry('layers/dropout.md',
           'y_i = \\frac{m_i \\cdot x_i}{1 -',

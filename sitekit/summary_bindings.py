@@ -230,6 +230,25 @@ def embedding(rng: np.random.Generator) -> tuple[dict, dict]:
     return env, fd
 
 
+def conv2d(rng: np.random.Generator) -> tuple[dict, dict]:
+    """conv2d_forward / _backward: x (3, 3, 6, 5), w (5, 3, 3, 3), stride 1: P x Q = 4 x 3 windows.
+    M (NPQ x CUV) is the snippet's _conv2d_windows as rows, W (F x CUV) the filters as rows,
+    Y-bar (NPQ x F) the upstream gradient as rows; M-bar that of the dense layer Y = M W^T + b."""
+    layer, dense = _snippet("layers/conv2d.py"), _snippet("layers/dense.py")
+    x, w, b = rng.normal(size=(3, 3, 6, 5)), rng.normal(size=(5, 3, 3, 3)), rng.normal(size=5)
+    out, cache = layer.conv2d_forward(x, w, b)
+    dout = rng.normal(size=out.shape)
+    _, dw, db = layer.conv2d_backward(dout, cache)
+    M = layer._conv2d_windows(x, 3, 3, 1).transpose(0, 2, 3, 1, 4, 5).reshape(-1, 27)
+    W, Ybar = w.reshape(5, 27), dout.transpose(0, 2, 3, 1).reshape(-1, 5)
+    env = {"M": M, "W": W, "\\bar{Y}": Ybar, "\\bar{W}": dw.reshape(5, 27), "\\bar{b}": db,
+           "\\bar{M}": dense.dense_backward(Ybar, (M, W.T))[0]}
+    fd = {"\\bar{W}": central(_upstream(lambda w: layer.conv2d_forward(x, w, b)[0], dout), w).reshape(5, 27),
+          "\\bar{b}": central(_upstream(lambda b: layer.conv2d_forward(x, w, b)[0], dout), b),
+          "\\bar{M}": central(_upstream(lambda M: dense.dense_forward(M, W.T, b)[0], Ybar), M)}
+    return env, fd
+
+
 # ---------------------------------------------------------------------------
 # layers/dropout.md
 
@@ -385,6 +404,7 @@ BINDINGS: list[Binding] = [
             "activation_backward (f = tanh), softmax_backward", activation_and_softmax),
     Binding("layers/embedding.md", "Y = O \\, W,", "embedding_forward", embedding, indices="nkuv"),
     Binding("layers/embedding.md", "\\bar{W}_{v,:} =", "embedding_backward", embedding, indices="nkuv"),
+    Binding("layers/conv2d.md", "\\bar{M} &=", "conv2d_backward, dense_backward", conv2d),
     Binding("layers/dropout.md", "Y = \\frac{M", "dropout_forward", dropout),
     Binding("layers/dropout.md", "\\bar{X} = \\frac{M", "dropout_backward", dropout),
     Binding("layers/batchnorm.md", "\\bar{\\gamma} = \\sum_{n=1}^{N} \\bar{Y}", "batchnorm_backward",

@@ -100,6 +100,11 @@ FAULTS = [
     ("layers/embedding.md", r"x_n = v} \bar{Y}_{n,:}", r"x_n = v} \bar{Y}_{v,:}"),
     ("layers/embedding.md", r"x_n = v} \bar{Y}_{n,:}", r"x_n = v} -\bar{Y}_{n,:}"),
     ("layers/embedding.md", r"Y_{nk} = \sum_{u=1}^{V} O_{nu} \cdot W_{uk}.", r"Y_{nk} = \sum_{u=1}^{V} O_{un} \cdot W_{uk}."),
+    # conv2d.md (windows as rows)
+    ("layers/conv2d.md", r"\bar{W} &= \bar{Y}^{\mathsf T} M", r"\bar{W} &= \bar{Y} M"),
+    ("layers/conv2d.md", r"\bar{M} &= \bar{Y} W", r"\bar{M} &= \bar{Y} W^{\mathsf T}"),
+    ("layers/conv2d.md", r"\sum_{\text{rows}} \bar{Y}", r"\sum_{\text{rows}} \bar{Y}^{\mathsf T}"),
+    ("layers/conv2d.md", r"\bar{M} &= \bar{Y} W", r"\bar{M} &= -\bar{Y} W"),
     # batchnorm.md, layernorm.md, attention.md, rnn.md
     ("layers/batchnorm.md", r"\bar{Y}_{n,:} \odot \hat{X}_{n,:}", r"\bar{Y}_{n,:} \hat{X}_{n,:}"),
     ("layers/batchnorm.md", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{n,:},", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{:,n},"),

@@ -4,7 +4,7 @@ to a copy of the repository (the files `git ls-files` lists, tracked or new),
 and the guide's "Run the checks" commands, for that name, must pass there:
 the stamp, the catalogue, the derivation and formula checkers, the tests
 restricted to the name, and `mkdocs build --strict`. (The last command, the
-whole suite, is left out: it takes the lead's half hour, and runs in CI.)
+whole suite, is left out: CI runs it, and it would run this test too.)
 A second copy gets the mistake its page warns about, a derivative missing
 its halving: the tests must fail naming `bent_identity_grad`, and the
 derivation check, which the build runs on every page, must fail naming the

@@ -9,6 +9,9 @@ with that text; two entries for one text apply in page order), and the reason, w
   and only where `domain` holds (the condition the prose states, `x > 0`).
 The whole formula is pinned: an edit makes the entry stale, and a stale
 entry fails the build, so each one is reviewed again when its formula changes.
+To list the formulas that need an entry, run the checker with EXCEPTIONS set
+to [] in memory, never by emptying this file: a build that imports the module
+meanwhile keeps the empty table and stores its failures in the shared cache.
 """
 
 from __future__ import annotations

@@ -86,15 +86,23 @@ def pytest_terminal_summary(terminalreporter):
 # The fast loop (`python -m pytest -m "not slow"`) leaves out what builds the
 # site or drives a browser, and the exhaustive float32 sweeps: those are
 # marked here, by what they use, so no test file has to remember to.
-_SLOW_FIXTURES = {"site", "project", "server", "page", "browser"}
+# "choosing" runs the choosing page's dead-unit experiment (seconds).
+_SLOW_FIXTURES = {"site", "project", "server", "page", "browser", "choosing"}
 _SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
-_SLOW_WORDS = ("335 544 322", "sweep", "fault", "build")
+# Matched in the test's name and in the text of a parametrized claim (its
+# id shows only the first 40 characters of the sentence).
+_SLOW_WORDS = ("335 544 322", "every 7th", "every_7th", "sweep", "fault", "build")
+
+
+def _words(item) -> str:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return " ".join([item.name] + [str(getattr(value, "text", "")) for value in params.values()])
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         slow = (_SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
                 or item.path.name in _SLOW_MODULES
-                or any(word in item.name for word in _SLOW_WORDS))
+                or any(word in _words(item) for word in _SLOW_WORDS))
         if slow:
             item.add_marker(pytest.mark.slow)

@@ -488,31 +488,31 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/lstm.md:75
     Entry('layers/lstm.md',
           '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}',
-          'unreadable: barred matrices at time steps'),
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:79
     Entry('layers/lstm.md',
-          '\\begin{aligned} \\bar{C}_t &= \\bar{h}_t',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} \\bar{C}_t &= \\bar{h}_t \\odot O_t \\odot \\bigl(1 - \\tanh(C_t)^2\\bigr) \\\\ &\\quad + \\bar{C}_{t+1} \\odot F_{t+1}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:160
     Entry('layers/lstm.md',
-          '\\bar{Z}^{I}_t = \\bar{C}_t \\odot',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{Z}^{I}_t = \\bar{C}_t \\odot G_t \\odot I_t \\odot (1 - I_t)',
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:164
     Entry('layers/lstm.md',
-          '\\bar{Z}^{F}_t = \\bar{C}_t \\odot',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{Z}^{F}_t = \\bar{C}_t \\odot C_{t-1} \\odot F_t \\odot (1 - F_t)',
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:168
     Entry('layers/lstm.md',
-          '\\bar{Z}^{G}_t = \\bar{C}_t \\odot',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{Z}^{G}_t = \\bar{C}_t \\odot I_t \\odot (1 - G_t \\odot G_t)',
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:172
     Entry('layers/lstm.md',
-          '\\bar{Z}^{O}_t = \\bar{h}_t \\odot',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{Z}^{O}_t = \\bar{h}_t \\odot \\tanh(C_t) \\odot O_t \\odot (1 - O_t)',
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:178
     Entry('layers/lstm.md',
-          '\\begin{aligned} \\bar{X}_t &= \\bar{Z}_t',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\begin{aligned} \\bar{X}_t &= \\bar{Z}_t W_x^{\\mathsf T}, \\\\ \\bar{s}_t &= \\bar{Z}_t W_h^{\\mathsf T}, \\qquad \\bar{h}_0 = \\bar{s}_1, \\\\ \\bar{W}_x &= \\sum_{t=1}^{T} X_t^{\\mathsf T} \\bar{Z}_t, \\\\ \\bar{W}_h &= \\sum_{t=1}^{T} h_{t-1}^{\\mathsf T} \\bar{Z}_t, \\\\ \\bar{b} &= \\sum_{t=1}^{T} \\sum_{n=1}^{N} \\bar{Z}_{t,n,:}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against lstm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/pooling.md:10
     Entry('layers/pooling.md',
           'M_{ncijuv} = X_{n,\\,c,\\,s i + u,\\,s',

@@ -50,13 +50,14 @@ _TRAILING = re.compile(r"[\s.,;]*$")
 
 
 def statements(tex: str) -> list[tuple[int, str]]:
-    """(offset, text) of each statement: rows of `aligned`, pieces between \\qquad."""
+    """(offset, text) of each statement: rows of `aligned`, pieces between \\qquad; a row
+    that starts with `+` or `-` (after `&` and spacing) continues the statement above it."""
     tex = _ALIGNED.sub(lambda m: " " * len(m.group(0)), tex)
-    pieces, last, depth, i = [], 0, 0, 0
+    spans, last, depth, i = [], 0, 0, 0
     while i < len(tex):
         match = _BREAK.match(tex, i)
         if match and depth == 0:
-            pieces.append((last, tex[last:i]))
+            spans.append((last, i))
             last = i = match.end()
             continue
         if tex[i] == "\\":
@@ -64,10 +65,23 @@ def statements(tex: str) -> list[tuple[int, str]]:
             continue
         depth += {"{": 1, "}": -1}.get(tex[i], 0)
         i += 1
-    pieces.append((last, tex[last:]))
-    # The offset of the first character, so a statement's line is its own.
-    return [(offset + len(text) - len(text.lstrip()), _TRAILING.sub("", text.strip()))
-            for offset, text in pieces if text.strip()]
+    spans.append((last, len(tex)))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        text = tex[start:end].replace("&", " ").strip()
+        if not text:
+            continue
+        if merged and text[0] in "+-":
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    out = []
+    for start, end in merged:
+        # Breaks inside a continued statement blanked, same length, so offsets still hold.
+        text = _BREAK.sub(lambda m: " " * len(m.group(0)), tex[start:end])
+        # The offset of the first character, so a statement's line is its own.
+        out.append((start + len(text) - len(text.lstrip()), _TRAILING.sub("", text.strip())))
+    return out
 
 
 def sides(offset: int, text: str) -> list[tuple[int, str]]:
@@ -105,7 +119,7 @@ def check_formula(formula, binding, label: str) -> list[str]:
         trees = []
         for at, side in sides(offset, text):
             try:
-                trees.append((at, side, parse(side)))
+                trees.append((at, " ".join(side.split()), parse(side)))
             except TexError as error:
                 line = formula.line_at(at + error.offset)
                 return errors + [f"{label}:{line}: the matrix-form reader (sitekit/matrix_tex.py) cannot read "

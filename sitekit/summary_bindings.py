@@ -380,6 +380,81 @@ def rnn(rng: np.random.Generator) -> tuple[dict, dict]:
     return env, fd
 
 
+# ---------------------------------------------------------------------------
+# layers/lstm.md: time-major as rnn; the page's step for the gradients into mid-sequence states
+
+
+def lstm(rng: np.random.Generator) -> tuple[dict, dict]:
+    """lstm_forward / lstm_backward: N = 3, T = 5 steps, D = 7 inputs, H = 3 units (4H = 12).
+    Z-bar is dx of lstm_backward with W_x = I; C-bar is undone from its Z-bar^G = C-bar I (1 - G^2);
+    s-bar_t = Z-bar_t W_h^T and h-bar_t = Y-bar_t + s-bar_{t+1} are the backward's own recursion,
+    so those two are checked by the central differences alone. The central differences into a
+    mid-sequence state run the page's step, which must reproduce lstm_forward to the last bits."""
+    layer = _snippet("layers/lstm.py")
+    N, T, D, H = 3, 5, 7, 3
+    x, h0, Ybar = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, T, H))
+    Wx, Wh, b = rng.normal(size=(D, 4 * H)) / 2, rng.normal(size=(H, 4 * H)) / 2, rng.normal(size=4 * H)
+    h, cache = layer.lstm_forward(x, h0, Wx, Wh, b)
+    dx, dh0, dWx, dWh, db = layer.lstm_backward(Ybar, cache)
+    _, _, _, _, gates, c, tanh_c, _ = cache
+    Z_bar = layer.lstm_backward(Ybar, (np.zeros((N, T, 4 * H)), h0, np.eye(4 * H), Wh, gates, c, tanh_c, h))[0]
+    i, f, g, o = np.split(gates, 4, axis=2)
+    sigma = snippet("sigmoid").sigmoid
+
+    def step(Z, C_prev):  # the page's gates, cell and state from a step's pre-activation
+        gate_i, gate_f, gate_o = sigma(Z[:, :H]), sigma(Z[:, H:2 * H]), sigma(Z[:, 3 * H:])
+        C = gate_f * C_prev + gate_i * np.tanh(Z[:, 2 * H:3 * H])
+        return gate_o * np.tanh(C), C
+
+    def run(t, h_prev, C_prev):  # E of the outputs of steps t..T from the state step t reads
+        total = 0.0
+        for k in range(t, T + 1):
+            h_prev, C_prev = step(x[:, k - 1] @ Wx + h_prev @ Wh + b, C_prev)
+            total += float(np.sum(Ybar[:, k - 1] * h_prev))
+        return total
+
+    states, cells = np.concatenate([h0[:, None], h], axis=1), np.concatenate([np.zeros((N, 1, H)), c], axis=1)
+    replay = [step(x[:, t] @ Wx + states[:, t] @ Wh + b, cells[:, t]) for t in range(T)]
+    if max(float(np.abs(r[0] - h[:, t]).max()) for t, r in enumerate(replay)) > 16 * np.finfo(float).eps:
+        raise AssertionError("the page's LSTM step does not reproduce lstm_forward: fix sitekit/summary_bindings.py")
+    time = partial(np.moveaxis, source=1, destination=0)
+    Zt = time(Z_bar)
+    s_bar = np.concatenate([Zt @ Wh.T, np.zeros((1, N, H))])  # s-bar_1 .. s-bar_{T+1}
+    h_bar = time(Ybar) + s_bar[1:]
+    zeros = np.zeros((1, N, H))
+    blocks = {f"\\bar{{Z}}^{name}": Zt[..., k * H:(k + 1) * H] for k, name in enumerate("IFGO")}
+    env = {"T": T, "N": N, "X": time(x), "W_x": Wx, "W_h": Wh, "h": Seq(time(states), first=0),
+           "C": Seq(time(cells), first=0), "I": time(i), "G": time(g), "O": time(o),
+           "F": np.concatenate([time(f), zeros]),  # F_{T+1} meets only C-bar_{T+1} = 0
+           "\\bar{Y}": time(Ybar), "\\bar{X}": time(dx), "\\bar{W}_x": dWx, "\\bar{W}_h": dWh, "\\bar{b}": db,
+           "\\bar{Z}": Zt, **blocks, "\\bar{s}": Seq(s_bar), "\\bar{h}": Seq(np.concatenate([dh0[None], h_bar]), first=0),
+           "\\bar{C}": Seq(np.concatenate([time(Z_bar[..., 2 * H:3 * H] / (i * (1 - g**2))), zeros]))}
+
+    def after(t, h_t, C_t):  # E of step t's output h_t and of the steps after it
+        return float(np.sum(Ybar[:, t - 1] * h_t)) + (run(t + 1, h_t, C_t) if t < T else 0.0)
+
+    def from_Z(t, Z):
+        return after(t, *step(Z, cells[:, t - 1]))
+
+    def from_C(t, C):
+        return after(t, o[:, t - 1] * np.tanh(C), C)
+
+    pre = [x[:, t] @ Wx + states[:, t] @ Wh + b for t in range(T)]
+    whole = partial(_upstream, upstream=Ybar)
+    fd_Z = np.stack([central(partial(from_Z, t), pre[t - 1]) for t in range(1, T + 1)])
+    fd_h = [central(lambda h0: float(np.sum(Ybar * layer.lstm_forward(x, h0, Wx, Wh, b)[0])), h0)]
+    fd_h += [central(lambda h_t, t=t: after(t, h_t, cells[:, t]), states[:, t]) for t in range(1, T + 1)]
+    fd_s = [central(lambda h_prev, t=t: run(t, h_prev, cells[:, t - 1]), states[:, t - 1]) for t in range(1, T + 1)]
+    fd = {"\\bar{X}": time(central(whole(lambda x: layer.lstm_forward(x, h0, Wx, Wh, b)[0]), x)),
+          "\\bar{W}_x": central(whole(lambda W: layer.lstm_forward(x, h0, W, Wh, b)[0]), Wx),
+          "\\bar{W}_h": central(whole(lambda W: layer.lstm_forward(x, h0, Wx, W, b)[0]), Wh),
+          "\\bar{b}": central(whole(lambda c: layer.lstm_forward(x, h0, Wx, Wh, c)[0]), b),
+          "\\bar{Z}": fd_Z, **{f"\\bar{{Z}}^{name}": fd_Z[..., k * H:(k + 1) * H] for k, name in enumerate("IFGO")},
+          "\\bar{h}": Seq(np.stack(fd_h), first=0), "\\bar{s}": Seq(np.stack(fd_s + [np.zeros((N, H))])),
+          "\\bar{C}": Seq(np.stack([central(partial(from_C, t), c[:, t - 1]) for t in range(1, T + 1)] + [zeros[0]]))}
+    return env, fd
+
+
 _MLP = "dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss)"
 _OUT = "dense_backward and activation_backward (a sigmoid layer; sse_half loss)"
 
@@ -417,6 +492,11 @@ BINDINGS: list[Binding] = [
             partial(_normalisation, name="layernorm", axis=-1)),
     Binding("layers/layernorm.md", "\\bar{X} =", "layernorm_backward", partial(_normalisation, name="layernorm", axis=-1)),
     Binding("layers/attention.md", "\\bar{V} &=", "attention_backward", attention),
+    Binding("layers/lstm.md", "\\bar{h}_t =", "lstm_backward", lstm, ranges={"t": "T"}),
+    Binding("layers/lstm.md", "\\bar{C}_t &=", "lstm_backward", lstm, ranges={"t": "T"}),
+    *(Binding("layers/lstm.md", f"\\bar{{Z}}^{{{gate}}}_t =", "lstm_backward", lstm, ranges={"t": "T"})
+      for gate in "IFGO"),
+    Binding("layers/lstm.md", "\\bar{s}_t &=", "lstm_backward", lstm, ranges={"t": "T"}),
     Binding("layers/rnn.md", "\\bar{h}_t =", "rnn_backward", rnn, ranges={"t": "T"}),
     Binding("layers/rnn.md", "\\bar{Z}_t =", "rnn_backward", rnn, ranges={"t": "T"}),
     Binding("layers/rnn.md", "\\bar{X}_t &=", "rnn_backward", rnn, ranges={"t": "T"}),

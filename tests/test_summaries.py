@@ -105,6 +105,17 @@ FAULTS = [
     ("layers/conv2d.md", r"\bar{M} &= \bar{Y} W", r"\bar{M} &= \bar{Y} W^{\mathsf T}"),
     ("layers/conv2d.md", r"\sum_{\text{rows}} \bar{Y}", r"\sum_{\text{rows}} \bar{Y}^{\mathsf T}"),
     ("layers/conv2d.md", r"\bar{M} &= \bar{Y} W", r"\bar{M} &= -\bar{Y} W"),
+    # lstm.md (the cell's two paths, the four gates, the recursion and the sums)
+    ("layers/lstm.md", r"\bar{h}_t = \bar{Y}_t + \bar{s}_{t+1},", r"\bar{h}_t = \bar{Y}_t - \bar{s}_{t+1},"),
+    ("layers/lstm.md", r"O_t \odot \bigl(1 - \tanh(C_t)^2\bigr)", r"O_t \odot \bigl(1 - \tanh(C_t)\bigr)"),
+    ("layers/lstm.md", r"\bar{C}_t \odot G_t \odot I_t \odot (1 - I_t)", r"\bar{C}_t \odot G_t \odot I_t"),
+    ("layers/lstm.md", r"\bar{C}_t \odot C_{t-1} \odot F_t", r"\bar{C}_t \odot C_{t} \odot F_t"),
+    ("layers/lstm.md", r"\bar{C}_t \odot I_t \odot (1 - G_t \odot G_t)", r"\bar{C}_t \odot G_t \odot (1 - G_t \odot G_t)"),
+    ("layers/lstm.md", r"\bar{h}_t \odot \tanh(C_t) \odot O_t", r"\bar{C}_t \odot \tanh(C_t) \odot O_t"),
+    ("layers/lstm.md", r"\bar{h}_0 = \bar{s}_1", r"\bar{h}_0 = \bar{s}_2"),
+    ("layers/lstm.md", r"\bar{s}_t &= \bar{Z}_t W_h^{\mathsf T}", r"\bar{s}_t &= \bar{Z}_t W_h"),
+    ("layers/lstm.md", r"\bar{W}_h &= \sum_{t=1}^{T} h_{t-1}^{\mathsf T} \bar{Z}_t",
+     r"\bar{W}_h &= \sum_{t=1}^{T} h_{t}^{\mathsf T} \bar{Z}_t"),
     # batchnorm.md, layernorm.md, attention.md, rnn.md
     ("layers/batchnorm.md", r"\bar{Y}_{n,:} \odot \hat{X}_{n,:}", r"\bar{Y}_{n,:} \hat{X}_{n,:}"),
     ("layers/batchnorm.md", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{n,:},", r"\bar{\beta} = \sum_{n=1}^{N} \bar{Y}_{:,n},"),
@@ -149,6 +160,14 @@ def test_an_unreadable_formula_fails_at_its_line():
                            r"A_{\text{in}}^{\mathsf T} \oslash \Delta")
     assert error_lines(errors, "backprop/output_layer.md") == {line}
     assert "cannot read" in errors[0] and "oslash" in errors[0], errors
+
+
+def test_a_continued_row_belongs_to_its_statement():
+    """lstm.md's C-bar runs over two rows; the second starts with `+`: a fault there fails
+    the statement, at the line where its right side starts."""
+    errors, line = faulted("layers/lstm.md", r"&\quad + \bar{C}_{t+1} \odot F_{t+1}.", r"&\quad + \bar{C}_{t+1} \odot F_{t}.")
+    assert error_lines(errors, "layers/lstm.md") == {line - 1}, errors
+    assert r"\bar{C}_{t+1} \odot F_{t}" in errors[0]
 
 
 def test_an_unknown_name_fails_at_its_line():

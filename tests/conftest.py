@@ -86,8 +86,20 @@ def pytest_terminal_summary(terminalreporter):
 # The fast loop (`python -m pytest -m "not slow"`) leaves out what builds the
 # site or drives a browser, and the exhaustive float32 sweeps: those are
 # marked here, by what they use, so no test file has to remember to.
-# "choosing" runs the choosing page's dead-unit experiment (seconds).
-_SLOW_FIXTURES = {"site", "project", "server", "page", "browser", "choosing"}
+# "choosing" runs the choosing page's dead-unit experiment, "deep" the
+# initialisation page's deep network (seconds each).
+_SLOW_FIXTURES = {"site", "project", "server", "page", "browser", "choosing", "deep"}
+# Tests in files of their own that took over 2 s of CPU each (sweeps over
+# float32 ranges, root searches with the oracle, a build of a copied project).
+_SLOW_TESTS = {
+    "test_softsign_grad_within_five_roundings", "test_numpy_float32_tanh_within_1_4_ulp",
+    "test_hard_functions_roundings_and_dtypes", "test_swish_slope_has_one_root_the_negative_minimum",
+    "test_mish_slope_has_one_root_the_negative_minimum", "test_gelu_slope_one_root_negative_minimum_and_above_one_right",
+    "test_self_gated_gates_rise_from_zero_to_one", "test_the_guide_adds_an_activation",
+    # the vector functions' ULP, Jacobian and VJP sweeps against the oracle (5-40 s each)
+    "test_forward_ulp", "test_softmin_ulp", "test_log_softmax_ulp", "test_jacobian", "test_softmin_jacobian_ulp",
+    "test_vjp_against_oracle", "test_vjp_against_sympy_jacobian", "test_vjp_axis", "test_vjp_on_hard_vectors",
+}
 _SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
 # Matched in the test's name and in the text of a parametrized claim (its
 # id shows only the first 40 characters of the sentence).
@@ -103,6 +115,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         slow = (_SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
                 or item.path.name in _SLOW_MODULES
+                or getattr(item, "originalname", item.name) in _SLOW_TESTS
                 or any(word in _words(item) for word in _SLOW_WORDS))
         if slow:
             item.add_marker(pytest.mark.slow)

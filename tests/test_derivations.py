@@ -139,13 +139,30 @@ def test_a_chain_without_d_dx_starts_from_the_function_itself():
 
 
 def test_last_line_must_agree_with_the_snippet(monkeypatch):
-    real = derivations._snippet("sigmoid")
+    from sitekit.derivations import snippets
+
+    real = snippets._snippet("sigmoid")
     wrong = SimpleNamespace(sigmoid_grad=lambda x: real.sigmoid_grad(x) * (1 + 1e-3 * np.sign(x)))
-    monkeypatch.setattr(derivations, "_snippet", lambda name: wrong)
+    monkeypatch.setattr(snippets, "_snippet", lambda name: wrong)
     report = block(r"\frac{d}{dx}\sigma(x) &= \sigma(x) \cdot \left(1-\sigma(x)\right).",
                    page="activations/sigmoid.md")
     assert error_lines(report) == {4}
     assert "≠ sigmoid_grad(x) of snippets/activations/sigmoid.py" in report.errors[0]
+
+
+def test_the_snippet_comparison_is_a_callable_the_caller_may_hand_in():
+    # Not the chain of the test above, whose report holds its patched snippet's verdict.
+    chain = "# Scratch\n\n\\begin{align}\n\\frac{d}{dx}\\sigma(x) &= \\left(1-\\sigma(x)\\right) \\cdot \\sigma(x).\n\\end{align}\n"
+    seen = []
+
+    def compare(name, value, wrt, context, domain):
+        seen.append((name, wrt))
+        return 0, "the hook's comparison says no"
+
+    report = check_markdown(chain, "activations/sigmoid.md", compare=compare)
+    assert seen == [("sigmoid", "x")]
+    assert error_lines(report) == {4} and "the hook's comparison says no" in report.errors[0], report.errors
+    assert check_markdown(chain, "activations/sigmoid.md").ok  # the default: snippets.check_against_snippet
 
 
 def test_page_function_names_map_to_definitions():

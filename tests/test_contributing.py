@@ -113,9 +113,11 @@ def bent_identity_grad(x):
     return ratio / 2 + 1
 '''
 
-DEFINITION = '''\
-        Definition("bent_identity", (sp.sqrt(x**2 + 1) - 1) / 2 + x,
-                   latex=r"f(x) = \\frac{\\sqrt{x^{2}+1}-1}{2} + x"),
+ENTRY = '''\
+    Activation(
+        "bent_identity", (sp.sqrt(x**2 + 1) - 1) / 2 + x,
+        latex=r"f(x) = \\frac{\\sqrt{x^{2}+1}-1}{2} + x",
+    ),
 '''
 
 PAGE = r'''# Bent identity
@@ -245,16 +247,12 @@ def write_short(copy: Path) -> None:
     _write(copy / f"snippets/activations/short/{NAME}.py", SHORT)
 
 
-def add_definition(copy: Path) -> None:
-    _insert(copy / "sitekit/definitions.py", "    ]\n}\n", DEFINITION)  # the end of DEFINITIONS' list
+def add_entry(copy: Path) -> None:
+    _insert(copy / "sitekit/definitions_basic.py", "]\n", ENTRY)  # the end of the family's ENTRIES
 
 
 def write_page(copy: Path) -> None:
     _write(copy / f"docs/activations/{NAME}.md", PAGE)
-
-
-def add_framework_names(copy: Path) -> None:
-    _insert(copy / "sitekit/overview.py", "}\nFRAMEWORK_VALUES", f'    "{NAME}": ("—", "—", "—"),\n')
 
 
 def add_nav_line(copy: Path) -> None:
@@ -267,9 +265,8 @@ def add_nav_line(copy: Path) -> None:
 STEPS = [
     ("The code", "snippets/activations/{name}.py", write_snippet),
     ("The block a reader copies", "snippets/activations/short/{name}.py", write_short),
-    ("The definition", "sitekit/definitions.py", add_definition),
+    ("The registry entry", "sitekit/definitions_basic.py", add_entry),
     ("The page", "docs/activations/{name}.md", write_page),
-    ("The names in the frameworks", "sitekit/overview.py", add_framework_names),
     ("The navigation", "mkdocs.yml", add_nav_line),
 ]
 
@@ -353,16 +350,7 @@ def test_the_guide_ends_with_the_whole_suite():
     assert any(c.startswith("python -m pytest ") and f"-k {NAME}" in c for c in commands)
 
 
-def test_every_activation_has_its_framework_names():
-    """Step 5 of the guide: without its line, the overview's names table shows "?"."""
-    from sitekit.catalogue import snippet_names
-    from sitekit.overview import FRAMEWORK_NAMES
-
-    missing = sorted(set(snippet_names()) - set(FRAMEWORK_NAMES))
-    assert not missing, f"sitekit/overview.py: FRAMEWORK_NAMES has no line for {missing}: add one ('—' where none)"
-
-
-@pytest.mark.claim("contributing.md", "a short block of at most 25 code lines")
+@pytest.mark.claim("contributing.md", "its short block may have at most 25 code lines")
 def test_a_vector_functions_short_block_may_be_longer():
     import test_short_blocks
     from sitekit.catalogue import VECTOR_FUNCTIONS

@@ -8,10 +8,11 @@ work to the module that does that job.
 - sitekit.hook_html: the rendered HTML (stamp markers, links, formulas
   typeset to SVG by the pinned MathJax, so pages load no MathJax);
 - sitekit.hook_jupyter: mkdocs-jupyter's cache and template HTML;
+- sitekit.hook_prefetch: the expensive checks, started in worker processes
+  at the start of the build, in the order the pages need them;
 - sitekit.hook_serve: `mkdocs serve` keeps going on a warning.
 Here, too: the repository root on sys.path, so executed blocks can import
-sitekit; the expensive checks started in worker processes at the start of the
-build, and the pages that summarise them rendered last.
+sitekit, and the pages that summarise the checks rendered last.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sitekit import (  # noqa: E402
-    accuracy,
     cache,
-    derivations,
     hook_blocks,
     hook_checks,
     hook_html,
     hook_jupyter,
+    hook_prefetch,
     hook_serve,
     oracle,
     typeset,
@@ -83,8 +83,9 @@ def on_files(files, config, **kwargs):
         if file is not None:
             files.remove(file)
             files.append(file)
-    derivations.prefetch(sorted(Path(config["docs_dir"]).rglob("*.md")))
-    accuracy.prefetch()
+    docs_dir = Path(config["docs_dir"])
+    pages = [Path(f.abs_src_path) for f in files.documentation_pages() if f.src_uri.endswith(".md")]
+    hook_prefetch.prefetch(pages, docs_dir)
     # MathJax's CSS for the SVG the build puts in the pages (mkdocs.yml's extra_css).
     files.append(File.generated(config, MATHJAX_CSS, content=_build["typesetter"].stylesheet()))
     return files

@@ -108,9 +108,13 @@ def _difference(left: np.ndarray, right: np.ndarray) -> tuple[float, float, tupl
 
 def check_formula(formula, binding, label: str) -> list[str]:
     """Errors of one formula against its binding (empty when every statement holds)."""
-    env, central = binding.setup(np.random.default_rng(binding.seed))
-    errors: list[str] = []
     where = f"{label}:{formula.line}"
+    try:
+        env, central = binding.setup(np.random.default_rng(binding.seed))
+    except Exception as error:  # a snippet that raises: the build names it, not a traceback
+        return [f"{where}: the binding in sitekit/summary_bindings.py ({binding.what}) failed: "
+                f"{type(error).__name__}: {error}; fix the snippet or the binding"]
+    errors: list[str] = []
     parts = [s for s in statements(formula.tex) if "=" in s[1]]
     if not parts:
         return [f"{where}: the formula bound in sitekit/summary_bindings.py has no `=` left to check; "
@@ -130,12 +134,15 @@ def check_formula(formula, binding, label: str) -> list[str]:
             evaluator = Evaluator(names, binding.indices, binding.ranges)
             values, side_at = [], None
             try:
-                letters, spans = evaluator.grid([t for _, _, t in trees], 0)
-                for side_at, _, tree in trees:
-                    values.append(evaluator.side(tree, letters, spans))
-            except TexError as error:
+                # A division by 0 or an overflow is an error of the formula, not a warning.
+                with np.errstate(all="raise"):
+                    letters, spans = evaluator.grid([t for _, _, t in trees], 0)
+                    for side_at, _, tree in trees:
+                        values.append(evaluator.side(tree, letters, spans))
+            except (TexError, FloatingPointError, ArithmeticError, ValueError, TypeError) as error:
                 # Within the side that failed; an index's range: the statement's line.
-                line = formula.line_at(offset if side_at is None else side_at + error.offset)
+                inside = getattr(error, "offset", 0)
+                line = formula.line_at(offset if side_at is None else side_at + inside)
                 errors.append(f"{label}:{line}: cannot evaluate `{' '.join(text.split())}` with the names bound to "
                               f"{binding.what}: {error}; fix the formula (or its binding in "
                               f"sitekit/summary_bindings.py if the page renamed a quantity)")

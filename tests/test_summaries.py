@@ -208,3 +208,20 @@ def test_central_differences_catch_a_formula_that_agrees_with_a_wrong_snippet(mo
     # The same wrong snippet under the page's right formula fails against the snippet.
     errors = summaries._check_markdown((DOCS / page).read_text(encoding="utf-8"), page)
     assert len(errors) == 1 and "with the snippets" in errors[0], errors
+
+
+def test_a_division_by_zero_fails_at_its_line():
+    errors, line = faulted("layers/dropout.md", r"{M \odot \bar{Y}}{1 - \rho}", r"{M \odot \bar{Y}}{1 - 1}")
+    assert error_lines(errors, "layers/dropout.md") == {line} and "divide by zero" in errors[0], errors
+
+
+def test_a_snippet_that_raises_is_named_with_the_page(monkeypatch):
+    dropout = summary_bindings._snippet("layers/dropout.py")
+
+    def broken(dout, cache):
+        raise ValueError("dout must have shape (5, 7)")
+
+    monkeypatch.setattr(dropout, "dropout_backward", broken)
+    page = "layers/dropout.md"
+    errors = summaries._check_markdown((DOCS / page).read_text(encoding="utf-8"), page)
+    assert errors and all(re.match(rf"docs/{page}:\d+: the binding .* failed: ValueError", e) for e in errors), errors

@@ -29,11 +29,19 @@ from sitekit.catalogue import load_snippet  # noqa: E402
 from sitebuild import build, build_command, build_env, copy_project, html_of, nav_pages  # noqa: E402
 
 
+def failed_blocks(page_html: str) -> list[str]:
+    """The errors markdown-exec put in a page in place of a block's output.
+    They are highlighted, one token per <span>: read the text, not the HTML."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", page_html))
+    # Each traceback's last line: the exception and its message.
+    return re.findall(r"Traceback \(most recent call last\):\n(?:[ \t][^\n]*\n)*([^\n]*)", text)
+
+
 def test_every_page_built_and_every_block_ran(site):
     for page in nav_pages():
-        text = html_of(site, page)
-        assert "Traceback (most recent call last)" not in text, page
-        assert "markdown-exec" not in text.lower() or "error" not in text.lower(), page
+        failed = failed_blocks(html_of(site, page))
+        assert not failed, (f"docs/{page}: an executed block failed: {failed[0]!r} is on the page; "
+                            "build with `mkdocs build --strict` to see the block and its line")
 
 
 FUNCTION_PAGES = [
@@ -117,15 +125,26 @@ def test_formulas_are_typeset_by_the_build(site):
             assert used <= defined, f"{page}: glyphs used but not defined: {sorted(used - defined)[:5]}"
 
 
-def test_plots_are_deterministic(site):
-    """The same snippet gives byte-identical SVG (no dates, no random ids)."""
-    from sitekit.catalogue import snippet
-    from sitekit.plots import plot_activation
+_DRAW_SIGMOID = """
+from sitekit.catalogue import snippet
+from sitekit.plots import plot_activation
+s = snippet("sigmoid")
+print(plot_activation("σ", s.sigmoid, s.sigmoid_grad), end="")
+"""
 
-    s = snippet("sigmoid")
-    first = plot_activation("σ", s.sigmoid, s.sigmoid_grad)
-    assert first == plot_activation("σ", s.sigmoid, s.sigmoid_grad)
-    assert "currentColor" in first and "<dc:date>" not in first
+
+def test_plots_are_deterministic(monkeypatch):
+    """The same snippet gives byte-identical SVG (no dates, no random ids):
+    drawn twice, each time in a new process with its own hash seed, the
+    cache off (a cached drawing would only be compared with itself)."""
+    monkeypatch.setenv("BC_CACHE", "off")
+    runs = [subprocess.run([sys.executable, "-c", _DRAW_SIGMOID], cwd=ROOT, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}) for seed in ("1", "2")]
+    assert all(run.returncode == 0 for run in runs), "drawing sigmoid failed:\n" + runs[0].stderr + runs[1].stderr
+    drawings = [run.stdout for run in runs]
+    assert "<svg" in drawings[0], drawings[0][:200]
+    assert drawings[0] == drawings[1], "two drawings of sigmoid differ: look for a date, a random id or a set's order"
+    assert "currentColor" in drawings[0] and "<dc:date>" not in drawings[0]
 
 
 def test_plot_of_bad_data_fails():
@@ -140,7 +159,10 @@ def test_plot_of_bad_data_fails():
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
+def project(site, tmp_path) -> Path:
+    """A copy of the project to break, made after the session's build
+    (`site`): the shared cache then holds every result, and a build of the
+    copy recomputes only what its fault changes."""
     return copy_project(tmp_path / "project")
 
 
@@ -184,6 +206,9 @@ def test_fault_snippet_raises(project, tmp_path):
     record("follow-on NameError", run, rf"docs/activations/sigmoid\.md:{fence + 4}: a later block fails with NameError "
            rf"\(name 'ys' is not defined\), most likely because the block that failed first \(.* at line {fence}\)")
     assert run.stderr.count("Traceback") == 1
+    # The strict build writes the pages before it aborts: the page-level
+    # check of test_every_page_built_and_every_block_ran sees this failure.
+    assert failed_blocks(html_of(tmp_path / "site", "activations/sigmoid.md"))
 
 
 def test_fault_warning_in_executed_block(project, tmp_path):
@@ -194,17 +219,25 @@ def test_fault_warning_in_executed_block(project, tmp_path):
     assert "RuntimeWarning: overflow encountered in exp" in run.stderr
 
 
-def test_fault_missing_snippet_section(project, tmp_path):
-    inject(project, "activations/sigmoid.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```')
-    run = build(project, tmp_path / "site")
-    record("include of a missing section", run,
-           r"docs/activations/sigmoid\.md:\d+: --8<-- .*snippets/activations/sigmoid\.py has no section \[no_such_section\]")
+@pytest.fixture(scope="module")
+def missing_includes_build(site, tmp_path_factory) -> subprocess.CompletedProcess:
+    """One build for both missing includes, on one page: the hook names every
+    include of the page before pymdownx stops the build at the first one."""
+    folder = tmp_path_factory.mktemp("missing-includes")
+    project = copy_project(folder / "project")
+    inject(project, "notation.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```\n\n'
+           '```python\n--8<-- "activations/nothing.py"\n```')
+    return build(project, folder / "site")
 
 
-def test_fault_missing_snippet_file(project, tmp_path):
-    inject(project, "notation.md", '```python\n--8<-- "activations/nothing.py"\n```')
-    run = build(project, tmp_path / "site")
-    record("include of a missing file", run, r"docs/notation\.md:\d+: --8<-- .*no file snippets/activations/nothing\.py")
+def test_fault_missing_snippet_section(missing_includes_build):
+    record("include of a missing section", missing_includes_build,
+           r"docs/notation\.md:\d+: --8<-- .*snippets/activations/sigmoid\.py has no section \[no_such_section\]")
+
+
+def test_fault_missing_snippet_file(missing_includes_build):
+    record("include of a missing file", missing_includes_build,
+           r"docs/notation\.md:\d+: --8<-- .*no file snippets/activations/nothing\.py")
 
 
 def test_fault_broken_link(project, tmp_path):
@@ -338,28 +371,40 @@ def test_offline_build_is_byte_identical(site, tmp_path):
     assert not different, f"files that differ between two builds: {different}"
 
 
-def test_fault_wrong_derivative_in_snippet(project, tmp_path):
+@pytest.fixture(scope="module")
+def wrong_snippets_build(site, tmp_path_factory) -> subprocess.CompletedProcess:
+    """One build for both faults in snippets: an edited snippet changes the
+    cache's fingerprint, so such a build recomputes the whole site. The two
+    faults are in different snippets and caught by different checks (the
+    derivation of sigmoid.md, the accuracy page's measurement of relu)."""
+    folder = tmp_path_factory.mktemp("wrong-snippets")
+    project = copy_project(folder / "project")
+    # sigmoid's derivation ends in σ(1 − σ); its σ′ off by 1 % no longer agrees.
+    path = project / "snippets" / "activations" / "sigmoid.py"
+    text = path.read_text()
+    wrong = re.sub(r"(def sigmoid_grad\(x\):.*?return )([^\n]+)", r"\g<1>1.01 * (\g<2>)", text, count=1, flags=re.S)
+    assert wrong != text, "snippets/activations/sigmoid.py: no `def sigmoid_grad(x): ... return` to break"
+    path.write_text(wrong)
+    # relu returning leaky ReLU.
+    path = project / "snippets" / "activations" / "relu.py"
+    text = path.read_text()
+    wrong = re.sub(r"(def relu\(x\):.*?\n    return )([^\n]+)", r"\g<1>np.where(x > 0, x, 0.01 * x)", text, count=1, flags=re.S)
+    path.write_text(wrong)
+    assert load_snippet(path).relu(-1.0) == -0.01, "snippets/activations/relu.py: the fault was not injected"
+    return build(project, folder / "site")
+
+
+def test_fault_wrong_derivative_in_snippet(wrong_snippets_build):
     """The page's derivation ends in σ(1 − σ); a snippet whose σ′ is off by
     1 % no longer agrees with it, and the build says where."""
-    snippet = project / "snippets" / "activations" / "sigmoid.py"
-    text = snippet.read_text()
-    wrong = re.sub(r"(def sigmoid_grad\(x\):.*?return )([^\n]+)", r"\g<1>1.01 * (\g<2>)", text, count=1, flags=re.S)
-    assert wrong != text
-    snippet.write_text(wrong)
-    run = build(project, tmp_path / "site")
-    record("wrong derivative in a snippet", run, r"docs/activations/sigmoid\.md:\d+: step \d+: .*sigmoid_grad")
+    record("wrong derivative in a snippet", wrong_snippets_build,
+           r"docs/activations/sigmoid\.md:\d+: step \d+: .*sigmoid_grad")
 
 
-def test_fault_wrong_forward_in_snippet(project, tmp_path):
+def test_fault_wrong_forward_in_snippet(wrong_snippets_build):
     """relu returning leaky ReLU: no derivation uses relu itself, and the
     accuracy page showed "∞ ULP" in a green build."""
-    snippet = project / "snippets" / "activations" / "relu.py"
-    text = snippet.read_text()
-    wrong = re.sub(r"(def relu\(x\):.*?\n    return )([^\n]+)", r"\g<1>np.where(x > 0, x, 0.01 * x)", text, count=1, flags=re.S)
-    snippet.write_text(wrong)
-    assert load_snippet(snippet).relu(-1.0) == -0.01
-    run = build(project, tmp_path / "site")
-    record("wrong forward function in a snippet", run,
+    record("wrong forward function in a snippet", wrong_snippets_build,
            r"docs/accuracy\.md: snippets/activations/relu\.py: `relu` measured .* beyond its contract")
 
 

@@ -1,8 +1,9 @@
 """The checks of a page's Markdown, run as the page renders, each problem by
 page and line: every align chain, each step checked equal to the one before
 it (sitekit.derivations), with the verdict written under the block; every
-other display formula (sitekit.formulas, exceptions declared in
-formula_exceptions.py); every `--8<--` include (pymdownx names neither file
+other display and inline formula (sitekit.formulas, exceptions declared in
+formula_exceptions.py and inline_exceptions.py); the summary and matrix-form
+formulas, numerically against the snippets (sitekit.summaries); every `--8<--` include (pymdownx names neither file
 nor line of a missing one).
 """
 
@@ -12,7 +13,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from sitekit import derivations, formulas
+from sitekit import derivations, formulas, summaries
 
 SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
 
@@ -26,6 +27,7 @@ def check_page(markdown: str, source: str, src_uri: str) -> tuple[str, list[str]
     report = derivations.check_markdown(source, src_uri)
     problems = list(report.errors)
     problems += formulas.check_markdown(source, src_uri).errors
+    problems += summaries.check_markdown(source, src_uri)
     problems += missing_includes(source, src_uri)
     return mark_blocks(markdown, report.outcomes, src_uri), problems
 

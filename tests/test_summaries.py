@@ -225,3 +225,16 @@ def test_a_snippet_that_raises_is_named_with_the_page(monkeypatch):
     page = "layers/dropout.md"
     errors = summaries._check_markdown((DOCS / page).read_text(encoding="utf-8"), page)
     assert errors and all(re.match(rf"docs/{page}:\d+: the binding .* failed: ValueError", e) for e in errors), errors
+
+
+def test_the_hook_runs_the_numeric_check_on_every_page():
+    """hook_checks.check_page (what the build runs per page) reports a wrong matrix form."""
+    from sitekit import hook_checks
+
+    page = "backprop/hidden_layers.md"
+    text = (DOCS / page).read_text()
+    wrong = text.replace(r"\bigl(A^{(l-1)}\bigr)^{\mathsf T}", "A^{(l-1)}", 1)
+    assert wrong != text
+    assert not [p for p in hook_checks.check_page(text, text, page)[1] if "summary_bindings" in p]
+    problems = hook_checks.check_page(wrong, wrong, page)[1]
+    assert any(p.startswith(f"docs/{page}:") and "summary_bindings" in p for p in problems), problems

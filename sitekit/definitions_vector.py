@@ -101,9 +101,8 @@ def _swiglu_terms(zs, gs, ys):
     """dE/da = g b sigma(a) (1 + a sigma(-a)): the two terms by size; dE/db = g silu(a), one product."""
     half = len(zs) // 2
     a, b = zs[:half], zs[half:]
-    s = [1 / (1 + mpmath.exp(-u)) for u in a]
-    da = [abs(g * v * si) * (1 + abs(u * (1 - si))) for g, v, si, u in zip(gs, b, s, a)]
-    db = [abs(g * u * si) for g, u, si in zip(gs, a, s)]
+    da = [abs(g * v * _mp_sigmoid(u)) * (1 + abs(u * _mp_sigmoid(-u))) for g, v, u in zip(gs, b, a)]
+    db = [abs(g * u * _mp_sigmoid(u)) for g, u in zip(gs, a)]
     return da + db
 
 
@@ -111,8 +110,14 @@ def _glu_terms(zs, gs, ys):
     """dE/da = g sigma(b), dE/db = g a sigma(b) sigma(-b): products, their own size."""
     half = len(zs) // 2
     a, b = zs[:half], zs[half:]
-    s = [1 / (1 + mpmath.exp(-v)) for v in b]
-    return [abs(g * si) for g, si in zip(gs, s)] + [abs(g * u * si * (1 - si)) for g, u, si in zip(gs, a, s)]
+    da = [abs(g * _mp_sigmoid(v)) for g, v in zip(gs, b)]
+    db = [abs(g * u * _mp_sigmoid(v) * _mp_sigmoid(-v)) for g, u, v in zip(gs, a, b)]
+    return da + db
+
+
+def _mp_sigmoid(v):
+    """sigma(v) in mpmath; sigma(-v) is taken as such, never as 1 - sigma(v), which is 0 at 60 digits from v = 140 on."""
+    return 1 / (1 + mpmath.exp(-v))
 
 
 # --- how infinite entries grow, for the limits ---------------------------------------------
@@ -137,7 +142,7 @@ SOFTMAX_UNDEFINED = ((-INF, -INF), (NAN, 0.0), (NAN, INF), (1.0, NAN, -INF), (-I
 GATED_LIMITS = (
     (INF, 2.0), (-INF, 2.0), (2.0, INF), (2.0, -INF), (-3.0, INF), (-3.0, -INF),
     (INF, -800.0), (INF, INF), (INF, -INF), (-INF, INF), (-INF, -INF),
-    (0.0, INF), (INF, 0.0), (-1.5, INF), (-1.0, -INF),
+    (0.0, INF), (INF, 0.0), (-1.5, INF), (-1.0, -INF), (1e4, -INF), (-1e4, INF), (INF, 1e4), (-INF, -1e4),
 )
 GATED_UNDEFINED = ((NAN, 1.0), (1.0, NAN), (NAN, INF), (0.0, NAN))
 

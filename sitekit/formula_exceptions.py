@@ -74,7 +74,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/activations/linear.md:12
     Entry('activations/linear.md',
           'f(x) = c\\,x, \\qquad c = 1 \\text{',
-          'unreadable: words in the formula (\\text{...})'),
+          "definition: the linear function's f(x) = c x and its parameter's default, c = 1, in words"),
     # docs/activations/linear.md:162
     Entry('activations/linear.md',
           'Y = c\\,\\bigl(c\\,(X W_1 + b_1)\\,W_2',

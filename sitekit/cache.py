@@ -40,7 +40,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("mkdocs.plugins.sitekit.cache")
 # What a cached result may depend on, besides its own inputs.
-_CODE = ("sitekit/*.py", "sitekit/*.js", "sitekit/*.json", "snippets/**/*.py")
+_CODE = ("sitekit/**/*.py", "sitekit/*.js", "sitekit/*.json", "snippets/**/*.py")
 
 
 def enabled() -> bool:

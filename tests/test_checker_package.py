@@ -65,3 +65,13 @@ def test_the_cli_runs_as_a_module():
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"^1 blocks, \d+ equalities checked, 0 prose-only", run.stdout, re.M), run.stdout
+
+
+def test_the_build_cache_fingerprint_covers_every_module_of_the_package():
+    """An edit anywhere in the checker must change the keys of every result
+    that depends on all of sitekit/ (the display and inline formula checks)."""
+    from sitekit import cache
+
+    files = {p.relative_to(cache.ROOT).as_posix() for p in cache._code_files(cache._CODE)}
+    package = {p.relative_to(cache.ROOT).as_posix() for p in (cache.ROOT / "sitekit" / "derivations").glob("*.py")}
+    assert package and package <= files, sorted(package - files)

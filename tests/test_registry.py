@@ -31,14 +31,6 @@ OLD_TABLES = ("DEFINITIONS", "FRAMEWORK_NAMES", "SELF_GATED", "REFERENCES", "VEC
               "_torch_functions", "_jax_functions")
 # Tables still written out elsewhere, each until its module reads the registry;
 # the test below fails once one is gone, so the exception is removed with it.
-PENDING = {
-    # The lead switches the derivation checker to registry.latex_aliases().
-    ("sitekit/derivations.py", "FUNCTION_ALIASES"),
-    ("sitekit/derivations.py", "PARAMETER_ALIASES"),
-    ("sitekit/derivations.py", "INDEXED_ALIASES"),
-}
-
-
 def entry_counts() -> Counter:
     """How many entries each name has, over every family file (the registry
     itself keeps one per name, so a duplicate shows only here)."""
@@ -207,21 +199,8 @@ def test_no_per_function_table_outside_the_registry():
              if p.is_relative_to(SITEKIT) or label in OLD_TABLES}
     unexpected = [f"{path}:{line}: {label} lists facts per function: move them into the registry entries "
                   f"(sitekit/entries.py) and compute {label} from sitekit.registry"
-                  for (path, label), line in sorted(found.items()) if (path, label) not in PENDING]
+                  for (path, label), line in sorted(found.items())]
     assert unexpected == []
-    stale = PENDING - set(found)
-    assert not stale, f"{sorted(stale)} now read the registry: delete them from PENDING in {Path(__file__).name}"
-
-
-def test_pending_alias_tables_agree_with_the_registry():
-    """Until the derivation checker reads registry.latex_aliases(), its own
-    tables must say what the entries say."""
-    from sitekit import derivations
-
-    functions, parameters, indexed = registry.latex_aliases()
-    assert derivations.FUNCTION_ALIASES == functions
-    assert derivations.PARAMETER_ALIASES == parameters
-    assert derivations.INDEXED_ALIASES == indexed
 
 
 def test_no_import_cycle_among_sitekit_modules():

@@ -2,8 +2,9 @@
 at the start of the build, in the order the pages will need them.
 
 The workers take jobs first come, first served, and a page waits for its
-own results while it renders. So each page's derivation check and the
-short-block accuracy of its function go in the order the pages render;
+own results while it renders. So each page's derivation check, its display
+and inline formula check and the short-block accuracy of its function go in
+the order the pages render;
 the full accuracy measurements, which only the accuracy page reads (it
 renders last, hooks.SUMMARY_PAGES), go after them. Sorted any other way
 (the slowest first), the first page waits for every job before its own,
@@ -12,9 +13,10 @@ and the build's own work (executed blocks, typesetting) waits with it.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
-from sitekit import accuracy, cache, derivations
+from sitekit import accuracy, cache, derivations, formulas
 
 
 def prefetch(pages: list[Path], docs_dir: Path) -> int:
@@ -24,6 +26,10 @@ def prefetch(pages: list[Path], docs_dir: Path) -> int:
     started = 0
     for path in pages:
         started += derivations.prefetch([path])
+        # As formulas.check_markdown reads it: the page's text, its name in docs/, no label.
+        text = path.read_text(encoding="utf-8")
+        started += cache.start("formulas", (text, path.relative_to(docs_dir).as_posix(), None), formula_report,
+                               text, path.relative_to(docs_dir).as_posix())
         page = path.relative_to(docs_dir).as_posix()
         name = page.removeprefix("activations/").removesuffix(".md")
         if page.startswith("activations/") and name in short:
@@ -32,3 +38,8 @@ def prefetch(pages: list[Path], docs_dir: Path) -> int:
     started += derivations.prefetch(sorted(set(docs_dir.rglob("*.md")) - set(pages)))
     accuracy.prefetch()  # the full measurements, and any short one not started above
     return started
+
+
+def formula_report(markdown: str, src_uri: str) -> dict:
+    """formulas.check_markdown's report as its cache keeps it (a worker's result)."""
+    return asdict(formulas.check_markdown(markdown, src_uri))

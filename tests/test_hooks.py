@@ -3,9 +3,11 @@ pages render, so the first page does not wait for every job of the site."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sitebuild import ROOT
 
-from sitekit import accuracy, cache, derivations, hook_prefetch
+from sitekit import accuracy, cache, derivations, formulas, hook_prefetch
 
 DOCS = ROOT / "docs"
 
@@ -18,10 +20,12 @@ def test_jobs_start_in_the_order_the_pages_render(monkeypatch):
     pages = [DOCS / "notation.md", DOCS / "activations" / f"{short}.md", DOCS / "backprop" / "chain_rule.md"]
     hook_prefetch.prefetch(pages, DOCS)
     # Each page's derivations, and right after its own page the short block's accuracy.
-    assert jobs[:4] == [("derivations", pages[0]), ("derivations", pages[1]), ("short-accuracy", (short,)),
-                        ("derivations", pages[2])]
+    kinds = [job[0] for job in jobs[:7]]
+    assert kinds == ["derivations", "formulas", "derivations", "formulas", "short-accuracy", "derivations", "formulas"]
+    assert [job[1] for job in jobs[:7] if job[0] == "derivations"] == pages
+    assert jobs[4] == ("short-accuracy", (short,))
     # Then every other page, and the full measurements last (only the accuracy page, rendered last, reads them).
-    rest = [job for job in jobs[4:] if job[0] == "derivations"]
+    rest = [job for job in jobs[7:] if job[0] == "derivations"]
     assert {path for _, path in rest} == set(DOCS.rglob("*.md")) - set(pages)
     assert jobs.index(("accuracy", (accuracy.elementwise_names()[0],))) > jobs.index(rest[-1])
 
@@ -36,4 +40,22 @@ def test_the_short_job_is_the_one_the_page_reads(monkeypatch):
     name = accuracy.short_elementwise()[0]
     hook_prefetch.prefetch([DOCS / "activations" / f"{name}.md"], DOCS)
     accuracy.short_results(name)
-    assert started[0] == (*read[0], accuracy.measure_short, (name,))
+    assert next(job for job in started if job[0] == "short-accuracy") == (*read[0], accuracy.measure_short, (name,))
+
+
+def test_the_formula_job_is_the_one_the_page_reads(monkeypatch):
+    """The worker's job is keyed as formulas.check_markdown reads it, and its
+    result is the report that function gives."""
+    started, read = [], []
+    monkeypatch.setattr(derivations, "prefetch", lambda paths: 0)
+    monkeypatch.setattr(accuracy, "prefetch", lambda: None)
+    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args: started.append(
+        (namespace, parts, compute, args)) or 1)
+    page = DOCS / "activations" / "sigmoid.md"
+    hook_prefetch.prefetch([page], DOCS)
+    (namespace, parts, compute, args), *_ = [job for job in started if job[0] == "formulas"]
+    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, **kw: read.append((namespace, parts)) or {})
+    formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md")
+    assert (namespace, parts) == read[0]
+    monkeypatch.undo()
+    assert compute(*args) == asdict(formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md"))

@@ -23,6 +23,12 @@ sorted by these rules, in this order (`classify`):
 - equality: everything else, checked side by side with the derivation
   checker's parser in the page's context, as a display formula is.
 
+Prose notation is read as meant or refused, never misread: `\\pm`/`\\mp`
+make two claims (both checked), `\\partial y / \\partial u` is the fraction,
+a limit at `\\pm\\infty` runs along a positive symbol, and a prime with no
+argument (`\\sigma'`, read by the parser as `\\sigma`) or an operator name
+with a digit (`\\operatorname{ReLU6}`, read as ReLU) is refused.
+
 What remains (a claim the parser cannot read, or one checked elsewhere) is
 declared in sitekit/inline_exceptions.py, one entry per formula text.
 """
@@ -74,9 +80,23 @@ _SHORTHANDS = (
     # \log\sigma(x) is \log(\sigma(x)); \log 0 is \log(0).
     (re.compile(r"\\(log|ln)\s*(\\sigma\s*\([^()]*\))"), r"\\\1(\2)"),
     (re.compile(r"\\(log|ln)\s+(\d+)(?![\d.])"), r"\\\1(\2)"),
+    # \partial y / \partial u is \frac{\partial y}{\partial u}; of a function's name, its derivative at x.
+    (re.compile(r"\\partial\s*(\\operatorname\{[A-Za-z]+\}|f)\s*/\s*\\partial\s*(\\[A-Za-z]+|[A-Za-z])(?![A-Za-z_])"),
+     r"\\frac{\\partial}{\\partial \2}\1(x)"),
+    (re.compile(r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?|\([^()/=]*\))\s*/\s*"
+                r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
+     r"\\frac{\\partial \1}{\\partial \2}"),
     # A bare \tanh' or \tanh^2 (\tanh' = 1 - \tanh^2) is a function of x.
     (re.compile(r"(\\tanh|\\operatorname\{sech\})('|\^\{2\}|\^2)(?!\s*[({'^])"), r"\1\2(x)"),
 )
+
+# A prime with no argument after it (\\sigma' = ..., f' = ...): the parser reads `\\sigma'` as \\sigma
+# itself, so \\sigma' = \\sigma would pass; refused, to be written \\sigma'(x) (or declared with a hint).
+_BARE_PRIME = re.compile(r"(\\[A-Za-z]+|(?<![\\A-Za-z])[A-Za-z])('+)(?!\s*(?:\(|\\left|'))")
+# \\operatorname{ReLU6}: the parser keeps only the letters of an operator name, so ReLU6 would be ReLU.
+_DIGIT_NAME = re.compile(r"\\(?:operatorname\*?|mathrm)\s*\{\s*([A-Za-z]*\d[A-Za-z\d]*)\s*\}")
+# \\pm and \\mp: the statement is two claims, one per sign, each checked; same length, same columns.
+_SIGNS = (("\\pm", "+  "), ("\\mp", "-  ")), (("\\pm", "-  "), ("\\mp", "+  "))
 
 # Entries of sitekit/inline_exceptions.py whose formula is still checked (true, or false for a quote).
 CHECKED_KINDS = ("hint", "quoted as wrong")
@@ -170,8 +190,10 @@ def read(side: str, context: Context) -> sp.Expr:
         return _read(side, context)
     far = context.symbol("varpi")  # a Greek letter the pages do not use, as the point that runs away
     value = _read(side.replace("\\infty", "\\varpi"), context)
+    # A positive runaway point settles |x| and the branch conditions (softsign'(-\\infty), CELU(+\\infty)).
+    ahead = sp.Symbol("varpi_far", positive=True)
     try:
-        return sp.limit(value, far, sp.oo)
+        return sp.limit(sp.piecewise_fold(value.subs(far, ahead)), ahead, sp.oo)
     except Exception as error:  # noqa: BLE001 - SymPy's errors have no common base
         raise DerivationError(f"SymPy cannot take the limit at infinity: {type(error).__name__}") from None
 
@@ -184,8 +206,22 @@ def _read(side: str, context: Context) -> sp.Expr:
     for pattern, replacement in _SHORTHANDS:
         side = pattern.sub(replacement, side)
     side = _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
+    digits = _DIGIT_NAME.search(side)
+    if digits:
+        raise DerivationError(f"the parser drops the digits of `{digits.group(0)}` (it would read "
+                              f"{re.sub(r'[^A-Za-z]', '', digits.group(1))}); no LaTeX name with a digit is read")
     try:
-        value = meaning(brace_powers(normalize(side)), context)[0]
+        tex = brace_powers(normalize(side))
+    except DerivationError:
+        raise
+    except Exception as error:  # noqa: BLE001 - SymPy's errors have no common base
+        raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
+    bare = _BARE_PRIME.search(tex)
+    if bare:
+        raise DerivationError(f"`{bare.group(0)}` has no argument, and the parser would read it as "
+                              f"`{bare.group(1)}` itself: write {bare.group(0)}(x)")
+    try:
+        value = meaning(tex, context)[0]
     except DerivationError:
         raise
     except Exception as error:  # noqa: BLE001 - SymPy's errors have no common base
@@ -197,7 +233,7 @@ def _read(side: str, context: Context) -> sp.Expr:
 def _constant(side: str, context: Context) -> bool:
     """A number written as an expression (\\ln 2, \\sqrt{3}): readable and free of names."""
     try:
-        value = read(side, context)
+        value = read(_sign_variants(side)[0], context)
     except DerivationError:
         return False
     return not value.free_symbols and not value.has(sp.Indexed)
@@ -207,7 +243,7 @@ def _fresh(side: str, context: Context) -> bool:
     """A lone name the page's context does not read: a free symbol or entry,
     or an unknown one-letter function, which the parser reads as a product."""
     try:
-        value = read(side, context)
+        value = read(_sign_variants(side)[0], context)
     except DerivationError as error:
         # A name no table knows is fresh; \\tanh(-x) the parser cannot read is not.
         return "unknown function" in str(error) or "as a symbol" in str(error)
@@ -233,7 +269,7 @@ def classify(text: str, context: Context, inline: Inline, page: str) -> str:
     if all(a or b for a, b in zip(lone, settled)) and any(settled) and not all(settled):
         return "value"
     if len(sides) == 2 and lone[0] and not _RESULT.search(sides[0]):
-        right = sides[1].lstrip("+-").strip()
+        right = re.sub(r"^(?:[+-]|\\(?:pm|mp)(?![A-Za-z]))\s*", "", sides[1].strip())
         if _LONE.fullmatch(right) or _constant(sides[1], context):
             return "value"
     left = sides[0]
@@ -289,6 +325,19 @@ def _equal(a: sp.Expr, b: sp.Expr, context: Context, domain) -> tuple[bool, str]
     return verdict.equal, verdict.detail
 
 
+def _sign_variants(text: str) -> list[str]:
+    """The statement once per sign of its \\pm and \\mp (upper signs, then lower), else itself."""
+    if "\\pm" not in text and "\\mp" not in text:
+        return [text]
+    variants = []
+    for signs in _SIGNS:
+        variant = text
+        for sign, replacement in signs:
+            variant = re.sub(re.escape(sign) + r"(?![A-Za-z])", replacement, variant)
+        variants.append(variant)
+    return variants
+
+
 @dataclass
 class Outcome:
     kind: str  # a classify() kind, or 'unreadable' / 'failed' / 'checked' for a claim
@@ -325,24 +374,25 @@ def check_inline(inline: Inline, label: str, page: str, page_name: str | None,
         kinds.append(kind)
         if kind not in ("equality", "quoted as wrong"):
             continue
-        sides = _sides(offset, text)
-        values = []
-        for position, side in sides:
-            try:
-                values.append(read(side, context))
-            except DerivationError as error:
-                return Outcome("unreadable", [
-                    f"{label}:{inline.line_at(position)}: inline formula cannot be checked: {error}\n"
-                    f"    formula: {shown.flat}\n    fix the TeX, or declare the formula in "
-                    f"sitekit/inline_exceptions.py (page, the formula, why it is not checked here)"])
-        for (_, left), (right_at, right), a, b in zip(sides, sides[1:], values, values[1:]):
-            equalities += 1
-            equal, detail = _equal(a, b, context, domain)
-            if kind == "quoted as wrong":
-                refuted = refuted or not equal
-            elif not equal:
-                errors.append(f"{label}:{inline.line_at(right_at)}: inline formula: left ≠ right "
-                              f"({detail})\n    left:  {left}\n    right: {right}")
+        for variant in _sign_variants(text):
+            sides = _sides(offset, variant)
+            values = []
+            for position, side in sides:
+                try:
+                    values.append(read(side, context))
+                except DerivationError as error:
+                    return Outcome("unreadable", [
+                        f"{label}:{inline.line_at(position)}: inline formula cannot be checked: {error}\n"
+                        f"    formula: {shown.flat}\n    fix the TeX, or declare the formula in "
+                        f"sitekit/inline_exceptions.py (page, the formula, why it is not checked here)"])
+            for (_, left), (right_at, right), a, b in zip(sides, sides[1:], values, values[1:]):
+                equalities += 1
+                equal, detail = _equal(a, b, context, domain)
+                if kind == "quoted as wrong":
+                    refuted = refuted or not equal
+                elif not equal:
+                    errors.append(f"{label}:{inline.line_at(right_at)}: inline formula: left ≠ right "
+                                  f"({detail})\n    left:  {left}\n    right: {right}")
     if "quoted as wrong" in kinds:
         if not refuted:
             errors.append(f"{label}:{inline.line}: a mistake quoted as wrong holds: `{shown.flat}` is true "

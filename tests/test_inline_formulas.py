@@ -76,6 +76,16 @@ FAULTS = [
     ("layers/dropout.md", r"\(\bar{X} = M \odot \bar{Y}\)", r"\(\bar{X} = -M \odot \bar{Y}\)"),
     ("errata.md", r"\(\sigma'(z) = \sigma(z)\,\bigl(1-\sigma(z)\bigr) = a\,(1-a)\)",
      r"\(\sigma'(z) = \sigma(z)\,\bigl(1-\sigma(z)\bigr) = a\,(1+a)\)"),
+    # \pm read as two claims; limits at \pm\infty taken with a positive runaway point.
+    ("activations/sigmoid.md", r"\(\sigma'(\pm\infty) = 0\)", r"\(\sigma'(\pm\infty) = 1\)"),
+    ("activations/softsign.md", r"\operatorname{softsign}'(\pm\infty) = 0", r"\operatorname{softsign}'(\pm\infty) = 1"),
+    ("activations/celu.md", r"\(\operatorname{CELU}(+\infty) = +\infty\)", r"\(\operatorname{CELU}(+\infty) = -\infty\)"),
+    ("activations/linear.md", r"\(f'(\pm\infty) = c\)", r"\(f'(\pm\infty) = 2c\)"),
+    # A derivative written with a slash, \partial y / \partial u.
+    ("activations/softmax.md", r"\partial p_1 / \partial z_1 = p_1 \cdot (1 - p_1)", r"\partial p_1 / \partial z_1 = p_1 \cdot (1 + p_1)"),
+    ("activations/softmin.md", r"\(\partial(-z_j)/\partial z_j = -1\)", r"\(\partial(-z_j)/\partial z_j = 1\)"),
+    ("activations/hardshrink.md", r"\(\partial f/\partial \lambda = 0\)", r"\(\partial f/\partial \lambda = 1\)"),
+    ("backprop/computational_graphs.md", r"\(\partial E / \partial E = 1\)", r"\(\partial E / \partial E = 2\)"),
 ]
 
 
@@ -214,3 +224,41 @@ def test_the_hook_reports_inline_errors():
     text = (DOCS / page).read_text(encoding="utf-8").replace(r"\(\sigma(0) = \tfrac12\)", r"\(\sigma(0) = 1\)")
     report = formulas._check_markdown(text, page, None)
     assert error_lines(report.errors, page) and report.inline["with ="] > 0
+
+
+# ---------------------------------------------------------------------------
+# What the parser would misread is read as meant or refused
+
+
+def test_plus_minus_is_two_claims(monkeypatch):
+    assert scratch(r"\(\tanh(\pm 1) = \pm\tanh(1)\)", [], monkeypatch)["counts"]["equalities"] == 2
+    # Only the lower sign is wrong: checking one sign (or reading \pm as +) would pass it.
+    assert error_lines(scratch(r"\(\tanh(\pm 1) = \tanh(1)\)", [], monkeypatch)["errors"], SCRATCH) == {3}
+    assert error_lines(scratch(r"\(\tanh(\mp 1) = \pm\tanh(1)\)", [], monkeypatch)["errors"], SCRATCH) == {3}
+    assert kind(r"x = \pm\lambda") == "value"
+
+
+def test_a_limit_at_infinity_of_a_branch_or_an_absolute_value(monkeypatch):
+    assert scratch(r"\(\frac{1}{(1 + |\pm\infty|)^2} = 0\)", [], monkeypatch)["errors"] == []
+    assert error_lines(scratch(r"\(\max(0, -\infty) = -\infty\)", [], monkeypatch)["errors"], SCRATCH) == {3}
+    assert scratch(r"\(\max(0, -\infty) = 0\)", [], monkeypatch)["errors"] == []
+
+
+@pytest.mark.parametrize("tex", [r"\sigma' = \sigma", r"f' = 1"])
+def test_a_prime_without_its_argument_is_refused(tex):
+    """The parser reads `\\sigma'` as \\sigma: \\sigma' = \\sigma passed as true."""
+    inline = Inline(3, tex, "")
+    outcome = inline_formulas.check_inline(inline, "docs/activations/sigmoid.md", "activations/sigmoid.md",
+                                           page_name("activations/sigmoid.md"))
+    assert outcome.kind == "unreadable" and "has no argument" in outcome.errors[0], outcome
+    written = inline_formulas.check_inline(Inline(3, r"\sigma'(x) = \sigma(x)", ""), "docs/activations/sigmoid.md",
+                                           "activations/sigmoid.md", page_name("activations/sigmoid.md"))
+    assert written.kind == "failed", written
+
+
+def test_an_operator_name_with_a_digit_is_refused():
+    """The parser keeps the letters of \\operatorname{ReLU6}: ReLU6(7) = 7 passed as ReLU(7) = 7."""
+    page = "activations/relu6.md"
+    outcome = inline_formulas.check_inline(Inline(3, r"\operatorname{ReLU6}(7) = 7", ""), f"docs/{page}", page,
+                                           page_name(page))
+    assert outcome.kind == "unreadable" and "ReLU6" in outcome.errors[0], outcome

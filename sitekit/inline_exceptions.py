@@ -248,6 +248,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/chain_rule.md', '\\frac{\\partial E}{\\partial w_{jk}} = (a_k - t_k) \\cdot x_j', "unreadable: the loss E of the prose's network, in words"),
     Entry('backprop/chain_rule.md', "g'(z_k) = 1", G_IS_A_FUNCTION_THE_PROSE_NA),
     # docs/backprop/computational_graphs.md
+    Entry('backprop/computational_graphs.md', '\\partial E / \\partial E = 1', "unreadable: E is the loss, which has no formula here (the checker refuses a derivative of E rather than read it as 0); the backward pass's seed"),
     Entry('backprop/computational_graphs.md', '\\bar{q} = \\partial E / \\partial q', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/computational_graphs.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('backprop/computational_graphs.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', MATHSF_IS_NOTATION_THE_PARSE),

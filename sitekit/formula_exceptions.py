@@ -249,6 +249,10 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/gradient_descent.md',
           'W \\leftarrow W - \\eta \\, \\frac{\\partial E}{\\partial W}, \\qquad b \\leftarrow b - \\eta \\, \\frac{\\partial E}{\\partial b}, \\qquad \\frac{\\partial E}{\\partial W} = X^{\\top} \\Delta, \\quad \\frac{\\partial E}{\\partial b} = \\mathbf{1}^{\\top} \\Delta',
           'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
+    # docs/backprop/gradient_descent.md:97
+    Entry('backprop/gradient_descent.md',
+          '\\frac{\\partial E}{\\partial W} = \\frac{1}{N} \\sum_{n=1}^{N} \\frac{\\partial E_n}{\\partial W}',
+          'checked by: tests/test_claims_training.py::test_gd_batch_gradient_is_the_mean_of_the_per_example_gradients (the page\'s batch gradient against the mean of its per-example gradients and central differences); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/hidden_layers.md:7
     Entry('backprop/hidden_layers.md',
           'z_j = \\sum_{i} w_{ij} \\cdot a_i',

@@ -132,3 +132,11 @@ def test_a_prime_on_a_function_the_parser_knows():
     holds(r"\tanh'(x) &= 1-\tanh^2(x) \\", r"&= \frac{1}{\cosh^2(x)}.")
     holds(r"\tanh''(x) &= -2 \cdot \tanh(x) \cdot \left(1-\tanh^2(x)\right).")
     fails_at(4, r"\tanh'(x) &= 1+\tanh^2(x).")
+
+
+def test_a_derivative_of_the_bare_loss_is_refused_not_read_as_zero():
+    """\\partial E / \\partial w of a bare E read as 0, so `= 0` held for any E."""
+    fails_at(4, r"\frac{\partial E}{\partial w} &= 0")
+    assert "has no formula here" in block(r"\frac{\partial E}{\partial w_{jk}} &= 0").errors[0]
+    holds(r"\frac{\partial E}{\partial E} &= 1")  # the seed of backprop
+    holds(r"\frac{\partial}{\partial w} \left(w^{2}\right) &= 2\,w")  # the loss written out is read

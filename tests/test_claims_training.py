@@ -441,6 +441,18 @@ def test_gd_two_two_two_network(gd_check):
     assert np.max(np.abs(y - expected)) <= 4 * EPS
 
 
+def test_gd_batch_gradient_is_the_mean_of_the_per_example_gradients(gd_check):
+    """gradient_descent.md's display formula dE/dW = (1/N) sum_n dE_n/dW, on
+    the page's own batch: against the per-example gradients and central differences."""
+    space = gd_check
+    N = space["N"]
+    assert N > 1
+    for name, grad in space["batch"].items():
+        mean = sum(g[name] for g in space["per_example"]) / N
+        assert np.max(np.abs(grad - mean)) <= 16 * EPS * max(1.0, np.max(np.abs(grad)))
+        assert space["relative_error"](grad, space["numeric"][name]) < 1e-7
+
+
 @pytest.mark.claim("backprop/gradient_descent.md", "The ratio tends to 1 as \\(\\eta\\) shrinks: "
                    "the first-order term is the whole story for small steps.")
 def test_gd_first_order_ratio_tends_to_1(gd_check):

@@ -268,6 +268,7 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
     elif isinstance(converted, sp.Derivative) and len(converted.variables) == 1:
         variable = converted.variables[0]
         wrt = variable.name if isinstance(variable, sp.Symbol) else None
+    _refuse_bare_derivatives(converted)
     try:
         # Derivatives and limits are taken; sums are left as sums: their closed
         # forms are slow to look for, and sampling writes them out anyway.
@@ -280,6 +281,23 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
     if leftover:
         raise DerivationError(f"SymPy cannot evaluate {sorted(map(str, leftover))[0]}")
     return value, wrt
+
+
+LOSS_NAMES = {"E"}  # docs/notation.md: E is the loss, a function of everything before it
+
+
+def _refuse_bare_derivatives(expr: sp.Basic) -> None:
+    """A derivative of the loss E written as a bare name (`\\partial E / \\partial w`)
+    would read as 0 and make any claim `... = 0` hold: refuse it instead.
+    Other bare names (x, a parameter, an input of a graph) are independent of
+    the variable, and their derivative is 0 indeed."""
+    for derivative in expr.atoms(sp.Derivative):
+        name = derivative.expr
+        if isinstance(name, sp.Symbol) and name.name in LOSS_NAMES and name not in derivative.variables:
+            raise DerivationError(
+                f"the derivative of `{name}` with respect to {', '.join(map(str, derivative.variables))}: "
+                f"`{name}` has no formula here, so it would read as 0; write the expression it stands for, "
+                "or declare the formula with its reason")
 
 
 _RELATION = re.compile(r"\\(?:geq?|leq?|gt|lt|neq?)(?![A-Za-z])|>=|<=|!=|[<>≤≥≠=]")

@@ -99,6 +99,10 @@ _SLOW_TESTS = {
     # the vector functions' ULP, Jacobian and VJP sweeps against the oracle (5-40 s each)
     "test_forward_ulp", "test_softmin_ulp", "test_log_softmax_ulp", "test_jacobian", "test_softmin_jacobian_ulp",
     "test_vjp_against_oracle", "test_vjp_against_sympy_jacobian", "test_vjp_axis", "test_vjp_on_hard_vectors",
+    # the short blocks' oracle sweep (GELU's cases 6-8 s each), GELU-tanh's float32 sweeps, and the
+    # formula checkers run over every page (what the build runs; `python -m sitekit.formulas <page>` for one)
+    "test_short_block_against_oracle", "test_gelu_tanh_29_bits_to_spare", "test_gelu_tanh_near_root_points",
+    "test_every_page_passes",
 }
 _SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
 # Matched in the test's name and in the text of a parametrized claim (its

@@ -261,3 +261,30 @@ def test_an_operator_name_with_a_digit_is_refused():
     outcome = inline_formulas.check_inline(Inline(3, r"\operatorname{ReLU6}(7) = 7", ""), f"docs/{page}", page,
                                            page_name(page))
     assert outcome.kind == "unreadable" and "ReLU6" in outcome.errors[0], outcome
+
+
+# Real entries whose hint or domain carries the check: a wrong one fails the page at the formula.
+ENTRY_FAULTS = [
+    ("errata.md", "f'(x) = a", {"hint": (("f'(x)", r"\frac{d}{dx}\max(2a\,x, x)"),)}),
+    ("errata.md", r"f'(x) = \frac{1}{(1+|x|)^2} = \bigl(1 - |f(x)|\bigr)^2",
+     {"hint": (("f'(x)", r"\tanh'(x)"), ("f(x)", r"\tanh(x)"))}),
+    ("errata.md", "f'(x) = -a", {"domain": "x < 0, a > 0, a < 1"}),  # where the quote holds
+    ("activations/hardshrink.md", "f(x) = x", {"domain": r"x < \lambda, \lambda > 0"}),  # |x| < \lambda too
+    ("activations/threshold.md", "f(x) = x", {"domain": r"x < \theta"}),
+    ("activations/celu.md", r"\operatorname{CELU}(-\infty) = -\alpha", {"domain": r"\alpha < 0"}),
+    ("activations/linear.md", r"f(\pm\infty) = \pm\infty", {"domain": "c < 0"}),
+]
+
+
+@pytest.mark.parametrize("page, formula, change", ENTRY_FAULTS, ids=[f"{p}:{n}" for n, (p, _, _) in enumerate(ENTRY_FAULTS)])
+def test_a_wrong_hint_or_domain_fails(page, formula, change, monkeypatch):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    lines = {f.line for f in inline_formulas.extract_inline(text) if f.flat == formula}
+    entries = [e for e in inline_exceptions.EXCEPTIONS if e.page == page]
+    at = [i for i, e in enumerate(entries) if e.formula == formula]
+    assert lines and at, f"{formula} is not on docs/{page} or not declared: update ENTRY_FAULTS"
+    assert check(text, page)["errors"] == []
+    entries[at[0]] = entries[at[0]]._replace(**change)
+    monkeypatch.setattr(inline_exceptions, "EXCEPTIONS", entries)
+    errors = check(text, page)["errors"]
+    assert error_lines(errors, page) and error_lines(errors, page) <= lines, errors

@@ -243,7 +243,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/threshold.md', 'f(x) = x', 'hint: the prose says for x > \\theta, checked there', domain='x > \\theta'),
     Entry('activations/threshold.md', '\\bigl(f(\\theta + h) - f(\\theta)\\bigr)/h = (\\theta + h - v)/h', "unreadable: f at \\theta + h, with the page's threshold and value named \\theta and v"),
     # docs/backprop/chain_rule.md
-    Entry('backprop/chain_rule.md', '\\partial E / \\partial a_k = a_k - t_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/chain_rule.md', '\\partial E / \\partial a_k = a_k - t_k', 'hint: E is the page\'s squared error (line 16, a_k = g(z_k)), its sum index renamed m', hint=(('E', '\\frac12 \\sum_{m=1}^{K} (a_m - t_m)^2'),)),
     Entry('backprop/chain_rule.md', "\\frac{\\partial E}{\\partial w_{jk}} = (a_k - t_k) \\cdot g'(z_k) \\cdot g'(z_k) \\cdot x_j", G_IS_A_FUNCTION_THE_PROSE_NA),
     Entry('backprop/chain_rule.md', '\\frac{\\partial E}{\\partial w_{jk}} = (a_k - t_k) \\cdot x_j', "unreadable: the loss E of the prose's network, in words"),
     Entry('backprop/chain_rule.md', "g'(z_k) = 1", G_IS_A_FUNCTION_THE_PROSE_NA),
@@ -305,7 +305,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/losses.md
     Entry('backprop/losses.md', '\\sum_k t_k = 1', NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('backprop/losses.md', '\\partial E / \\partial z_i = p_i - t_i', A_DERIVATIVE_WRITTEN_WITH_A),
-    Entry('backprop/losses.md', '\\partial E / \\partial p_j = -t_j / p_j', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/losses.md', '\\partial E / \\partial p_j = -t_j / p_j', 'hint: E is the page\'s cross-entropy of p (line 31)', hint=(('E', '-\\sum_{k=1}^{K} t_k \\log(p_k)'),)),
     Entry('backprop/losses.md', '\\log 0 = -\\infty', 'not an identity: the floating-point value of log(0), the limit from above'),
     Entry('backprop/losses.md', '0 \\cdot (-\\infty) = \\text{nan}', 'unreadable: `\\text` is notation the parser does not read'),
     Entry('backprop/losses.md', '\\delta = (\\sigma(z) - t)\\,\\sigma(z)\\,(1-\\sigma(z))', 'unreadable: the error signal of a loss the prose names in words'),
@@ -317,7 +317,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial W} = \\bar{Y}^{\\mathsf T} X', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial Z} = \\bar{P} \\odot P \\odot (1 - P)', ODOT_IS_NOTATION_THE_PARSER),
     # docs/backprop/output_layer.md
-    Entry('backprop/output_layer.md', '\\partial E / \\partial a_k = a_k - t_k', A_DERIVATIVE_WRITTEN_WITH_A),
+    Entry('backprop/output_layer.md', '\\partial E / \\partial a_k = a_k - t_k', 'hint: E is the page\'s squared error (line 12), its sum index renamed m', hint=(('E', '\\frac12 \\sum_{m=1}^{K} (a_m - t_m)^2'),)),
     Entry('backprop/output_layer.md', "\\delta_k = (a_k - t_k) \\cdot g'(z_k)", TESTS_TEST_LAYERS_PY_TEST_IN),
     Entry('backprop/output_layer.md', "\\delta_j = g'(z_j) \\cdot \\sum_k \\delta_k \\cdot w_{jk}", TESTS_TEST_LAYERS_PY_TEST_IN),
     Entry('backprop/output_layer.md', '\\frac{\\partial E}{\\partial b_k} = 1', "unreadable: a quoted mistake about E, the loss of the prose's network, which has no formula here (it read as 0, so the quote was refuted for no reason)"),

@@ -83,6 +83,10 @@ _SHORTHANDS = (
     # \partial y / \partial u is \frac{\partial y}{\partial u}; of a function's name, its derivative at x.
     (re.compile(r"\\partial\s*(\\operatorname\{[A-Za-z]+\}|f)\s*/\s*\\partial\s*(\\[A-Za-z]+|[A-Za-z])(?![A-Za-z_])"),
      r"\\frac{\\partial}{\\partial \2}\1(x)"),
+    # ... of a hinted expression in braces (E put in from the page): the derivative of the bracket.
+    (re.compile(r"\\partial\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}\s*/\s*"
+                r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
+     r"\\frac{\\partial}{\\partial \2}\\left(\1\\right)"),
     (re.compile(r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?|\([^()/=]*\))\s*/\s*"
                 r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
      r"\\frac{\\partial \1}{\\partial \2}"),

@@ -273,6 +273,9 @@ ENTRY_FAULTS = [
     ("activations/threshold.md", "f(x) = x", {"domain": r"x < \theta"}),
     ("activations/celu.md", r"\operatorname{CELU}(-\infty) = -\alpha", {"domain": r"\alpha < 0"}),
     ("activations/linear.md", r"f(\pm\infty) = \pm\infty", {"domain": "c < 0"}),
+    # E put in from the page: \partial E / \partial a_k of a wrong loss is not a_k - t_k.
+    ("backprop/chain_rule.md", r"\partial E / \partial a_k = a_k - t_k", {"hint": (("E", r"\frac12 \sum_{m=1}^{K} (a_m + t_m)^2"),)}),
+    ("backprop/losses.md", r"\partial E / \partial p_j = -t_j / p_j", {"hint": (("E", r"-\sum_{k=1}^{K} t_k \log(p_k^{2})"),)}),
 ]
 
 

@@ -27,6 +27,9 @@ class Entry(NamedTuple):
     # (TeX, replacement) put into the formula before it is checked, for names
     # the prose defines (\Phi(x), u): the formula is then checked, not excepted.
     hint: tuple[tuple[str, str], ...] = ()
+    # Where the prose says the formula holds (the parameters' ranges), as a
+    # chain's `% domain:` line; the formula is then checked there.
+    domain: str = ""
 
     @property
     def kind(self) -> str:
@@ -34,6 +37,40 @@ class Entry(NamedTuple):
 
 
 EXCEPTIONS: list[Entry] = [
+    # docs/activations/hardtanh.md:12
+    Entry('activations/hardtanh.md',
+          '\\operatorname{hardtanh}(x) = \\max\\bigl(a, \\min(b, x)\\bigr)',
+          'hint: the bounds are ordered, a < b, as the formula itself states',
+          domain='a < b'),
+    # docs/activations/hardtanh.md:53
+    Entry('activations/hardtanh.md',
+          '\\frac{\\partial \\operatorname{hardtanh}}{\\partial a}',
+          'hint: the bounds are ordered, a < b (the definition above)',
+          domain='a < b'),
+    # docs/activations/softshrink.md:12
+    Entry('activations/softshrink.md',
+          '\\;=\\; x - \\max\\bigl(-\\lambda, \\min(\\lambda, x)\\bigr)',
+          'hint: the threshold is positive, \\lambda > 0, as the page defines it',
+          domain='\\lambda > 0'),
+    # docs/activations/softshrink.md:42
+    Entry('activations/softshrink.md',
+          '\\frac{\\partial \\operatorname{softshrink}}{\\partial \\lambda}',
+          'hint: the threshold is positive, \\lambda > 0, as the page defines it',
+          domain='\\lambda > 0'),
+    # docs/activations/selu.md:12
+    Entry('activations/selu.md',
+          '\\operatorname{SELU}(x) = \\lambda \\begin{cases}',
+          'hint: \\lambda and \\alpha are the fixed constants the page states below',
+          hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717'))),
+    # docs/activations/selu.md:60
+    Entry('activations/selu.md',
+          "\\operatorname{SELU}'(x) = \\begin{cases}",
+          'hint: \\lambda and \\alpha are the fixed constants the page states',
+          hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717'))),
+    # docs/activations/rrelu.md:14
+    Entry('activations/rrelu.md',
+          'f(x) = \\begin{cases} a\\,x & x < 0',
+          'definition: RReLU in training mode, a drawn from U(l, u) per element; evaluation mode (a = (l + u)/2) is the definition the derivation checks'),
     # docs/activations/binary_step.md:82
     Entry('activations/binary_step.md',
           "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx",

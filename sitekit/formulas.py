@@ -33,19 +33,15 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import sympy as sp
-
 from sitekit import cache, inline_formulas
 from sitekit.derivations import (
+    brace_powers,  # noqa: F401 - sitekit.inline_formulas imports it from here
+    split_top,
     DOCS,
-    Context,
+    parse_domain,
     DerivationError,
-    _group_end,
-    _skip_power,
-    _split_top,
     check_equal,
     meaning,
-    normalize,
     page_sources,
     page_name,
 )
@@ -56,6 +52,7 @@ _NOT_EQUALITY = re.compile(
     r"subset|subseteq|rightarrow|Rightarrow|longrightarrow|iff|implies|coloneqq|triangleq)(?![A-Za-z])"
     r"|[<>≤≥≠≈]|:="
 )
+_CASES = re.compile(r"\\begin\{cases\}.*?\\end\{cases\}", re.S)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])")
 _TRAILING = re.compile(r"(\s|\\[,;!: ]|\\q?quad(?![A-Za-z]))*[.,;]?(\s|\\[,;!: ])*$")
@@ -202,7 +199,6 @@ def statements(formula: Formula) -> list[tuple[int, str]]:
     return [(offset, _TRAILING.sub("", text)) for offset, text in pieces if _TRAILING.sub("", text).strip()]
 
 
-_LETTER_GROUP = re.compile(r"(?<![\\A-Za-z])([A-Za-z])((?:\s|\\[,;!: ])*)(?=\\left\s*\(|\()")
 
 
 # A name being introduced: z_k, \\hat{x}_n, \\delta^{(l)}_j, \\operatorname{Var}(w), E(u, v).
@@ -210,37 +206,20 @@ _NAME = re.compile(r"(?:\\(?:hat|bar|tilde)\{)?\\?[A-Za-z]+\}?(?:\s*[_^]\s*(?:\{
                    r"|\\operatorname\{\w+\}\([^()=]*\)|[A-Za-z](?:_\{[^{}=]*\})?\([^()=]*\)")
 
 
-def brace_powers(tex: str) -> str:
-    """`x\\,(1+u)^{2}` -> `x\\,{(1+u)^{2}}`: the parser reads a letter before a
-    bracket as a call x(1+u) and raises the call to the power, x^2 (1+u)^2.
-    (The derivation chains share this misreading; reported, not changed here.)"""
-    position = 0
-    while True:
-        match = _LETTER_GROUP.search(tex, position)
-        if match is None:
-            return tex
-        start = match.end()
-        end = _group_end(tex, start)
-        position = start
-        if end is None or match.group(1) in "fg":  # f(x)^2, g(z)^2: a function squared
-            continue
-        power = _skip_power(tex, end)
-        if power == end or tex[end:power].lstrip().startswith("_"):
-            continue
-        tex = tex[:start] + "{" + tex[start:power] + "}" + tex[power:]
-
-
 def _sides(offset: int, text: str) -> list[tuple[int, str]]:
     """(offset, text) of each side of `=`, split at top level."""
     sides, position = [], offset
-    for part in _split_top(text, "="):
+    # `u = v` inside \\begin{cases} is a branch's condition: hide it from the split.
+    masked = _CASES.sub(lambda m: m.group(0).replace("=", "\0"), text)
+    for part in (p.replace("\0", "=") for p in split_top(masked, "=")):
         sides.append((position + len(part) - len(part.lstrip()), part.strip()))
         position += len(part) + 1
     return sides
 
 
 def check_formula(formula: Formula, label: str, page: str | None,
-                  hint: tuple[tuple[str, str], ...] = (), defines: bool = False) -> tuple[str, list[str], int]:
+                  hint: tuple[tuple[str, str], ...] = (), defines: bool = False,
+                  where: str = "") -> tuple[str, list[str], int]:
     """("checked" | "failed" | "not an equality", errors, equalities checked).
     hint: (TeX, replacement) pairs put in first, for names the prose defines.
     defines: a statement's first side that is a bare name (`Y = ...`) is the
@@ -256,10 +235,15 @@ def check_formula(formula: Formula, label: str, page: str | None,
         formula = Formula(formula.line, pattern.sub(lambda _: "{" + value + "}", formula.tex), formula.first)
     errors: list[str] = []
     equalities = 0
-    context = Context(page)
+    try:
+        context, domain = parse_domain([(formula.line, where)] if where else [], page)
+    except DerivationError as error:
+        return "failed", [f"{label}:{formula.line}: the domain `{where}` of sitekit/formula_exceptions.py: "
+                          f"{error}\n    {formula.flat}"], 0
     x = context.x
     for offset, text in statements(formula):
-        if _NOT_EQUALITY.search(text) or "=" not in text:
+        # A relation inside \\begin{cases} is a branch's condition, not the statement's.
+        if _NOT_EQUALITY.search(_CASES.sub("", text)) or "=" not in text:
             continue
         sides = _sides(offset, text)
         if defines and _NAME.fullmatch(sides[0][1]):
@@ -273,10 +257,7 @@ def check_formula(formula: Formula, label: str, page: str | None,
                 errors.append(f"{label}:{line}: formula cannot be checked: empty side of `=`\n    {formula.flat}")
                 return "failed", errors, equalities
             try:
-                value = meaning(brace_powers(normalize(side)), context)[0]
-                # The parser's \\pi reaches Context as a Greek letter, a free
-                # symbol with sample values (the chains share this; reported).
-                values.append(value.xreplace({context.symbol("pi"): sp.pi}))
+                values.append(meaning(side, context)[0])
             except DerivationError as error:
                 errors.append(
                     f"{label}:{line}: formula cannot be checked: {error}\n    side: {side}\n"
@@ -285,7 +266,7 @@ def check_formula(formula: Formula, label: str, page: str | None,
                 return "failed", errors, equalities
         for (_, left), (right_at, right), a, b in zip(sides, sides[1:], values, values[1:]):
             equalities += 1
-            verdict = check_equal(a, b, x, None)
+            verdict = check_equal(a, b, x, domain)
             if not verdict.equal:
                 errors.append(f"{label}:{formula.line_at(right_at)}: formula: left ≠ right ({verdict.detail})"
                               f"\n    left:  {left}\n    right: {right}")
@@ -320,8 +301,8 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
         if matches:
             used.add(matches[0])
             entry = entries[matches[0]]
-            if entry.hint:
-                outcome, errors, equalities = check_formula(formula, label, page, entry.hint)
+            if entry.hint or entry.domain:
+                outcome, errors, equalities = check_formula(formula, label, page, entry.hint, where=entry.domain)
                 report.errors += errors
                 report.equalities += equalities
                 report.checked += outcome == "checked"

@@ -140,3 +140,9 @@ def test_a_derivative_of_the_bare_loss_is_refused_not_read_as_zero():
     assert "has no formula here" in block(r"\frac{\partial E}{\partial w_{jk}} &= 0").errors[0]
     holds(r"\frac{\partial E}{\partial E} &= 1")  # the seed of backprop
     holds(r"\frac{\partial}{\partial w} \left(w^{2}\right) &= 2\,w")  # the loss written out is read
+
+
+def test_digits_in_an_operator_name_are_kept():
+    """\\operatorname{ReLU6} lost its digit and was read as ReLU."""
+    holds(r"\operatorname{ReLU6}(x) &= \min\bigl(\max(0, x), 6\bigr)")
+    fails_at(4, r"\operatorname{ReLU6}(x) &= \max(0, x)")

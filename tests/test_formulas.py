@@ -74,6 +74,14 @@ FAULTS = [
     ("backprop/hidden_layers.md", r"\Delta^{(l+1)} \, \bigl(W^{(l+1)}\bigr)^{\mathsf T}",
      r"\Delta^{(l+1)} \, \bigl(W^{(l+2)}\bigr)^{\mathsf T}"),
     ("backprop/hidden_layers.md", r"= \sum_{n=1}^{N} \Delta^{(l)}_{n,:}", r"= -\sum_{n=1}^{N} \Delta^{(l)}_{n,:}"),
+    # \begin{cases} read branch by branch; ReLU6 is not ReLU; a parameter's range from its entry;
+    # a condition u = v inside cases; the SELU constants put in by a hint.
+    ("activations/relu6.md", r"x & 0 \le x \le 6, \\ 6 & x > 6.", r"x & 0 \le x \le 6, \\ x & x > 6."),
+    ("activations/relu6.md", r"\min\bigl(\max(0, x), 6\bigr)", r"\min\bigl(\max(0, x), 5\bigr)"),
+    ("activations/softshrink.md", r"\\ x - \lambda & x > \lambda \end{cases}", r"\\ x + \lambda & x > \lambda \end{cases}"),
+    ("activations/hardtanh.md", r"\frac{\partial \operatorname{hardtanh}}{\partial a} = \begin{cases} 1 & x < a,",
+     r"\frac{\partial \operatorname{hardtanh}}{\partial a} = \begin{cases} 0 & x < a,"),
+    ("activations/selu.md", r"\lambda\,\alpha\,e^{x} & x < 0. \end{cases}", r"\lambda\,\alpha\,e^{-x} & x < 0. \end{cases}"),
 ]
 
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 import sympy as sp
 
 from sitekit.derivations.antlr import parse_sll
-from sitekit.derivations.names import FUNCTION_ALIASES, GREEK, PARSER_FUNCTIONS, SYMPY_FUNCTIONS
+from sitekit.derivations.names import FUNCTION_ALIASES, GREEK, PARSER_FUNCTIONS, SYMPY_FUNCTIONS, command_name
 from sitekit.derivations.report import DerivationError
 
 _SIZING = re.compile(r"\\(?:[Bb]igg?[lrm]?|displaystyle|textstyle)(?![A-Za-z])")
@@ -83,7 +83,7 @@ def normalize(tex: str) -> str:
     tex = re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "'", tex)
 
     def named(match: re.Match) -> str:
-        name = re.sub(r"[^A-Za-z]", "", match.group(1))
+        name = command_name(re.sub(r"[^A-Za-z0-9]", "", match.group(1)))
         if not name:
             raise DerivationError(f"cannot read the operator name `{match.group(0)}`")
         return "\\" + name + " "

@@ -5,6 +5,8 @@ of indices and sizes."""
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from sitekit.registry import latex_aliases
@@ -21,7 +23,18 @@ GENERIC_FUNCTION = sp.Lambda(_u, sp.sin(2 * _u + 1) + sp.exp(_u / 3))
 # output, f(x)); the letters a page uses for a parameter whose name in
 # DEFINITIONS differs; the subscripted names that mean a page's vector
 # output (y_i = e^{z_i} / sum_k e^{z_k} on the softmax page).
+_DIGIT_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
+def command_name(name: str) -> str:
+    """`ReLU6` -> `ReLUSix`: a TeX command cannot hold digits, and dropping
+    them would read ReLU6 as ReLU."""
+    return re.sub(r"\d", lambda m: _DIGIT_WORDS[int(m.group(0))], name)
+
+
 FUNCTION_ALIASES, PARAMETER_ALIASES, INDEXED_ALIASES = latex_aliases()
+# As normalize writes them: digits spelled out (ReLU6 -> ReLUSix).
+FUNCTION_ALIASES = {command_name(alias): name for alias, name in FUNCTION_ALIASES.items()}
 
 # Functions SymPy knows but the LaTeX parser does not.
 SYMPY_FUNCTIONS = {

@@ -114,6 +114,9 @@ def measure(name: str, which: str, dtype, module: ModuleType | None = None, **pa
 
 def main(names: list[str]) -> None:
     for name in names or elementwise_names():
+        if name not in REGISTRY:
+            raise SystemExit(f"{name}: no registry entry; add one Activation(...) for it to a "
+                             "sitekit/definitions_<family>.py file (docs/contributing.md, Add an activation)")
         module = snippet(name)
         whichs = ["f", "grad"] + [f"grad_{p}" for p in REGISTRY[name].params if hasattr(module, f"{name}_grad_{p}")]
         for which in whichs:

@@ -202,14 +202,6 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/swiglu.md',
           '\\bar{x} = \\frac{\\partial E}{\\partial',
           'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
-    # docs/activations/tanhshrink.md:12
-    Entry('activations/tanhshrink.md',
-          '\\operatorname{tanhshrink}(x) =',
-          "unreadable: tanhshrink has no LaTeX name in its registry entry's `aliases` (the page's chain checks the definition as f(x))"),
-    # docs/activations/tanhshrink.md:38
-    Entry('activations/tanhshrink.md',
-          "\\operatorname{tanhshrink}'(x) =",
-          "unreadable: tanhshrink has no LaTeX name in its registry entry's `aliases` (the page's chain checks the derivative as f'(x))"),
     # docs/activations/tanhshrink.md:75
     Entry('activations/tanhshrink.md',
           'x - \\tanh(x) = x\\,s\\,g(s), \\qquad',

@@ -82,6 +82,10 @@ FAULTS = [
     ("activations/hardtanh.md", r"\frac{\partial \operatorname{hardtanh}}{\partial a} = \begin{cases} 1 & x < a,",
      r"\frac{\partial \operatorname{hardtanh}}{\partial a} = \begin{cases} 0 & x < a,"),
     ("activations/selu.md", r"\lambda\,\alpha\,e^{x} & x < 0. \end{cases}", r"\lambda\,\alpha\,e^{-x} & x < 0. \end{cases}"),
+    # tanhshrink read by its alias, its slope and the bound on it.
+    ("activations/tanhshrink.md", r"\operatorname{tanhshrink}(x) = x - \tanh(x).", r"\operatorname{tanhshrink}(x) = x + \tanh(x)."),
+    ("activations/tanhshrink.md", r"\operatorname{tanhshrink}'(x) = \tanh^2(x), \qquad",
+     r"\operatorname{tanhshrink}'(x) = \tanh(x), \qquad"),
 ]
 
 

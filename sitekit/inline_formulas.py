@@ -82,7 +82,7 @@ _SHORTHANDS = (
     (re.compile(r"\\(log|ln)\s+(\d+)(?![\d.])"), r"\\\1(\2)"),
     # \partial y / \partial u is \frac{\partial y}{\partial u}; of a function's name, its derivative at x.
     (re.compile(r"\\partial\s*(\\operatorname\{[A-Za-z]+\}|f)\s*/\s*\\partial\s*(\\[A-Za-z]+|[A-Za-z])(?![A-Za-z_])"),
-     r"\\frac{\\partial}{\\partial \2}\1(x)"),
+     r"\\frac{\\partial}{\\partial \2}\\left(\1(x)\\right)"),
     # ... of a hinted expression in braces (E put in from the page): the derivative of the bracket.
     (re.compile(r"\\partial\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}\s*/\s*"
                 r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
@@ -96,8 +96,8 @@ _SHORTHANDS = (
 
 # A prime with no argument after it (\\sigma' = ..., f' = ...): the parser reads `\\sigma'` as \\sigma
 # itself, so \\sigma' = \\sigma would pass; refused, to be written \\sigma'(x) (or declared with a hint).
-_BARE_PRIME = re.compile(r"(\\[A-Za-z]+|(?<![\\A-Za-z])[A-Za-z])('+)(?!\s*(?:\(|\\left|'))")
-# \\operatorname{ReLU6}: the parser keeps only the letters of an operator name, so ReLU6 would be ReLU.
+_BARE_PRIME = re.compile(r"(\\[A-Za-z]+|(?<![\\A-Za-z])[A-Za-z])\s*('+)(?!\s*(?:\(|\\left|'))")
+# \\operatorname{ReLU6}: a parser that keeps only the letters of an operator name reads ReLU6 as ReLU.
 _DIGIT_NAME = re.compile(r"\\(?:operatorname\*?|mathrm)\s*\{\s*([A-Za-z]*\d[A-Za-z\d]*)\s*\}")
 # \\pm and \\mp: the statement is two claims, one per sign, each checked; same length, same columns.
 _SIGNS = (("\\pm", "+  "), ("\\mp", "-  ")), (("\\pm", "-  "), ("\\mp", "+  "))
@@ -211,7 +211,8 @@ def _read(side: str, context: Context) -> sp.Expr:
         side = pattern.sub(replacement, side)
     side = _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
     digits = _DIGIT_NAME.search(side)
-    if digits:
+    cut = digits and normalize(digits.group(0)).strip() == "\\" + re.sub(r"[^A-Za-z]", "", digits.group(1))
+    if cut:  # only while normalize still cuts the name to its letters
         raise DerivationError(f"the parser drops the digits of `{digits.group(0)}` (it would read "
                               f"{re.sub(r'[^A-Za-z]', '', digits.group(1))}); no LaTeX name with a digit is read")
     try:

@@ -132,14 +132,6 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/log_softmax.md',
           '\\bar{z} = \\Bigl(\\frac{\\partial',
           'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
-    # docs/activations/logsigmoid.md:12
-    Entry('activations/logsigmoid.md',
-          '\\log\\sigma(x) = \\log\\frac{1}{1+e^{-x}}',
-          'unreadable: `\\log\\sigma(x)` and `\\log\\frac` without parentheses, which the parser would misread'),
-    # docs/activations/logsigmoid.md:38
-    Entry('activations/logsigmoid.md',
-          '\\frac{d}{dx}\\log\\sigma(x) = 1 -',
-          'unreadable: `\\log\\sigma(x)` without parentheses, which the parser would misread'),
     # docs/activations/mish.md:47
     Entry('activations/mish.md',
           '\\frac{u\\,(u+2)}',

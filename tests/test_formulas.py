@@ -86,6 +86,10 @@ FAULTS = [
     ("activations/tanhshrink.md", r"\operatorname{tanhshrink}(x) = x - \tanh(x).", r"\operatorname{tanhshrink}(x) = x + \tanh(x)."),
     ("activations/tanhshrink.md", r"\operatorname{tanhshrink}'(x) = \tanh^2(x), \qquad",
      r"\operatorname{tanhshrink}'(x) = \tanh(x), \qquad"),
+    # log-sigmoid with its logarithms bracketed: the value and the slope.
+    ("activations/logsigmoid.md", r"= -\ln\left(1+e^{-x}\right) = -\operatorname{softplus}(-x)",
+     r"= -\ln\left(1+e^{x}\right) = -\operatorname{softplus}(-x)"),
+    ("activations/logsigmoid.md", r"\bigr) = 1 - \sigma(x) = \sigma(-x)", r"\bigr) = 1 + \sigma(x) = \sigma(-x)"),
 ]
 
 

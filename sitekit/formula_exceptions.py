@@ -312,12 +312,13 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: E and then \\partial E / \\partial y_j, a derivative of the name being introduced (needs a `% where`-style hint for E)'),
     # docs/backprop/losses.md:20
     Entry('backprop/losses.md',
-          'E = -t \\log \\sigma(z) - (1-t) \\log\\bigl(1-\\sigma(z)\\bigr)',
-          'unreadable: `\\log \\sigma(z)` without parentheses, which the parser would misread'),
+          'E = -t \\log\\bigl(\\sigma(z)\\bigr) - (1-t) \\log\\bigl(1-\\sigma(z)\\bigr)',
+          'hint: E is the binary cross-entropy the formula opens with, put in for \\partial E / \\partial z',
+          hint=(('E', '-t \\log\\bigl(\\sigma(z)\\bigr) - (1-t) \\log\\bigl(1-\\sigma(z)\\bigr)'),)),
     # docs/backprop/losses.md:30
     Entry('backprop/losses.md',
           'E = -\\sum_{k=1}^{K} t_k \\log p_k',
-          'unreadable: `\\log p_k` and `\\log \\sum` without parentheses, which the parser would misread'),
+          'unreadable: `\\log p_k` and `\\log \\sum` without parentheses; bracketed and with p and E put in by a hint, the identity needs \\sum_k t_k = 1 (no domain line states it) and \\partial / \\partial z_i of a sum over z_k does not parse (sitekit.derivations)'),
     # docs/backprop/losses.md:125
     Entry('backprop/losses.md',
           'E_{\\text{half-sum}} = \\frac{1}{2}',

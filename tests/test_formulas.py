@@ -90,6 +90,10 @@ FAULTS = [
     ("activations/logsigmoid.md", r"= -\ln\left(1+e^{-x}\right) = -\operatorname{softplus}(-x)",
      r"= -\ln\left(1+e^{x}\right) = -\operatorname{softplus}(-x)"),
     ("activations/logsigmoid.md", r"\bigr) = 1 - \sigma(x) = \sigma(-x)", r"\bigr) = 1 + \sigma(x) = \sigma(-x)"),
+    # Binary cross-entropy: its stable form, and its gradient with E put in by the hint.
+    ("backprop/losses.md", r"= \max(z, 0) - z\,t + \log\bigl(1+e^{-|z|}\bigr),",
+     r"= \max(z, 0) + z\,t + \log\bigl(1+e^{-|z|}\bigr),"),
+    ("backprop/losses.md", r"\frac{\partial E}{\partial z} = \sigma(z) - t.", r"\frac{\partial E}{\partial z} = \sigma(z) + t."),
 ]
 
 

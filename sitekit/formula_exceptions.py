@@ -122,16 +122,16 @@ EXCEPTIONS: list[Entry] = [
           "unreadable: log-softmax's definition with `\\log p_i` and `\\log \\sum` without parentheses, which the parser would misread"),
     # docs/activations/log_softmax.md:93
     Entry('activations/log_softmax.md',
-          '\\frac{\\partial y_i}{\\partial z_j}',
-          'unreadable: derivative of y_i, defined by the prose as log p_i (needs a `% where`-style hint)'),
+          '\\frac{\\partial y_i}{\\partial z_j} = [i = j] - p_j',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/log_softmax.md] (SymPy proves its entries equal to the Jacobian of the log-softmax definition, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/log_softmax.md:101
     Entry('activations/log_softmax.md',
-          '\\frac{\\partial y}{\\partial z} =',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\frac{\\partial y}{\\partial z} = I - \\mathbf{1}\\,p^{\\mathsf T}',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/log_softmax.md] (SymPy proves its matrix form equal to the Jacobian of the log-softmax definition, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/log_softmax.md:110
     Entry('activations/log_softmax.md',
-          '\\bar{z} = \\Bigl(\\frac{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{z} = \\Bigl(\\frac{\\partial y}{\\partial z}\\Bigr)^{\\mathsf T} \\bar{y} = \\bar{y} - p \\sum_{i=1}^{K} \\bar{y}_i',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/log_softmax.md] (SymPy proves its vector-Jacobian product equal to the transposed Jacobian of the log-softmax definition times the upstream gradient, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/mish.md:47
     Entry('activations/mish.md',
           '\\frac{u\\,(u+2)}',
@@ -156,32 +156,32 @@ EXCEPTIONS: list[Entry] = [
           "the definition's softmax(z + c) equal to softmax(z), K = 2 to 6); the TeX is pinned whole"),
     # docs/activations/softmax.md:86
     Entry('activations/softmax.md',
-          '\\frac{\\partial p_i}{\\partial z_j}',
-          'unreadable: derivative of p_i, a name the prose defines (needs a `% where`-style hint)'),
+          '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/softmax.md] (SymPy proves its entries equal to the Jacobian of the softmax definition, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/softmax.md:94
     Entry('activations/softmax.md',
-          '\\frac{\\partial p}{\\partial z} =',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\frac{\\partial p}{\\partial z} = \\operatorname{diag}(p) - p\\,p^{\\mathsf T}',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/softmax.md] (SymPy proves its matrix form equal to the Jacobian of the softmax definition, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/softmax.md:103
     Entry('activations/softmax.md',
-          '\\bar{z} = \\Bigl(\\frac{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{z} = \\Bigl(\\frac{\\partial p}{\\partial z}\\Bigr)^{\\mathsf T} \\bar{p} = p \\odot \\bigl(\\bar{p} - (\\bar{p} \\cdot p)\\bigr)',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/softmax.md] (SymPy proves its vector-Jacobian product equal to the transposed Jacobian of the softmax definition times the upstream gradient, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/softmin.md:13
     Entry('activations/softmin.md',
           'q_i = \\frac{e^{-z_i}}{\\sum_{k=1}^{K}',
           "unreadable: softmin's definition, with a sum in a fraction and softmax(-z)_i of a whole vector"),
     # docs/activations/softmin.md:89
     Entry('activations/softmin.md',
-          '\\frac{\\partial q_i}{\\partial z_j}',
-          'unreadable: derivative of q_i, a name the prose defines (needs a `% where`-style hint)'),
+          '\\frac{\\partial q_i}{\\partial z_j} = -q_i\\,([i = j] - q_j)',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/softmin.md] (SymPy proves its entries equal to the Jacobian of the softmin definition, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/softmin.md:97
     Entry('activations/softmin.md',
-          '\\frac{\\partial q}{\\partial z} =',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\frac{\\partial q}{\\partial z} = q\\,q^{\\mathsf T} - \\operatorname{diag}(q)',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/softmin.md] (SymPy proves its matrix form equal to the Jacobian of the softmin definition, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/softmin.md:105
     Entry('activations/softmin.md',
-          '\\bar{z} = \\Bigl(\\frac{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{z} = \\Bigl(\\frac{\\partial q}{\\partial z}\\Bigr)^{\\mathsf T} \\bar{q} = -q \\odot \\bigl(\\bar{q} - (\\bar{q} \\cdot q)\\bigr)',
+          'checked by: tests/test_formula_jacobians.py::test_the_jacobian_formulas_hold[activations/softmin.md] (SymPy proves its vector-Jacobian product equal to the transposed Jacobian of the softmin definition times the upstream gradient, K = 2 and 3); the TeX is pinned whole'),
     # docs/activations/swiglu.md:14
     Entry('activations/swiglu.md',
           '\\operatorname{swiglu}(x) = \\operatorname{silu}(u)',

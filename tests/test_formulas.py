@@ -94,6 +94,10 @@ FAULTS = [
     ("backprop/losses.md", r"= \max(z, 0) - z\,t + \log\bigl(1+e^{-|z|}\bigr),",
      r"= \max(z, 0) + z\,t + \log\bigl(1+e^{-|z|}\bigr),"),
     ("backprop/losses.md", r"\frac{\partial E}{\partial z} = \sigma(z) - t.", r"\frac{\partial E}{\partial z} = \sigma(z) + t."),
+    # Jacobians pinned whole (checked by tests/test_formula_jacobians.py): an edit fails at the formula.
+    ("activations/softmax.md", r"= p_i\,([i = j] - p_j),", r"= p_i\,([i = j] + p_j),"),
+    ("activations/softmin.md", r"= -q \odot \bigl(\bar{q} - (\bar{q} \cdot q)\bigr)", r"= q \odot \bigl(\bar{q} - (\bar{q} \cdot q)\bigr)"),
+    ("activations/log_softmax.md", r"= I - \mathbf{1}\,p^{\mathsf T}:", r"= I + \mathbf{1}\,p^{\mathsf T}:"),
 ]
 
 

@@ -1,0 +1,87 @@
+r"""The Jacobian display formulas of softmax, softmin and log-softmax, which
+sitekit.formulas cannot read (indexed partials, transposes, \bar vectors):
+SymPy proves each, for K = 2 and 3, against the Jacobian of the page's own
+definition. sitekit/formula_exceptions.py names these tests ("checked by:")
+and pins each formula's TeX whole, so an edit fails there until reviewed."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from sitekit.definitions_vector_entries import softmax_expr
+
+SIZES = (2, 3)
+
+
+def softmax_forward(size):
+    zs, p = softmax_expr(size)
+    return zs, sp.Matrix(p), sp.Matrix(p)
+
+
+def softmin_forward(size):
+    # softmin(z) = softmax(-z), as docs/activations/softmin.md defines it.
+    zs, p = softmax_expr(size)
+    q = sp.Matrix(p).xreplace({z: -z for z in zs})
+    return zs, q, q
+
+
+def log_softmax_forward(size):
+    # y_i = z_i - log sum_k e^{z_k}; the page writes its Jacobian with p = softmax(z).
+    zs, p = softmax_expr(size)
+    total = sum(sp.exp(z) for z in zs)
+    return zs, sp.Matrix([z - sp.log(total) for z in zs]), sp.Matrix(p)
+
+
+def iverson(i, j):
+    return 1 if i == j else 0
+
+
+# Each page's three claims, as the page states them: (entries, matrix, vector-Jacobian product).
+# p is the page's vector (p, q, or softmax for log-softmax); g the upstream gradient (\bar{p}, ...).
+CLAIMS = {
+    "activations/softmax.md": (
+        softmax_forward,
+        lambda p, i, j: p[i] * (iverson(i, j) - p[j]),           # \partial p_i / \partial z_j (line 87)
+        lambda p: sp.diag(*p) - p * p.T,                          # diag(p) - p p^T (line 95)
+        lambda p, g: p.multiply_elementwise(g - sp.ones(len(p), 1) * (g.T * p)[0])),  # line 104
+    "activations/softmin.md": (
+        softmin_forward,
+        lambda q, i, j: -q[i] * (iverson(i, j) - q[j]),          # line 90
+        lambda q: q * q.T - sp.diag(*q),                          # line 98
+        lambda q, g: -q.multiply_elementwise(g - sp.ones(len(q), 1) * (g.T * q)[0])),  # line 106
+    "activations/log_softmax.md": (
+        log_softmax_forward,
+        lambda p, i, j: iverson(i, j) - p[j],                     # line 94
+        lambda p: sp.eye(len(p)) - sp.ones(len(p), 1) * p.T,      # I - 1 p^T (line 102)
+        lambda p, g: g - p * sum(g)),                             # line 111
+}
+
+
+def claim_differences(forward, entry, matrix, product, sizes=SIZES) -> list[sp.Expr]:
+    """Each claim minus the Jacobian (or its transpose times g) of the definition, simplified."""
+    differences = []
+    for size in sizes:
+        zs, y, p = forward(size)
+        jacobian = y.jacobian(zs)
+        g = sp.Matrix(sp.symbols(f"g1:{size + 1}", real=True))
+        stated = sp.Matrix(size, size, lambda i, j: entry(p, i, j))
+        for claim, truth in ((stated, jacobian), (matrix(p), jacobian), (product(p, g), jacobian.T * g)):
+            differences += [sp.simplify(d) for d in claim - truth]
+    return differences
+
+
+@pytest.mark.parametrize("page", sorted(CLAIMS))
+def test_the_jacobian_formulas_hold(page):
+    differences = claim_differences(*CLAIMS[page])
+    assert differences == [0] * len(differences), f"docs/{page}: a Jacobian formula differs from the definition's"
+
+
+@pytest.mark.parametrize("page", sorted(CLAIMS))
+def test_a_wrong_jacobian_formula_fails(page):
+    # Each claim with its sign flipped (softmin's sign is the one that tells it from softmax).
+    forward, entry, matrix, product = CLAIMS[page]
+    for wrong in ((lambda p, i, j: -entry(p, i, j)), matrix, product), \
+                 (entry, (lambda p: -matrix(p)), product), \
+                 (entry, matrix, (lambda p, g: -product(p, g))):
+        assert any(d != 0 for d in claim_differences(forward, *wrong, sizes=(2,)))

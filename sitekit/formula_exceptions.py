@@ -118,8 +118,10 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces Y'),
     # docs/activations/log_softmax.md:14
     Entry('activations/log_softmax.md',
-          'y_i = \\log p_i = z_i - \\log \\sum_{k=1}^{K}',
-          "unreadable: log-softmax's definition with `\\log p_i` and `\\log \\sum` without parentheses, which the parser would misread"),
+          'y_i = \\log(p_i) = z_i - \\log\\Bigl(\\sum_{k=1}^{K}',
+          "hint: p_i is softmax's output (the prose below), y_i the name the formula introduces (its last side)",
+          hint=(('y_i', 'z_i - \\log\\Bigl(\\sum_{k=1}^{K} e^{z_k}\\Bigr)'),
+                ('p_i', '\\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}'))),
     # docs/activations/log_softmax.md:93
     Entry('activations/log_softmax.md',
           '\\frac{\\partial y_i}{\\partial z_j} = [i = j] - p_j',

@@ -98,6 +98,9 @@ FAULTS = [
     ("activations/softmax.md", r"= p_i\,([i = j] - p_j),", r"= p_i\,([i = j] + p_j),"),
     ("activations/softmin.md", r"= -q \odot \bigl(\bar{q} - (\bar{q} \cdot q)\bigr)", r"= q \odot \bigl(\bar{q} - (\bar{q} \cdot q)\bigr)"),
     ("activations/log_softmax.md", r"= I - \mathbf{1}\,p^{\mathsf T}:", r"= I + \mathbf{1}\,p^{\mathsf T}:"),
+    # log-softmax's definition, its logarithms bracketed and p_i put in by the hint.
+    ("activations/log_softmax.md", r"= z_i - \log\Bigl(\sum_{k=1}^{K} e^{z_k}\Bigr), \qquad",
+     r"= z_i + \log\Bigl(\sum_{k=1}^{K} e^{z_k}\Bigr), \qquad"),
 ]
 
 

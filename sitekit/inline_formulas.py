@@ -99,6 +99,8 @@ _SHORTHANDS = (
 _BARE_PRIME = re.compile(r"(\\[A-Za-z]+|(?<![\\A-Za-z])[A-Za-z])\s*('+)(?!\s*(?:\(|\\left|'))")
 # \\operatorname{ReLU6}: a parser that keeps only the letters of an operator name reads ReLU6 as ReLU.
 _DIGIT_NAME = re.compile(r"\\(?:operatorname\*?|mathrm)\s*\{\s*([A-Za-z]*\d[A-Za-z\d]*)\s*\}")
+# \\frac{\\partial X}{\\partial V}, as written or from a slash: X alone must have a formula.
+_PARTIAL = re.compile(r"\\[dt]?frac\s*\{\s*\\partial\s*([^{}\s][^{}]*?)\s*\}\s*\{\s*\\partial\s*([^{}]+?)\s*\}")
 # \\pm and \\mp: the statement is two claims, one per sign, each checked; same length, same columns.
 _SIGNS = (("\\pm", "+  "), ("\\mp", "-  ")), (("\\pm", "-  "), ("\\mp", "+  "))
 
@@ -221,6 +223,8 @@ def _read(side: str, context: Context) -> sp.Expr:
         raise
     except Exception as error:  # noqa: BLE001 - SymPy's errors have no common base
         raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
+    for numerator, variable in _PARTIAL.findall(side):
+        _refuse_free_derivative(numerator, variable, context)
     bare = _BARE_PRIME.search(tex)
     if bare:
         raise DerivationError(f"`{bare.group(0)}` has no argument, and the parser would read it as "
@@ -233,6 +237,22 @@ def _read(side: str, context: Context) -> sp.Expr:
         raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
     # The parser's \\pi reaches Context as a Greek letter (as in sitekit.formulas).
     return value.xreplace({context.symbol("pi"): sp.pi})
+
+
+def _refuse_free_derivative(numerator: str, variable: str, context: Context) -> None:
+    """\\partial y_i / \\partial z_j of a name with no formula here reads as 0, which makes
+    any claim `... = 0` hold and any other fail: refuse it (as the checker does for E)."""
+    from sitekit.formulas import brace_powers
+
+    if " ".join(numerator.split()) == " ".join(variable.split()):
+        return  # \\partial E / \\partial E = 1
+    try:
+        value = meaning(brace_powers(normalize(numerator)), context)[0]
+    except Exception:  # noqa: BLE001 - unreadable alone: the whole side says why
+        return
+    if isinstance(value, (sp.Symbol, sp.Indexed)) and value != context.x:
+        raise DerivationError(f"`{numerator}` has no formula here, so its derivative by `{variable}` would "
+                              "read as 0: put in its formula (a hint), or declare the formula")
 
 
 def _constant(side: str, context: Context) -> bool:

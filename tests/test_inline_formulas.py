@@ -85,6 +85,11 @@ FAULTS = [
     ("activations/softmax.md", r"\partial p_1 / \partial z_1 = p_1 \cdot (1 - p_1)", r"\partial p_1 / \partial z_1 = p_1 \cdot (1 + p_1)"),
     ("activations/softmin.md", r"\(\partial(-z_j)/\partial z_j = -1\)", r"\(\partial(-z_j)/\partial z_j = 1\)"),
     ("activations/hardshrink.md", r"\(\partial f/\partial \lambda = 0\)", r"\(\partial f/\partial \lambda = 1\)"),
+    # The hard family by name (registry aliases since 57a7aac).
+    ("activations/relu6.md", r"\operatorname{ReLU6}(x) = \max(0, x) - \max(0, x - 6)",
+     r"\operatorname{ReLU6}(x) = \max(0, x) - \max(0, x - 5)"),
+    ("activations/tanhshrink.md", r"\operatorname{tanhshrink}'(\pm\infty) = 1", r"\operatorname{tanhshrink}'(\pm\infty) = 2"),
+    ("activations/hardtanh.md", r"\(y = \operatorname{hardtanh}(x)\)", r"\(y = \operatorname{hardtanh}(2x)\)"),
     ("activations/hardtanh.md", r"\partial f/\partial x + \partial f/\partial a + \partial f/\partial b = 1",
      r"\partial f/\partial x + \partial f/\partial a - \partial f/\partial b = 1"),
     ("activations/softshrink.md", r"x\,\partial f/\partial x + \lambda\,\partial f/\partial \lambda = f",
@@ -305,3 +310,15 @@ def test_a_wrong_hint_or_domain_fails(page, formula, change, monkeypatch):
     monkeypatch.setattr(inline_exceptions, "EXCEPTIONS", entries)
     errors = check(text, page)["errors"]
     assert error_lines(errors, page) and error_lines(errors, page) <= lines, errors
+
+
+@pytest.mark.parametrize("page, tex", [("activations/log_softmax.md", r"\partial y_i / \partial z_j = 0"),
+                                       ("errata.md", r"\frac{\partial z_k}{\partial b_k} = 0")])
+def test_a_derivative_of_a_name_with_no_formula_is_refused(page, tex):
+    """y_i has no formula on the log_softmax page: its derivative read as 0, so `= 0` held."""
+    outcome = inline_formulas.check_inline(Inline(3, tex, ""), f"docs/{page}", page, page_name(page))
+    assert outcome.kind == "unreadable" and "has no formula here" in outcome.errors[0], outcome
+    # A name with a formula on its page is differentiated: softmax's p_1.
+    softmax = "activations/softmax.md"
+    assert inline_formulas.check_inline(Inline(3, r"\partial p_1 / \partial z_1 = 0", ""), f"docs/{softmax}", softmax,
+                                        page_name(softmax)).kind == "failed"

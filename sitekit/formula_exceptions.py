@@ -102,12 +102,12 @@ EXCEPTIONS: list[Entry] = [
           'definition: glu, of a vector split in halves u and v (\\odot); not a function of one x'),
     # docs/activations/glu.md:88
     Entry('activations/glu.md',
-          '\\frac{\\partial y_i}{\\partial u_i}',
-          'unreadable: partial derivatives of y_i, which the prose defines (needs a `% where`-style hint y_i = u_i \\sigma(v_i))'),
+          '\\frac{\\partial y_i}{\\partial u_i} = \\sigma(v_i), \\qquad \\frac{\\partial y_i}{\\partial v_i} = u_i\\,\\sigma(v_i)\\,\\bigl(1 - \\sigma(v_i)\\bigr)',
+          'checked by: tests/test_formula_jacobians.py::test_the_gate_partials_hold[activations/glu.md] (SymPy proves its partials of y_i equal to the Jacobian of the definition, m = 2); the TeX is pinned whole'),
     # docs/activations/glu.md:97
     Entry('activations/glu.md',
-          '\\bar{x} = \\frac{\\partial E}{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{x} = \\frac{\\partial E}{\\partial x} = \\Bigl[\\, \\bar{y} \\odot \\sigma(v), \\;\\; \\bar{y} \\odot u \\odot \\sigma(v) \\odot \\bigl(1 - \\sigma(v)\\bigr) \\Bigr]',
+          'checked by: tests/test_formula_jacobians.py::test_the_gate_partials_hold[activations/glu.md] (SymPy proves its \\bar{x} equal to the transposed Jacobian of the definition times \\bar{y}, m = 2); the TeX is pinned whole'),
     # docs/activations/linear.md:12
     Entry('activations/linear.md',
           'f(x) = c\\,x, \\qquad c = 1 \\text{',
@@ -190,12 +190,12 @@ EXCEPTIONS: list[Entry] = [
           'definition: swiglu, of a vector split in halves u and v (\\odot); not a function of one x'),
     # docs/activations/swiglu.md:97
     Entry('activations/swiglu.md',
-          '\\frac{\\partial y_i}{\\partial u_i}',
-          'unreadable: partial derivatives of y_i, which the prose defines (needs a `% where`-style hint)'),
+          "\\frac{\\partial y_i}{\\partial u_i} = v_i\\,\\operatorname{silu}'(u_i) = v_i\\,\\sigma(u_i)\\,\\bigl(1 + u_i\\,(1 - \\sigma(u_i))\\bigr), \\qquad \\frac{\\partial y_i}{\\partial v_i} = \\operatorname{silu}(u_i)",
+          'checked by: tests/test_formula_jacobians.py::test_the_gate_partials_hold[activations/swiglu.md] (SymPy proves its partials of y_i equal to the Jacobian of the definition, m = 2); the TeX is pinned whole'),
     # docs/activations/swiglu.md:106
     Entry('activations/swiglu.md',
-          '\\bar{x} = \\frac{\\partial E}{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          "\\bar{x} = \\frac{\\partial E}{\\partial x} = \\Bigl[\\, \\bar{y} \\odot v \\odot \\operatorname{silu}'(u), \\;\\; \\bar{y} \\odot \\operatorname{silu}(u) \\Bigr]",
+          'checked by: tests/test_formula_jacobians.py::test_the_gate_partials_hold[activations/swiglu.md] (SymPy proves its \\bar{x} equal to the transposed Jacobian of the definition times \\bar{y}, m = 2); the TeX is pinned whole'),
     # docs/activations/tanhshrink.md:75
     Entry('activations/tanhshrink.md',
           'x - \\tanh(x) = x\\,s\\,g(s), \\qquad',

@@ -1,7 +1,7 @@
-r"""The Jacobian display formulas of softmax, softmin and log-softmax, which
-sitekit.formulas cannot read (indexed partials, transposes, \bar vectors):
-SymPy proves each, for K = 2 and 3, against the Jacobian of the page's own
-definition. sitekit/formula_exceptions.py names these tests ("checked by:")
+r"""The Jacobian display formulas of softmax, softmin, log-softmax, GLU and
+SwiGLU, which sitekit.formulas cannot read (indexed partials, transposes,
+\bar vectors): SymPy proves each, for K = 2 and 3 (m = 2 halves for the gates),
+against the Jacobian of the page's own definition. sitekit/formula_exceptions.py names these tests ("checked by:")
 and pins each formula's TeX whole, so an edit fails there until reviewed."""
 
 from __future__ import annotations
@@ -85,3 +85,63 @@ def test_a_wrong_jacobian_formula_fails(page):
                  (entry, (lambda p: -matrix(p)), product), \
                  (entry, matrix, (lambda p, g: -product(p, g))):
         assert any(d != 0 for d in claim_differences(forward, *wrong, sizes=(2,)))
+
+
+# GLU and SwiGLU (docs/activations/glu.md, swiglu.md): x = [u, v] split in halves, y entrywise.
+def sigmoid(v):
+    return 1 / (1 + sp.exp(-v))
+
+
+def silu(u):
+    return u * sigmoid(u)
+
+
+def silu_prime(u):
+    s = sp.Symbol("s", real=True)
+    return sp.diff(silu(s), s).subs(s, u)
+
+
+GATES = {
+    # (y_i of u_i, v_i; the page's [dy_i/du_i, ...]; the page's \bar{x} as the two halves)
+    "activations/glu.md": (
+        lambda u, v: u * sigmoid(v),                                                  # line 15
+        lambda u, v: [sigmoid(v)],                                                    # line 89
+        lambda u, v: [u * sigmoid(v) * (1 - sigmoid(v))],                             # line 90
+        lambda u, v, g: (g * sigmoid(v), g * u * sigmoid(v) * (1 - sigmoid(v)))),     # line 98
+    "activations/swiglu.md": (
+        lambda u, v: u * sigmoid(u) * v,                                              # line 16
+        lambda u, v: [v * silu_prime(u), v * sigmoid(u) * (1 + u * (1 - sigmoid(u)))],  # line 98
+        lambda u, v: [silu(u)],                                                       # line 99
+        lambda u, v, g: (g * v * silu_prime(u), g * silu(u))),                        # line 107
+}
+
+
+def gate_differences(y, du, dv, product, m=2) -> list[sp.Expr]:
+    """Each stated partial minus the definition's, and the stated \\bar{x} minus J^T \\bar{y}, simplified."""
+    us, vs = sp.symbols(f"u1:{m + 1}", real=True), sp.symbols(f"v1:{m + 1}", real=True)
+    gs = sp.symbols(f"g1:{m + 1}", real=True)
+    ys = sp.Matrix([y(u, v) for u, v in zip(us, vs)])
+    jacobian = ys.jacobian(list(us) + list(vs))
+    differences = []
+    for i, (u, v) in enumerate(zip(us, vs)):
+        differences += [sp.simplify(d - jacobian[i, i]) for d in du(u, v)]
+        differences += [sp.simplify(d - jacobian[i, m + i]) for d in dv(u, v)]
+    halves = [product(u, v, g) for u, v, g in zip(us, vs, gs)]
+    stated = [h[0] for h in halves] + [h[1] for h in halves]
+    differences += [sp.simplify(a - b) for a, b in zip(stated, jacobian.T * sp.Matrix(gs))]
+    return differences
+
+
+@pytest.mark.parametrize("page", sorted(GATES))
+def test_the_gate_partials_hold(page):
+    differences = gate_differences(*GATES[page])
+    assert differences == [0] * len(differences), f"docs/{page}: a partial or \\bar{{x}} differs from the definition's"
+
+
+@pytest.mark.parametrize("page", sorted(GATES))
+def test_a_wrong_gate_partial_fails(page):
+    y, du, dv, product = GATES[page]
+    for wrong in ((lambda u, v: [-d for d in du(u, v)]), dv, product), \
+                 (du, (lambda u, v: [-d for d in dv(u, v)]), product), \
+                 (du, dv, (lambda u, v, g: (product(u, v, g)[1], product(u, v, g)[0]))):
+        assert any(d != 0 for d in gate_differences(y, *wrong))

@@ -101,6 +101,10 @@ FAULTS = [
     # log-softmax's definition, its logarithms bracketed and p_i put in by the hint.
     ("activations/log_softmax.md", r"= z_i - \log\Bigl(\sum_{k=1}^{K} e^{z_k}\Bigr), \qquad",
      r"= z_i + \log\Bigl(\sum_{k=1}^{K} e^{z_k}\Bigr), \qquad"),
+    # GLU and SwiGLU partials, pinned whole (checked by tests/test_formula_jacobians.py).
+    ("activations/glu.md", r"\frac{\partial y_i}{\partial u_i} = \sigma(v_i), \qquad",
+     r"\frac{\partial y_i}{\partial u_i} = \sigma(u_i), \qquad"),
+    ("activations/swiglu.md", r"= v_i\,\operatorname{silu}'(u_i) =", r"= u_i\,\operatorname{silu}'(u_i) ="),
 ]
 
 

@@ -115,7 +115,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/activations/hardtanh.md
     Entry('activations/hardtanh.md', '\\max\\bigl(a, \\min(b, x)\\bigr) = x', 'hint: holds where the prose says it does (a < x < b), checked there', domain='a < x < b'),
     Entry('activations/hardtanh.md', '\\partial f/\\partial x = 0', A_DERIVATIVE_WRITTEN_WITH_A),
-    Entry('activations/hardtanh.md', '\\operatorname{hardtanh}(x) = \\bigl(|x - a| - |x - b| + a + b\\bigr)/2', HARDTANH_HAS_NO_LATEX_NAME_T),
+    Entry('activations/hardtanh.md', '\\operatorname{hardtanh}(x) = \\bigl(|x - a| - |x - b| + a + b\\bigr)/2', 'hint: holds for a < b, the range the definition states (a = min_val <= b = max_val)', domain='a < b'),
     # docs/activations/index.md
     Entry('activations/index.md', '\\bigl(\\frac{\\partial p}{\\partial z}\\bigr)^{\\mathsf T} \\bar{p} = p \\odot (\\bar{p} - \\bar{p} \\cdot p)', MATHSF_IS_NOTATION_THE_PARSE),
     Entry('activations/index.md', '\\bar{p} = \\partial E / \\partial p', NAMES_THE_UPSTREAM_GRADIENT),

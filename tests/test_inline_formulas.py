@@ -292,6 +292,7 @@ ENTRY_FAULTS = [
     ("activations/threshold.md", r"\bigl(f(\theta + h) - f(\theta)\bigr)/h = (\theta + h - v)/h", {"domain": "h < 0"}),
     ("activations/celu.md", r"\operatorname{CELU}(-\infty) = -\alpha", {"domain": r"\alpha < 0"}),
     ("activations/linear.md", r"f(\pm\infty) = \pm\infty", {"domain": "c < 0"}),
+    ("activations/hardtanh.md", r"\operatorname{hardtanh}(x) = \bigl(|x - a| - |x - b| + a + b\bigr)/2", {"domain": "a > b"}),
     # E put in from the page: \partial E / \partial a_k of a wrong loss is not a_k - t_k.
     ("backprop/chain_rule.md", r"\partial E / \partial a_k = a_k - t_k", {"hint": (("E", r"\frac12 \sum_{m=1}^{K} (a_m + t_m)^2"),)}),
     ("backprop/losses.md", r"\partial E / \partial p_j = -t_j / p_j", {"hint": (("E", r"-\sum_{k=1}^{K} t_k \log(p_k^{2})"),)}),

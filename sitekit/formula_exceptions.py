@@ -141,8 +141,8 @@ EXCEPTIONS: list[Entry] = [
           hint=(('u', 'e^{x}'),)),
     # docs/activations/prelu.md:91
     Entry('activations/prelu.md',
-          '\\frac{\\partial E}{\\partial \\alpha}',
-          'unreadable: a sum without bounds over the upstream gradient'),
+          '\\frac{\\partial E}{\\partial \\alpha} = \\sum_i \\bar{y}_i\\,\\min(0, x_i)',
+          'checked by: tests/test_formula_jacobians.py::test_the_prelu_alpha_gradient_holds (SymPy proves it equal to the chain rule for an arbitrary loss E of three PReLU outputs sharing alpha); the TeX is pinned whole'),
     # docs/activations/selu.md:18
     Entry('activations/selu.md',
           '\\alpha = 1.6732632423543772848170429916717',

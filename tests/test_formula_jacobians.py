@@ -1,5 +1,5 @@
 r"""The Jacobian display formulas of softmax, softmin, log-softmax, GLU and
-SwiGLU, which sitekit.formulas cannot read (indexed partials, transposes,
+SwiGLU, and PReLU's shared-slope gradient, which sitekit.formulas cannot read (indexed partials, transposes,
 \bar vectors): SymPy proves each, for K = 2 and 3 (m = 2 halves for the gates),
 against the Jacobian of the page's own definition. sitekit/formula_exceptions.py names these tests ("checked by:")
 and pins each formula's TeX whole, so an edit fails there until reviewed."""
@@ -145,3 +145,23 @@ def test_a_wrong_gate_partial_fails(page):
                  (du, (lambda u, v: [-d for d in dv(u, v)]), product), \
                  (du, dv, (lambda u, v, g: (product(u, v, g)[1], product(u, v, g)[0]))):
         assert any(d != 0 for d in gate_differences(y, *wrong))
+
+
+def prelu_alpha_difference(stated, n=3) -> sp.Expr:
+    r"""docs/activations/prelu.md: the stated \partial E/\partial\alpha minus the chain rule's, for an
+    arbitrary loss E(y_1, ..., y_n) of the outputs y_i = max(0, x_i) + alpha min(0, x_i) (line 13)."""
+    alpha, xs = sp.Symbol("alpha", real=True), sp.symbols(f"x1:{n + 1}", real=True)
+    ys = [sp.Max(0, x) + alpha * sp.Min(0, x) for x in xs]
+    names = sp.symbols(f"y1:{n + 1}", real=True)
+    loss = sp.Function("E")(*names)
+    upstream = [sp.diff(loss, y).subs(dict(zip(names, ys))) for y in names]  # \bar{y}_i = dE/dy_i
+    return sp.simplify(stated(upstream, xs) - sp.diff(loss.subs(dict(zip(names, ys))), alpha))
+
+
+def test_the_prelu_alpha_gradient_holds():
+    # \frac{\partial E}{\partial \alpha} = \sum_i \bar{y}_i\,\min(0, x_i) (line 92).
+    assert prelu_alpha_difference(lambda g, xs: sum(gi * sp.Min(0, x) for gi, x in zip(g, xs))) == 0
+
+
+def test_a_wrong_prelu_alpha_gradient_fails():
+    assert prelu_alpha_difference(lambda g, xs: sum(gi * sp.Max(0, x) for gi, x in zip(g, xs))) != 0

@@ -105,6 +105,7 @@ FAULTS = [
     ("activations/glu.md", r"\frac{\partial y_i}{\partial u_i} = \sigma(v_i), \qquad",
      r"\frac{\partial y_i}{\partial u_i} = \sigma(u_i), \qquad"),
     ("activations/swiglu.md", r"= v_i\,\operatorname{silu}'(u_i) =", r"= u_i\,\operatorname{silu}'(u_i) ="),
+    ("activations/prelu.md", r"= \sum_i \bar{y}_i\,\min(0, x_i).", r"= \sum_i \bar{y}_i\,\max(0, x_i)."),
 ]
 
 

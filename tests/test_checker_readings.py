@@ -146,3 +146,12 @@ def test_digits_in_an_operator_name_are_kept():
     """\\operatorname{ReLU6} lost its digit and was read as ReLU."""
     holds(r"\operatorname{ReLU6}(x) &= \min\bigl(\max(0, x), 6\bigr)")
     fails_at(4, r"\operatorname{ReLU6}(x) &= \max(0, x)")
+
+
+def test_a_derivative_of_a_name_with_no_formula_is_refused():
+    """An entry by another entry, or a name other than the variable or a
+    parameter by x, read as 0: `= 0` held for anything."""
+    assert "has no formula here" in block(r"\frac{\partial y_i}{\partial z_j} &= 0").errors[0]
+    assert "has no formula here" in block(r"\frac{\partial q}{\partial x} &= 0").errors[0]
+    holds(r"\frac{\partial x}{\partial x} &= 1")
+    holds(r"\frac{\partial}{\partial x} \left(x^{3}\right) &= 3\,x^{2}")

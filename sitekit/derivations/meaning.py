@@ -268,7 +268,7 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
     elif isinstance(converted, sp.Derivative) and len(converted.variables) == 1:
         variable = converted.variables[0]
         wrt = variable.name if isinstance(variable, sp.Symbol) else None
-    _refuse_bare_derivatives(converted)
+    _refuse_bare_derivatives(converted, context)
     try:
         # Derivatives and limits are taken; sums are left as sums: their closed
         # forms are slow to look for, and sampling writes them out anyway.
@@ -286,14 +286,27 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
 LOSS_NAMES = {"E"}  # docs/notation.md: E is the loss, a function of everything before it
 
 
-def _refuse_bare_derivatives(expr: sp.Basic) -> None:
-    """A derivative of the loss E written as a bare name (`\\partial E / \\partial w`)
-    would read as 0 and make any claim `... = 0` hold: refuse it instead.
-    Other bare names (x, a parameter, an input of a graph) are independent of
-    the variable, and their derivative is 0 indeed."""
+def _refuse_bare_derivatives(expr: sp.Basic, context: Context) -> None:
+    """A derivative of a bare name with no formula would read as 0 and make
+    any claim `... = 0` hold: refuse it. A name is bare when nothing on the
+    page gives it a formula: the loss E; an entry y_i by another entry z_j;
+    a name other than the variable, a parameter or another variable, by x.
+    The variable, a parameter, or an input of a graph (v by u) is independent,
+    and its derivative is 0 indeed."""
+    x = context.x
+    parameters = set(context.definition.params) if context.definition else set()
     for derivative in expr.atoms(sp.Derivative):
-        name = derivative.expr
-        if isinstance(name, sp.Symbol) and name.name in LOSS_NAMES and name not in derivative.variables:
+        name, variables = derivative.expr, set(derivative.variables)
+        bases = {v.base if isinstance(v, sp.Indexed) else v for v in variables}
+        if isinstance(name, sp.Indexed):
+            bare = name.base not in bases
+        elif isinstance(name, sp.Symbol):
+            bare = name not in variables and (
+                name.name in LOSS_NAMES
+                or (x in variables and name != x and name.name not in parameters))
+        else:
+            bare = False
+        if bare:
             raise DerivationError(
                 f"the derivative of `{name}` with respect to {', '.join(map(str, derivative.variables))}: "
                 f"`{name}` has no formula here, so it would read as 0; write the expression it stands for, "

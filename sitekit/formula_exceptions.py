@@ -310,8 +310,8 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: variances and expectations of random variables'),
     # docs/backprop/losses.md:12
     Entry('backprop/losses.md',
-          'E = \\frac{1}{2} \\sum_{k=1}^{K}',
-          'unreadable: E and then \\partial E / \\partial y_j, a derivative of the name being introduced (needs a `% where`-style hint for E)'),
+          'E = \\frac{1}{2} \\sum_{k=1}^{K} \\left(y_k - t_k\\right)^2, \\qquad \\frac{\\partial E}{\\partial y_j} = y_j - t_j',
+          'checked by: tests/test_formula_jacobians.py::test_the_squared_error_gradient_holds (SymPy differentiates the formula\'s E in each y_j, K = 3; E itself is the definition); the TeX is pinned whole'),
     # docs/backprop/losses.md:20
     Entry('backprop/losses.md',
           'E = -t \\log\\bigl(\\sigma(z)\\bigr) - (1-t) \\log\\bigl(1-\\sigma(z)\\bigr)',

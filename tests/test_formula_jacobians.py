@@ -1,5 +1,5 @@
 r"""The Jacobian display formulas of softmax, softmin, log-softmax, GLU and
-SwiGLU, and PReLU's shared-slope gradient, which sitekit.formulas cannot read (indexed partials, transposes,
+SwiGLU, PReLU's shared-slope gradient and the squared error's gradient, which sitekit.formulas cannot read (indexed partials, transposes,
 \bar vectors): SymPy proves each, for K = 2 and 3 (m = 2 halves for the gates),
 against the Jacobian of the page's own definition. sitekit/formula_exceptions.py names these tests ("checked by:")
 and pins each formula's TeX whole, so an edit fails there until reviewed."""
@@ -165,3 +165,20 @@ def test_the_prelu_alpha_gradient_holds():
 
 def test_a_wrong_prelu_alpha_gradient_fails():
     assert prelu_alpha_difference(lambda g, xs: sum(gi * sp.Max(0, x) for gi, x in zip(g, xs))) != 0
+
+
+def squared_error_differences(stated, size=3) -> list[sp.Expr]:
+    r"""docs/backprop/losses.md: the stated \partial E/\partial y_j minus the derivative of
+    E = \frac{1}{2}\sum_k (y_k - t_k)^2 (line 12), for each j."""
+    ys, ts = sp.symbols(f"y1:{size + 1}", real=True), sp.symbols(f"t1:{size + 1}", real=True)
+    loss = sp.Rational(1, 2) * sum((y - t) ** 2 for y, t in zip(ys, ts))
+    return [sp.expand(stated(y, t) - sp.diff(loss, y)) for y, t in zip(ys, ts)]
+
+
+def test_the_squared_error_gradient_holds():
+    # \frac{\partial E}{\partial y_j} = y_j - t_j (line 14).
+    assert squared_error_differences(lambda y, t: y - t) == [0, 0, 0]
+
+
+def test_a_wrong_squared_error_gradient_fails():
+    assert any(d != 0 for d in squared_error_differences(lambda y, t: 2 * (y - t)))

@@ -106,6 +106,7 @@ FAULTS = [
      r"\frac{\partial y_i}{\partial u_i} = \sigma(u_i), \qquad"),
     ("activations/swiglu.md", r"= v_i\,\operatorname{silu}'(u_i) =", r"= u_i\,\operatorname{silu}'(u_i) ="),
     ("activations/prelu.md", r"= \sum_i \bar{y}_i\,\min(0, x_i).", r"= \sum_i \bar{y}_i\,\max(0, x_i)."),
+    ("backprop/losses.md", r"\frac{\partial E}{\partial y_j} = y_j - t_j.", r"\frac{\partial E}{\partial y_j} = t_j - y_j."),
 ]
 
 

@@ -1,8 +1,10 @@
-r"""The Jacobian display formulas of softmax, softmin, log-softmax, GLU and
-SwiGLU, PReLU's shared-slope gradient and the squared error's gradient, which sitekit.formulas cannot read (indexed partials, transposes,
-\bar vectors): SymPy proves each, for K = 2 and 3 (m = 2 halves for the gates),
-against the Jacobian of the page's own definition. sitekit/formula_exceptions.py names these tests ("checked by:")
-and pins each formula's TeX whole, so an edit fails there until reviewed."""
+r"""Display formulas sitekit.formulas cannot read (indexed partials, transposes,
+\bar vectors): the Jacobians of softmax, softmin, log-softmax, GLU and SwiGLU,
+PReLU's shared-slope gradient and the squared error's gradient. SymPy proves
+each against the derivative of the page's own definition (K = 2 and 3, m = 2
+halves for the gates). sitekit/formula_exceptions.py names these tests
+("checked by:") and pins each formula's TeX whole, so an edit fails there
+until it is reviewed."""
 
 from __future__ import annotations
 

@@ -431,13 +431,16 @@ def test_the_guide_adds_an_activation(tmp_path, record_property):
             f"a wrong derivative passed `{derivations}`:\n{result.stdout[-3000:]}")
         tests = next(c for c in checks if c.startswith("python -m pytest"))
         result = run(argv(tests, tmp_path / "site") + ["-x"], faulty, env)
-        assert result.returncode == 1 and f"{NAME}_grad" in result.stdout, (
-            f"a wrong derivative passed `{tests}`:\n{result.stdout[-3000:]}")
+        # The first failure names the function, or the file and which derivative (test_accuracy_at_hard_points).
+        assert result.returncode == 1 and re.search(
+            rf"{NAME}_grad|snippets/activations/{NAME}\.py: grad ", result.stdout), (
+            f"a wrong derivative was not named by `{tests}`:\n{result.stdout[-3000:]}")
         log, _ = building.communicate(timeout=1200)
     finally:
         if building.poll() is None:
             building.kill()
             building.wait()
+        building.stdout.close()  # else a failed run leaves the pipe to the garbage collector (a warning, later)
     assert building.returncode == 0, f"`{build_command}` in the copy failed:\n{log[-4000:]}"
     built = (tmp_path / "site" / "activations" / NAME / "index.html").read_text(encoding="utf-8")
     assert "✓ checked" in built and "Bent identity" in built

@@ -163,6 +163,13 @@ def check_formula(formula, binding, label: str) -> list[str]:
     return errors
 
 
+def bindings() -> list:
+    """Every binding: the layer and backprop pages', then the vector activations'."""
+    from sitekit import summary_bindings, summary_bindings_vector
+
+    return [*summary_bindings.BINDINGS, *summary_bindings_vector.BINDINGS]
+
+
 def check_markdown(markdown: str, src_uri: str) -> list[str]:
     """The errors of one page (docs/<page>:<line>: ...); kept on disk under the
     page's text and all code it depends on (sitekit.cache), as formulas does."""
@@ -172,8 +179,7 @@ def check_markdown(markdown: str, src_uri: str) -> list[str]:
 def _check_markdown(markdown: str, src_uri: str) -> list[str]:
     from sitekit.formula_exceptions import EXCEPTIONS
     from sitekit.formulas import extract_formulas
-    from sitekit.summary_bindings import BINDINGS
-
+    BINDINGS = bindings()
     page = src_uri.replace("\\", "/").removeprefix("docs/")
     label = f"docs/{page}"
     formulas = extract_formulas(markdown)
@@ -203,8 +209,7 @@ def _check_markdown(markdown: str, src_uri: str) -> list[str]:
 
 def main(argv: list[str]) -> int:
     from sitekit.derivations import DOCS
-    from sitekit.summary_bindings import BINDINGS
-
+    BINDINGS = bindings()
     started = time.perf_counter()
     paths = [Path(a) for a in argv] or sorted({DOCS / b.page for b in BINDINGS})
     errors: list[str] = []

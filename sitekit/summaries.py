@@ -13,11 +13,14 @@ and evaluates every side of every statement twice:
   forward functions, so nothing rests on the backward code alone; the sides
   must agree within the central-difference bound `_CENTRAL`.
 
+A binding marked `inline` checks an inline formula `\\( ... \\)` (as
+sitekit.inline_formulas extracts them) instead of a display formula.
+
 A formula the reader cannot read, a name the binding does not give, shapes
 that do not fit, or sides that differ: each fails with the page and line
 and what to do. A binding whose formula is gone fails (stale), and so does an
-entry of sitekit/formula_exceptions.py that says "checked by:
-sitekit.summaries" for a formula no binding checks.
+entry of sitekit/formula_exceptions.py or sitekit/inline_exceptions.py that
+says "checked by: sitekit.summaries" for a formula no binding checks.
 
 `python -m sitekit.summaries [FILE ...]` checks the given pages (default: every
 page with a binding) and exits 1 on any failure. The MkDocs hook calls
@@ -106,18 +109,26 @@ def _difference(left: np.ndarray, right: np.ndarray) -> tuple[float, float, tupl
     return float(gap.max(initial=0)), scale, tuple(int(i) for i in where)
 
 
+def source(binding) -> str:
+    """The file that holds a binding (summary_bindings.py or one of its siblings), for messages."""
+    setup = getattr(binding.setup, "func", binding.setup)  # a partial names its function
+    return getattr(setup, "__module__", "sitekit.summary_bindings").replace(".", "/") + ".py"
+
+
 def check_formula(formula, binding, label: str) -> list[str]:
-    """Errors of one formula against its binding (empty when every statement holds)."""
-    where = f"{label}:{formula.line}"
+    """Errors of one formula against its binding (empty when every statement holds).
+    `formula` is a display formula (sitekit.formulas) or an inline one (sitekit.inline_formulas):
+    both give line, tex, flat and line_at."""
+    where, file = f"{label}:{formula.line}", source(binding)
     try:
         env, central = binding.setup(np.random.default_rng(binding.seed))
     except Exception as error:  # a snippet that raises: the build names it, not a traceback
-        return [f"{where}: the binding in sitekit/summary_bindings.py ({binding.what}) failed: "
+        return [f"{where}: the binding in {file} ({binding.what}) failed: "
                 f"{type(error).__name__}: {error}; fix the snippet or the binding"]
     errors: list[str] = []
     parts = [s for s in statements(formula.tex) if "=" in s[1]]
     if not parts:
-        return [f"{where}: the formula bound in sitekit/summary_bindings.py has no `=` left to check; "
+        return [f"{where}: the formula bound in {file} has no `=` left to check; "
                 f"fix the formula or delete its binding\n    {formula.flat}"]
     for offset, text in parts:
         trees = []
@@ -145,7 +156,7 @@ def check_formula(formula, binding, label: str) -> list[str]:
                 line = formula.line_at(offset if side_at is None else side_at + inside)
                 errors.append(f"{label}:{line}: cannot evaluate `{' '.join(text.split())}` with the names bound to "
                               f"{binding.what}: {error}; fix the formula (or its binding in "
-                              f"sitekit/summary_bindings.py if the page renamed a quantity)")
+                              f"{file} if the page renamed a quantity)")
                 break
             for (_, left, _), (right_at, right, _), a, b in zip(trees, trees[1:], values, values[1:]):
                 line = formula.line_at(right_at)
@@ -164,10 +175,11 @@ def check_formula(formula, binding, label: str) -> list[str]:
 
 
 def bindings() -> list:
-    """Every binding: the layer and backprop pages', then the vector activations'."""
-    from sitekit import summary_bindings, summary_bindings_vector
+    """Every binding: the layer and backprop pages' (display, then inline and the rest), then the
+    vector activations'."""
+    from sitekit import summary_bindings, summary_bindings_layers, summary_bindings_vector
 
-    return [*summary_bindings.BINDINGS, *summary_bindings_vector.BINDINGS]
+    return [*summary_bindings.BINDINGS, *summary_bindings_layers.BINDINGS, *summary_bindings_vector.BINDINGS]
 
 
 def check_markdown(markdown: str, src_uri: str) -> list[str]:
@@ -177,33 +189,44 @@ def check_markdown(markdown: str, src_uri: str) -> list[str]:
 
 
 def _check_markdown(markdown: str, src_uri: str) -> list[str]:
-    from sitekit.formula_exceptions import EXCEPTIONS
+    from sitekit import formula_exceptions, inline_exceptions
     from sitekit.formulas import extract_formulas
-    BINDINGS = bindings()
+    from sitekit.inline_formulas import extract_inline
     page = src_uri.replace("\\", "/").removeprefix("docs/")
     label = f"docs/{page}"
-    formulas = extract_formulas(markdown)
+    pools = {False: extract_formulas(markdown), True: extract_inline(markdown)}
     errors: list[str] = []
-    bound: set[int] = set()
-    for binding in (b for b in BINDINGS if b.page == page):
+    # (line, text) of each formula checked: two inline formulas may share a line
+    bound: dict[bool, set[tuple[int, str]]] = {False: set(), True: set()}
+    for binding in (b for b in bindings() if b.page == page):
         fragment = " ".join(binding.fragment.split())
-        found = [f for f in formulas if fragment in f.flat]
-        if len(found) != 1:
-            errors.append(f"{label}: stale binding in sitekit/summary_bindings.py: "
-                          f"{'no' if not found else len(found)} display formulas contain `{fragment}`; "
-                          f"fix the binding's fragment (or delete the binding and its exception entry)")
+        found = [f for f in pools[binding.inline] if fragment in f.flat]
+        if not found or (not binding.inline and len(found) != 1):
+            kind = "inline" if binding.inline else "display"
+            errors.append(f"{label}: stale binding in {source(binding)}: {len(found) or 'no'} {kind} formulas "
+                          f"contain `{fragment}`; fix the binding's fragment (or delete the binding and "
+                          f"its exception entry)")
             continue
-        bound.add(found[0].line)
-        errors += check_formula(found[0], binding, label)
-    for entry in EXCEPTIONS:
-        if entry.page != page or "sitekit.summaries" not in entry.reason:
-            continue
-        fragment = " ".join(entry.fragment.split())
-        lines = [f.line for f in formulas if fragment in f.flat]
-        if lines and lines[0] not in bound:
-            errors.append(f"{label}:{lines[0]}: sitekit/formula_exceptions.py says this formula is checked by "
-                          f"sitekit.summaries, but no binding in sitekit/summary_bindings.py checks it; "
-                          f"add one or change the entry's reason")
+        bound[binding.inline].update((f.line, f.flat) for f in found)
+        # An inline binding checks every inline formula with its fragment; one text written twice, once.
+        first: dict[str, object] = {}
+        for formula in found:
+            first.setdefault(formula.flat, formula)
+        for formula in first.values():
+            errors += check_formula(formula, binding, label)
+    for inline, module in ((False, formula_exceptions), (True, inline_exceptions)):
+        for entry in module.EXCEPTIONS:
+            if entry.page != page or "sitekit.summaries" not in entry.reason:
+                continue
+            text = " ".join((entry.formula if inline else entry.fragment).split())
+            # An inline entry is the formula's whole text (every formula with it); a display one, a fragment.
+            claimed = [(f.line, f.flat) for f in pools[inline] if (f.flat == text if inline else text in f.flat)]
+            for line, flat in claimed[:None if inline else 1]:
+                if (line, flat) not in bound[inline]:
+                    errors.append(f"{label}:{line}: sitekit/{module.__name__.split('.')[-1]}.py says this "
+                                  f"{'inline ' if inline else ''}formula is checked by sitekit.summaries, but no "
+                                  f"binding in sitekit/summary_bindings*.py checks it; add one or change the "
+                                  f"entry's reason")
     return errors
 
 

@@ -39,6 +39,8 @@ class Binding:
     # letter -> the size its range runs to from 1, where the letter's axes differ in length
     # (t over the T steps, while h_t runs from h_0 and s-bar_t to s-bar_{T+1})
     ranges: dict[str, str] = field(default_factory=dict)
+    # True: check every inline formula \( ... \) of the page with the fragment, not one display formula
+    inline: bool = False
 
 
 @lru_cache(maxsize=None)

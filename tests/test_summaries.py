@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import formula_exceptions, summaries, summary_bindings
+from sitekit import formula_exceptions, inline_exceptions, summaries, summary_bindings, summary_bindings_layers
 from sitekit.formula_exceptions import Entry
 from sitekit.summary_bindings import BINDINGS, Binding
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = sorted({b.page for b in BINDINGS})
+PAGES = sorted({b.page for b in summaries.bindings()})
 
 
 def error_lines(errors: list[str], page: str) -> set[int]:
@@ -42,9 +42,22 @@ def test_every_bound_page_passes(page):
 def test_every_exception_entry_it_backs_is_bound():
     """Each "checked by: sitekit.summaries" entry names a formula a binding checks (the check
     itself fails otherwise, test_an_entry_without_a_binding_fails); and each of them is here."""
-    entries = [e for e in formula_exceptions.EXCEPTIONS if "sitekit.summaries" in e.reason]
-    assert {e.page for e in entries} == set(PAGES)
-    assert len(entries) == len(BINDINGS)
+    from sitekit.inline_formulas import extract_inline
+
+    entries = [e for module in (formula_exceptions, inline_exceptions) for e in module.EXCEPTIONS
+               if "sitekit.summaries" in e.reason]
+    assert {e.page for e in entries} <= set(PAGES)
+    display = [e for e in formula_exceptions.EXCEPTIONS if "sitekit.summaries" in e.reason]
+    assert len(display) == sum(not b.inline for b in summaries.bindings())
+    # Every inline formula an inline binding checks has an entry that says so (or is read by the inline checker).
+    for page in {b.page for b in summaries.bindings() if b.inline}:
+        text = (DOCS / page).read_text(encoding="utf-8")
+        claimed = {" ".join(e.formula.split()) for e in inline_exceptions.EXCEPTIONS
+                   if e.page == page and "sitekit.summaries" in e.reason}
+        for binding in (b for b in summaries.bindings() if b.page == page and b.inline):
+            fragment = " ".join(binding.fragment.split())
+            checked = {f.flat for f in extract_inline(text) if fragment in f.flat}
+            assert checked and checked <= claimed, (page, checked - claimed)
 
 
 # (page, text in the formula, replacement): the faults of the brief on each page.
@@ -137,6 +150,11 @@ FAULTS = [
     ("layers/rnn.md", r"\bar{X}_t &= \bar{Z}_t W_x^{\mathsf T}", r"\bar{X}_t &= \bar{Z}_t W_x"),
     ("layers/rnn.md", r"\sum_{t=1}^{T} h_{t-1}^{\mathsf T} \bar{Z}_t", r"\sum_{t=1}^{T} h_{t}^{\mathsf T} \bar{Z}_t"),
     ("layers/rnn.md", r"\sum_{n=1}^{N} \bar{Z}_{t,n,:}", r"\sum_{n=1}^{N} \bar{Z}_{t,:,n}"),
+    # inline formulas: a dropped transpose, swapped factors; one copy of a formula written twice
+    ("backprop/computational_graphs.md", r"\(\bar{X} = \bar{Y} W^{\mathsf T}\)", r"\(\bar{X} = \bar{Y} W\)"),
+    ("backprop/computational_graphs.md", r"\(\bar{W} = X^{\mathsf T} \bar{Y}\)", r"\(\bar{W} = \bar{Y} X^{\mathsf T}\)"),
+    ("backprop/frameworks.md", r"and \(\bar{X} = \bar{Y} W^{\mathsf T}\) needs", r"and \(\bar{X} = \bar{Y} W\) needs"),
+    ("backprop/frameworks.md", r"our \(\bar{W} = X^{\mathsf T} \bar{Y}\), transposed", r"our \(\bar{W} = X \bar{Y}\), transposed"),
 ]
 
 
@@ -188,6 +206,24 @@ def test_an_entry_without_a_binding_fails(monkeypatch):
                         [e for e in formula_exceptions.EXCEPTIONS if not (e.page == page and "W^{\\mathsf" in e.fragment)]
                         + [Entry(page, r"\bar{X} = \bar{Y} \, W^{\mathsf", "unreadable: not checked")])
     assert summaries._check_markdown(text, page) == []
+
+
+def test_an_inline_entry_without_a_binding_fails(monkeypatch):
+    """An inline entry that says sitekit.summaries, with no binding for its formula, fails at
+    every line the formula is on; an inline binding whose fragment is gone is stale."""
+    page = "backprop/frameworks.md"
+    monkeypatch.setattr(summary_bindings_layers, "BINDINGS",
+                        [b for b in summary_bindings_layers.BINDINGS if not (b.page == page and b.fragment == r"\bar{X} =")])
+    text = (DOCS / page).read_text(encoding="utf-8")
+    errors = summaries._check_markdown(text, page)
+    lines = {text.count("\n", 0, m.start()) + 1 for m in re.finditer(re.escape(r"\(\bar{X} = \bar{Y} W^{\mathsf T}\)"), text)}
+    assert len(lines) == 2 and error_lines(errors, page) == lines, errors
+    assert all("inline_exceptions.py says this inline formula" in e and "no binding" in e for e in errors), errors
+    gone = Binding(page, r"\bar{V} = \bar{Z}", "nothing", summary_bindings.dense_layer, inline=True)
+    monkeypatch.setattr(summary_bindings_layers, "BINDINGS", [*summary_bindings_layers.BINDINGS, gone])
+    errors = summaries._check_markdown(text, page)
+    assert any(e.startswith(f"docs/{page}: stale binding in sitekit/summary_bindings.py: no inline formulas")
+               for e in errors), errors
 
 
 def test_central_differences_catch_a_formula_that_agrees_with_a_wrong_snippet(monkeypatch):

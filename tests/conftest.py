@@ -5,15 +5,15 @@ from pathlib import Path
 import pytest
 
 # The project root and tests/ are on sys.path: pyproject.toml's pytest `pythonpath`.
-from sitebuild import CACHE_DIR, ROOT as _ROOT, build, warnings_in
+from sitebuild import ROOT as _ROOT, build, cache_dir, warnings_in
 
 # Everything a test run computes is cached in the run's own folder, never in
 # the project's .cache (which holds what the developer's builds computed).
-os.environ["BC_CACHE_DIR"] = str(CACHE_DIR)
+os.environ["BC_CACHE_DIR"] = str(cache_dir())
 
 
 def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    shutil.rmtree(cache_dir(), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -22,15 +23,24 @@ def build_command(project: Path, site: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
 
 
-# One content-hash cache for the builds of a test session (sitekit.cache),
-# empty at the start: the first build runs everything, and a later build of
-# a changed copy recomputes only what the change touches.
-CACHE_DIR = Path(tempfile.mkdtemp(prefix="bc-test-cache-"))
+_cache_dir: Path | None = None
+
+
+def cache_dir() -> Path:
+    """One content-hash cache for the builds of a test session (sitekit.cache),
+    empty at the start: the first build runs everything, and a later build of
+    a changed copy recomputes only what the change touches. Made on first use
+    (importing this module for a helper makes nothing) and removed at exit."""
+    global _cache_dir
+    if _cache_dir is None:
+        _cache_dir = Path(tempfile.mkdtemp(prefix="bc-test-cache-"))
+        atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
+    return _cache_dir
 
 
 def build_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-            "BC_CACHE_DIR": str(CACHE_DIR), **extra}
+            "BC_CACHE_DIR": str(cache_dir()), **extra}
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:

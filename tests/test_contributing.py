@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import CACHE_DIR, build_env
+from sitebuild import build_env, cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "contributing.md"
@@ -373,7 +373,7 @@ def copy_repository(to: Path) -> Path:
 
 
 def warm_cache(to: Path) -> Path:
-    source = Path(os.environ.get("BC_WARM_CACHE") or CACHE_DIR)
+    source = Path(os.environ.get("BC_WARM_CACHE") or cache_dir())
     if source.is_dir():
         shutil.copytree(source, to, dirs_exist_ok=True)
     to.mkdir(parents=True, exist_ok=True)

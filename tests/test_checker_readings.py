@@ -140,6 +140,8 @@ def test_a_derivative_of_the_bare_loss_is_refused_not_read_as_zero():
     assert "has no formula here" in block(r"\frac{\partial E}{\partial w_{jk}} &= 0").errors[0]
     holds(r"\frac{\partial E}{\partial E} &= 1")  # the seed of backprop
     holds(r"\frac{\partial}{\partial w} \left(w^{2}\right) &= 2\,w")  # the loss written out is read
+    # A loss named with a word (E_{\text{mean}}) is the loss too: W - 0 = W held on frameworks.md.
+    assert "has no formula here" in block(r"\frac{\partial E_{\text{mean}}}{\partial W} &= 0").errors[0]
 
 
 def test_digits_in_an_operator_name_are_kept():

@@ -149,6 +149,18 @@ def test_a_stale_entry_fails(monkeypatch):
     assert [e for e in report.errors if "stale entry" in e and "y = 4 x" in e], report.errors
 
 
+def test_an_unreadable_entry_the_checker_now_reads_is_stale(monkeypatch):
+    """A reading that improved must not leave a false 'unreadable' claim behind."""
+    entry = Entry(SCRATCH, "x + x = 2 x", "unreadable: claimed, not true")
+    report = scratch("x + x = 2 x", [entry], monkeypatch)
+    assert error_lines(report, SCRATCH) == {3}, report.errors  # the line of `\\[`, as other entry errors
+    assert "stale entry" in report.errors[0] and "remove the entry" in report.errors[0]
+    # Still unreadable, or read and false: the entry stays and is not stale.
+    for body in (r"Y = X^{\mathsf T}", "x + x = 3 x"):
+        report = scratch(body, [entry._replace(fragment=body)], monkeypatch)
+        assert report.errors == [] and report.exceptions == {"unreadable": 1}, report.errors
+
+
 def test_an_unreadable_formula_outside_the_table_fails(monkeypatch):
     report = scratch(r"Y = X \odot W", [], monkeypatch)
     assert error_lines(report, SCRATCH) == {4}

@@ -191,6 +191,18 @@ def test_a_stale_entry_fails(monkeypatch):
     assert [e for e in result["errors"] if "stale entry" in e and "x + x = 3x" in e], result["errors"]
 
 
+def test_an_unreadable_entry_the_checker_now_reads_is_stale(monkeypatch):
+    """A reading that improved must not leave a false 'unreadable' claim behind."""
+    entry = Entry(SCRATCH, "x + x = 2x", "unreadable: claimed, not true")
+    result = scratch(r"\(x + x = 2x\)", [entry], monkeypatch)
+    assert error_lines(result["errors"], SCRATCH) == {3}, result["errors"]
+    assert "stale entry" in result["errors"][0] and "remove the entry" in result["errors"][0]
+    # Still unreadable, or read and false: the entry stays and is not stale.
+    for formula in (r"\bar{Y} = X^{\mathsf T}", "x + x = 3x"):
+        result = scratch(rf"\({formula}\)", [entry._replace(formula=formula)], monkeypatch)
+        assert result["errors"] == [] and result["exceptions"] == {"unreadable": 1}, result["errors"]
+
+
 def test_a_wrong_inline_equality_fails(monkeypatch):
     assert scratch(r"\(x + x = 2x\)", [], monkeypatch)["errors"] == []
     assert error_lines(scratch(r"\(x + x = 3x\)", [], monkeypatch)["errors"], SCRATCH) == {3}

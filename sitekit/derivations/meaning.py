@@ -284,6 +284,8 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
 
 
 LOSS_NAMES = {"E"}  # docs/notation.md: E is the loss, a function of everything before it
+# E_{\text{mean}}, E_{\text{reg}}: a loss too (latex._worded names it Emean, Ereg).
+_WORDED_LOSS = re.compile(r"E[A-Za-z]+")
 
 
 def _refuse_bare_derivatives(expr: sp.Basic, context: Context) -> None:
@@ -302,7 +304,7 @@ def _refuse_bare_derivatives(expr: sp.Basic, context: Context) -> None:
             bare = name.base not in bases
         elif isinstance(name, sp.Symbol):
             bare = name not in variables and (
-                name.name in LOSS_NAMES
+                name.name in LOSS_NAMES or _WORDED_LOSS.fullmatch(name.name)
                 or (x in variables and name != x and name.name not in parameters))
         else:
             bare = False

@@ -1,0 +1,586 @@
+"""Issue 15's fault table: each fault of the issue, injected again, and what catches it.
+
+    python -m tests.benchmarks.faults [--only SUBSTRING ...] [-j 1] [--head] [--keep]
+
+A pristine copy of the project is made once (sitebuild.copy_project, plus
+tests/ and pyproject.toml; `--head`: the last commit, from `git archive`,
+instead of the working tree) and built with a copy of the shared warm cache
+(BC_CACHE_DIR=/tmp/bc-cache-shared is copied, never written): that build must
+pass, and its site is what the cache faults must reproduce. Then, for each
+fault, a fresh copy of the pristine copy and of the warmed cache, the fault
+injected as the issue describes it, and what should catch it run with its
+output streamed and time-stamped: `mkdocs build --strict`, the README's test
+command for one test (`python -m pytest <nodeid>`), or `mkdocs serve`.
+
+Each row: the fault, what caught it, the first line that names the file and
+line (a fault caught without one is a finding, and the row says so), the
+seconds from the start of the run to that line, and to the exit. A cache
+fault is caught when the build passes anyway, says which entry it recomputed,
+and builds the same site as the pristine copy. The table is printed and
+written to test-artifacts/faults.md. Nothing in the working tree is touched.
+Not part of the test command: it takes about an hour on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tests.sitebuild import ROOT, build_command, build_env, copy_project
+
+SHARED_CACHE = Path("/tmp/bc-cache-shared")
+# "path/to/file.md:12" (or .py, .ipynb, .yml): a message that names a file and a line.
+FILE_LINE = re.compile(r"[\w./-]+\.(?:md|py|ipynb|yml|json):\d+")
+PROBLEM = re.compile(r"^(?:ERROR|WARNING)\b|\b(?:Error|error|FAILED|Traceback)\b")
+BENIGN = ("Kernel is running over TCP without encryption",)
+TIMEOUT = 1800
+
+
+@dataclass
+class Fault:
+    name: str
+    # Breaks the copy (project, cache); returns the pattern of the line that should report it.
+    inject: Callable[[Path, Path], str]
+    catcher: str = "build"  # "build", "serve", or a pytest node id
+    survives: bool = False  # a cache fault: the build must pass and build the pristine site
+    env: dict = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    fault: str
+    caught_by: str
+    message: str
+    to_message: float | None
+    to_exit: float
+    caught: bool
+    notes: list[str] = field(default_factory=list)
+
+
+# --- injecting --------------------------------------------------------------
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def replace(rel: str, old: str, new: str) -> Callable[[Path], int]:
+    """Replace the first `old` in `rel`; the line it was on."""
+    def edit(project: Path) -> int:
+        path = project / rel
+        text = path.read_text()
+        index = text.find(old)
+        if index < 0:
+            raise SystemExit(f"{rel}: {old!r} not found: the fault cannot be injected; update {__file__}")
+        path.write_text(text[:index] + new + text[index + len(old):])
+        return _line_of(text, index)
+    return edit
+
+
+def at_line(rel: str, old: str, new: str, then: str = "") -> Callable[[Path, Path], str]:
+    """A fault reported at the line it was injected on (`then`: more of the expected message)."""
+    def inject(project: Path, cache: Path) -> str:
+        line = replace(rel, old, new)(project)
+        return rf"{re.escape(rel)}:{line}\b{then}"
+    return inject
+
+
+def append_block(rel: str, code: str, then: str = "") -> Callable[[Path, Path], str]:
+    """An executed block at the end of a page, reported at its fence's line."""
+    def inject(project: Path, cache: Path) -> str:
+        path = project / rel
+        text = path.read_text()
+        path.write_text(f"{text}\n```python exec=\"on\"\n{code}\n```\n")
+        return rf"{re.escape(rel)}:{text.count(chr(10)) + 2}\b{then}"
+    return inject
+
+
+def remove_errstate(rel: str, statement: str) -> Callable[[Path, Path], str]:
+    """`with np.errstate(...):` taken away, its body dedented: the overflow it hid warns."""
+    def inject(project: Path, cache: Path) -> str:
+        path = project / rel
+        lines = path.read_text().splitlines(keepends=True)
+        start = next((i for i, s in enumerate(lines) if s.strip() == statement), None)
+        if start is None:
+            raise SystemExit(f"{rel}: no line {statement!r}: update {__file__}")
+        indent = len(lines[start]) - len(lines[start].lstrip())
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+            lines[end] = lines[end][4:] if lines[end].strip() else lines[end]
+            end += 1
+        del lines[start]
+        path.write_text("".join(lines))
+        return r"(docs/\S+\.md|" + re.escape(rel) + r"):\d+\b.*(overflow|RuntimeWarning)"
+    return inject
+
+
+def wrong_sigmoid_grad(project: Path) -> None:
+    """sigmoid's derivative off by 1 %: its page's derivation no longer agrees (the serve fault's edit)."""
+    path = project / "snippets/activations/sigmoid.py"
+    text = path.read_text()
+    wrong = re.sub(r"(def sigmoid_grad\(x\):.*?return )([^\n]+)", r"\g<1>1.01 * (\g<2>)", text, count=1, flags=re.S)
+    if wrong == text:
+        raise SystemExit(f"snippets/activations/sigmoid.py: no `def sigmoid_grad(x): ... return`: update {__file__}")
+    path.write_text(wrong)
+
+
+def leaky_relu(project: Path, cache: Path) -> str:
+    path = project / "snippets/activations/relu.py"
+    text = path.read_text()
+    wrong = re.sub(r"(def relu\(x\):.*?\n    return )([^\n]+)", r"\g<1>np.where(x > 0, x, 0.01 * x)", text,
+                   count=1, flags=re.S)
+    if wrong == text:
+        raise SystemExit(f"snippets/activations/relu.py: no `def relu(x): ... return` to break: update {__file__}")
+    path.write_text(wrong)
+    return r"snippets/activations/relu\.py\S*.*relu"
+
+
+# --- damaging the cache -----------------------------------------------------
+
+
+def _entries(cache: Path, namespace: str):
+    """The cache's current entries of a namespace (key, checksum and value), as stored."""
+    for path in sorted((cache / namespace).glob("*.json")):
+        try:
+            stored = json.loads(path.read_text())
+        except ValueError:
+            continue
+        if isinstance(stored, dict) and {"key", "sha256", "value"} <= set(stored):
+            yield path, stored
+
+
+def alter(namespace: str, change: Callable) -> Callable[[Path, Path], str]:
+    """Valid JSON, another value, the checksum left as it was: a hand edit."""
+    def inject(project: Path, cache: Path) -> str:
+        count = 0
+        for path, stored in _entries(cache, namespace):
+            value = change(stored["value"])
+            if value != stored["value"]:
+                path.write_text(json.dumps({**stored, "value": value}))
+                count += 1
+        if not count:
+            raise SystemExit(f"no {namespace} entry in {cache} to alter")
+        return rf"cache: \S*/{namespace}/\S+\.json does not match its checksum"
+    return inject
+
+
+def _svg(value):
+    return value.replace("<svg", '<svg data-altered="1"', 1) if isinstance(value, str) else value
+
+
+def _doubled_max(value):
+    if isinstance(value, list):
+        return [{**cell, "max": 2 * cell["max"] + 1} if isinstance(cell, dict) and "max" in cell else cell
+                for cell in value]
+    return value
+
+
+def _doubled_exact(value):
+    """Oracle values are mpmath's (sign, mantissa, exponent, bits): exponent + 1 doubles."""
+    if isinstance(value, dict):
+        return {k: [v[0], v[1], v[2] + 1, v[3]] if isinstance(v, list) and len(v) == 4 else v
+                for k, v in value.items()}
+    return value
+
+
+def damaged_notebook(project: Path, cache: Path) -> str:
+    entries = sorted((cache / "notebooks").glob("*/*.json"))
+    if not entries:
+        raise SystemExit(f"no mkdocs-jupyter entry in {cache}/notebooks")
+    for path in entries:
+        text = path.read_text()
+        path.write_text(text[: len(text) // 2])
+    return r"cache: \S*/notebooks/\S+\.json is not a notebook mkdocs-jupyter can read"
+
+
+def read_only_cache(project: Path, cache: Path) -> str:
+    """The project's own .cache (no BC_CACHE_DIR), warm and read-only, and a code
+    change: everything is computed, nothing can be kept. The build runs in a
+    user and mount namespace where .cache is bound read-only (root ignores modes)."""
+    shutil.copytree(cache, project / ".cache")
+    path = project / "sitekit/tables.py"
+    path.write_text(path.read_text() + "\n# edited: a code change, so every result is computed again\n")
+    return r"Read-only file system|\.cache\S*:\d+"
+
+
+# --- tests ------------------------------------------------------------------
+
+
+def drop_line(rel: str, contains: str) -> Callable[[Path, Path], str]:
+    def inject(project: Path, cache: Path) -> str:
+        path = project / rel
+        lines = path.read_text().splitlines(keepends=True)
+        kept = [line for line in lines if contains not in line]
+        if len(kept) == len(lines):
+            raise SystemExit(f"{rel}: no line with {contains!r}: update {__file__}")
+        path.write_text("".join(kept))
+        return r"tests/\S+\.py:\d+"
+    return inject
+
+
+def no_cleanup(project: Path, cache: Path) -> str:
+    drop_line("tests/sitebuild.py", "atexit.register(shutil.rmtree")(project, cache)
+    drop_line("tests/conftest.py", "shutil.rmtree(cache_dir()")(project, cache)
+    return r"bc-test-cache-"
+
+
+HIDDEN = "docs/backprop/hidden_layers.md"
+SOFTPLUS, GELU, TANH = "docs/activations/softplus.md", "docs/activations/gelu.md", "docs/activations/tanh.md"
+
+FAULTS = [
+    Fault("transposed index w_jk -> w_kj in a chain", at_line(
+        HIDDEN, r"&= g'(z_{j}) \cdot \sum_{k=1}^{K} \delta_{k} \cdot w_{jk}.",
+        r"&= g'(z_{j}) \cdot \sum_{k=1}^{K} \delta_{k} \cdot w_{kj}.")),
+    Fault("display math: sign flipped (softplus')", at_line(
+        SOFTPLUS, r"= \frac{e^{x}}{1+e^{x}} = \sigma(x), \qquad", r"= \frac{e^{x}}{1-e^{x}} = \sigma(x), \qquad")),
+    Fault("display math: sign flipped (softplus' from y)", at_line(
+        SOFTPLUS, r"= \frac{e^{y}-1}{e^{y}} = 1-e^{-y}.", r"= \frac{e^{y}-1}{e^{y}} = 1+e^{-y}.")),
+    Fault("display math: 2 -> 3 (GELU)", at_line(
+        GELU, r"= \frac{x}{2}\left(1+\operatorname{erf}", r"= \frac{x}{3}\left(1+\operatorname{erf}")),
+    Fault("display math: 2 -> 3 (GELU')", at_line(
+        GELU, r"= \frac{1}{2}\left(1+\operatorname{erf}", r"= \frac{1}{3}\left(1+\operatorname{erf}")),
+    Fault("inline math: sign flipped (softplus - ReLU)", at_line(
+        SOFTPLUS, r"= \ln\left(1+e^{-|x|}\right)\)", r"= \ln\left(1-e^{-|x|}\right)\)")),
+    Fault("summary: delta recursion w_jk -> w_kj", at_line(
+        HIDDEN, r"\delta_k \cdot w_{jk}.", r"\delta_k \cdot w_{kj}.")),
+    Fault("summary: layered delta recursion w_jk -> w_kj", at_line(
+        HIDDEN, r"\delta^{(l+1)}_k \cdot w^{(l+1)}_{jk},", r"\delta^{(l+1)}_k \cdot w^{(l+1)}_{kj},")),
+    Fault("summary: matrix form without the transpose", at_line(
+        HIDDEN, r"\Delta^{(l+1)} \, \bigl(W^{(l+1)}\bigr)^{\mathsf T} \Bigr)",
+        r"\Delta^{(l+1)} \, \bigl(W^{(l+1)}\bigr) \Bigr)")),
+    Fault("np.exp(1000.0) in an executed block (tanh.md)", append_block(
+        TANH, "import numpy as np\nprint(np.exp(1000.0))")),
+    Fault("overflow in a snippet (errstate removed, logsigmoid)", remove_errstate(
+        "snippets/activations/logsigmoid.py", 'with np.errstate(over="ignore"):')),
+    Fault("relu returns leaky ReLU", leaky_relu),
+    Fault("read-only .cache plus a code change", read_only_cache, survives=True),
+    Fault("corrupted mkdocs-jupyter cache entry", damaged_notebook, survives=True),
+    Fault("altered JSON in plots cache entries", alter("plots", _svg), survives=True),
+    Fault("altered JSON in accuracy cache entries", alter("accuracy", _doubled_max), survives=True),
+    Fault("doubled oracle values in the cache", alter("oracle", _doubled_exact), survives=True),
+    Fault("activation missing from the alias table (softplus)", lambda p, c: (
+        replace("sitekit/definitions_basic.py", 'aliases=("softplus",),', "aliases=(),")(p),
+        rf"{re.escape(SOFTPLUS)}:\d+: .*softplus")[1]),
+    Fault("include of a missing snippet section", lambda p, c: (
+        replace("snippets/activations/softplus.py", "[start:grad]\n", "[start:gradient]\n")(p),
+        replace("snippets/activations/softplus.py", "[end:grad]\n", "[end:gradient]\n")(p),
+        r"docs/\S+\.md:\d+: .*snippets/activations/softplus\.py.*\[grad\]")[2]),
+    Fault("NameError at a snippet's import (softsign)", at_line(
+        "snippets/activations/softsign.py", "# stamp: _as_float",
+        "_SCALE = undefined_name\n\n\n# stamp: _as_float", r".*NameError")),
+    Fault("bracket predicate that does not hold (gelu.md)", at_line(
+        GELU, 'exact("grad", x) >= 0, -1.0, -0.5)', 'exact("grad", x) >= 0, -0.5, -0.4)',
+        r".*(condition|predicate)")),
+    Fault("serve: a snippet edit (wrong sigmoid') and the failing rebuild", lambda p, c: (
+        r"docs/activations/sigmoid\.md:\d+:.*sigmoid_grad"), catcher="serve"),
+    Fault("serve: snippets/ dropped from mkdocs.yml's watch", lambda p, c: (
+        replace("mkdocs.yml", "\n  - snippets\n", "\n")(p), r"tests/test_serve\.py:\d+")[1],
+        catcher="tests/test_serve.py::test_serve_watches_snippets_and_sitekit"),
+    Fault("tests use the project's .cache (BC_CACHE_DIR not set)", drop_line(
+        "tests/conftest.py", 'os.environ["BC_CACHE_DIR"] = str(cache_dir())'),
+        catcher="tests/test_cache.py::test_the_tests_never_use_the_projects_cache"),
+    Fault("a test session leaves a bc-test-cache-* folder", no_cleanup,
+          catcher="tests/test_messages.py"),
+]
+
+
+# --- running ----------------------------------------------------------------
+
+
+class Stream:
+    """A child's output, merged, each line time-stamped from `started` as it arrives."""
+
+    def __init__(self, command: list[str], cwd: Path, env: dict):
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, errors="replace")
+        self.lines: list[tuple[float, str]] = []
+        self.queue: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            item = (time.perf_counter() - self.started, line.rstrip("\n"))
+            self.lines.append(item)
+            self.queue.put(item)
+        self.queue.put(None)
+
+    def wait_for(self, pattern: str, timeout: float) -> tuple[float, str] | None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                item = self.queue.get(timeout=1)
+            except queue.Empty:
+                continue
+            if item is None:
+                return None
+            if re.search(pattern, item[1]):
+                return item
+        return None
+
+    def finish(self, timeout: float = TIMEOUT) -> float:
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return time.perf_counter() - self.started
+
+
+def _env(cache: Path, **extra: str) -> dict:
+    env = build_env(BC_CACHE_DIR=str(cache), PYTHONUNBUFFERED="1", **extra)
+    env.pop("BC_SITE", None)
+    return env
+
+
+def run_build(project: Path, cache: Path, site: Path, read_only: bool = False) -> Stream:
+    command = build_command(project, site)
+    env = _env(cache)
+    if read_only:
+        env.pop("BC_CACHE_DIR")
+        bind = "mount --bind .cache .cache && mount -o remount,bind,ro .cache && exec \"$@\""
+        command = ["unshare", "-rm", "sh", "-c", bind, "sh", *command]
+    return Stream(command, project, env)
+
+
+def _problems(lines: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    return [(t, s) for t, s in lines if PROBLEM.search(s) and not any(b in s for b in BENIGN)]
+
+
+def judge(fault: Fault, stream: Stream, pattern: str, total: float, caught_by: str) -> Row:
+    """The row of a fault that must fail: the first line naming the file and line."""
+    code = stream.process.returncode
+    hit = next(((t, s) for t, s in stream.lines if re.search(pattern, s)), None)
+    located = next(((t, s) for t, s in stream.lines if FILE_LINE.search(s)), None)
+    problems = _problems(stream.lines)
+    notes = []
+    if code == 0:
+        return Row(fault.name, f"not caught: {caught_by} passed", "-", None, total, False,
+                   [f"exit 0; {len(problems)} problem lines"] + [s[:160] for _, s in problems[:2]])
+    if hit is None:
+        notes.append(f"no line matches {pattern!r}")
+    first = hit or located
+    if first is None or not FILE_LINE.search(first[1]):
+        notes.append("FINDING: no line names the file and line")
+        first = first or (problems[0] if problems else (0.0, stream.lines[-1][1] if stream.lines else ""))
+    if problems and first and problems[0][0] < first[0] and problems[0][1] != first[1]:
+        notes.append(f"reported before it ({problems[0][0]:.1f} s): {problems[0][1].strip()[:140]}")
+    return Row(fault.name, f"{caught_by} (exit {code})", first[1].strip()[:200], first[0], total,
+               hit is not None and bool(FILE_LINE.search(first[1])), notes)
+
+
+def survived(fault: Fault, stream: Stream, pattern: str, total: float, site: Path, pristine_site: Path) -> Row:
+    """The row of a cache fault: the build passes, says what it recomputed, and builds the pristine site."""
+    code = stream.process.returncode
+    hit = next(((t, s) for t, s in stream.lines if re.search(pattern, s)), None)
+    notes = []
+    different = [] if code else _differing(pristine_site, site)
+    if code:
+        problems = _problems(stream.lines)
+        notes.append("FINDING: the build failed: " + (problems[0][1].strip()[:160] if problems else "?"))
+    if different:
+        notes.append(f"FINDING: {len(different)} files differ from the pristine site: {', '.join(different[:4])}")
+    if hit is None and "Read-only" not in pattern:
+        notes.append("FINDING: no line says which entry was recomputed")
+    caught = code == 0 and not different and (hit is not None or "Read-only" in pattern)
+    if "Read-only" in pattern and hit is not None:
+        caught = False
+        notes.append("FINDING: the read-only cache was written to")
+    message = hit[1].strip()[:200] if hit else ("-" if code == 0 else "")
+    by = f"build passes, recomputes (exit {code})" if caught else f"build (exit {code})"
+    return Row(fault.name, by, message, hit[0] if hit else None, total, caught, notes)
+
+
+def _differing(first: Path, second: Path) -> list[str]:
+    one = {p.relative_to(first) for p in first.rglob("*") if p.is_file()}
+    two = {p.relative_to(second) for p in second.rglob("*") if p.is_file()}
+    return sorted(str(p) for p in one ^ two) + sorted(
+        str(p) for p in one & two if (first / p).read_bytes() != (second / p).read_bytes())
+
+
+def run_pytest(fault: Fault, project: Path, cache: Path, pattern: str, folder: Path) -> Row:
+    temp = folder / "tmp"
+    temp.mkdir()
+    stream = Stream([sys.executable, "-m", "pytest", fault.catcher, "-p", "no:cacheprovider"], project,
+                    _env(cache, TMPDIR=str(temp)))
+    total = stream.finish()
+    if pattern == "bc-test-cache-":
+        left = sorted(p.name for p in temp.glob("bc-test-cache-*"))
+        code = stream.process.returncode
+        if left and code == 0:
+            return Row(fault.name, f"not caught: {fault.catcher} passed", f"left behind: {left[0]}", None, total,
+                       False, ["FINDING: no test notices a session's leftover cache folder (this tool saw it)"])
+        return judge(fault, stream, r"bc-test-cache-", total, fault.catcher)
+    return judge(fault, stream, pattern, total, fault.catcher)
+
+
+def run_serve(fault: Fault, project: Path, cache: Path, pattern: str) -> Row:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    stream = Stream([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], project, _env(cache))
+    try:
+        if stream.wait_for(r"Serving on", TIMEOUT) is None:
+            return Row(fault.name, "serve", "mkdocs serve did not start", None, stream.finish(5), False,
+                       [s for _, s in stream.lines[-3:]])
+        time.sleep(2.0)  # the watcher settles
+        edited = time.perf_counter() - stream.started
+        wrong_sigmoid_grad(project)
+        hit = stream.wait_for(pattern, TIMEOUT)
+        done = stream.wait_for(r"Reloading browsers|Error building|Aborted", TIMEOUT) if hit else None
+        time.sleep(2.0)
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/backprop-checked/", timeout=30) as reply:
+                alive = reply.status == 200
+        except OSError as error:
+            alive, notes = False, [f"FINDING: the server stopped answering after the failing rebuild: {error}"]
+        else:
+            notes = [] if alive else ["FINDING: the server answered with an error after the failing rebuild"]
+        if hit is None:
+            notes.insert(0, "FINDING: the snippet edit was not rebuilt, or not reported with page and line")
+        if done is None and hit is not None:
+            notes.append("the failing rebuild did not finish within the timeout")
+        row = Row(fault.name, "mkdocs serve" + (", still serving" if alive else ""),
+                  hit[1].strip()[:200] if hit else "-", hit[0] - edited if hit else None,
+                  (done[0] if done else time.perf_counter() - stream.started) - edited,
+                  hit is not None and alive, notes)
+        row.notes.append(f"seconds from the edit; the server started in {edited:.0f} s")
+        return row
+    finally:
+        stream.process.terminate()
+        stream.finish(60)
+
+
+def pristine_copy(to: Path, head: bool) -> Path:
+    """What the build and the tests read: the working tree (sitebuild.copy_project)
+    or, with `head`, the last commit; every fault starts from this one copy."""
+    parts = ("docs", "snippets", "sitekit", "mkdocs.yml", "requirements.txt", "tests", "pyproject.toml")
+    if head:
+        to.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "HEAD", *parts], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(to)], input=archive.stdout, check=True)
+        return to
+    copy_project(to)
+    shutil.copytree(ROOT / "tests", to / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", to / "pyproject.toml")
+    return to
+
+
+def run_fault(fault: Fault, folder: Path, pristine: Path, warm: Path, pristine_site: Path) -> Row:
+    project = shutil.copytree(pristine, folder / "project")
+    cache = shutil.copytree(warm, folder / "cache")
+    pattern = fault.inject(project, cache)
+    if fault.catcher == "serve":
+        return run_serve(fault, project, cache, pattern)
+    if fault.catcher != "build":
+        return run_pytest(fault, project, cache, pattern, folder)
+    site = folder / "site"
+    stream = run_build(project, cache, site, read_only=fault.inject is read_only_cache)
+    total = stream.finish()
+    if fault.survives:
+        return survived(fault, stream, pattern, total, site, pristine_site)
+    return judge(fault, stream, pattern, total, "mkdocs build --strict")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(rows: list[Row], baseline: float) -> str:
+    lines = [
+        f"Faults of issue 15, each injected into a fresh copy with a warm cache "
+        f"(the unbroken copy built in {baseline:.0f} s). Seconds from the start of the run "
+        "(serve: from the edit) to the message, and to the exit.",
+        "",
+        "| fault | caught by | first message naming the file and line | s to message | s to exit | notes |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for row in rows:
+        to_message = f"{row.to_message:.1f}" if row.to_message is not None else "-"
+        mark = "" if row.caught else "**NOT CAUGHT** "
+        lines.append(f"| {_cell(row.fault)} | {mark}{_cell(row.caught_by)} | `{_cell(row.message)}` | "
+                     f"{to_message} | {row.to_exit:.1f} | {_cell('; '.join(row.notes))} |")
+    caught = sum(row.caught for row in rows)
+    lines += ["", f"{caught} of {len(rows)} caught with a message naming the file and line "
+                  "(cache faults: the build passed, said what it recomputed, and built the pristine site)."]
+    return "\n".join(lines) + "\n"
+
+
+def select(only: list[str] | None) -> list[Fault]:
+    if not only:
+        return FAULTS
+    unknown = [o for o in only if not any(o.lower() in f.name.lower() for f in FAULTS)]
+    if unknown:
+        names = "\n  ".join(f.name for f in FAULTS)
+        raise SystemExit(f"--only {unknown[0]!r} matches no fault; the faults are:\n  {names}")
+    return [f for f in FAULTS if any(o.lower() in f.name.lower() for o in only)]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", metavar="SUBSTRING", help="run the faults whose name has it")
+    parser.add_argument("-j", type=int, default=1, help="faults run at once (default 1: the machine is shared)")
+    parser.add_argument("--head", action="store_true", help="copy the last commit, not the working tree")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    args = parser.parse_args(argv)
+    faults = select(args.only)
+    tmp = Path(tempfile.mkdtemp(prefix="bc-faults-"))
+    try:
+        pristine = pristine_copy(tmp / "pristine", args.head)
+        warm, pristine_site = tmp / "warm-cache", tmp / "pristine-site"
+        if SHARED_CACHE.is_dir():
+            shutil.copytree(SHARED_CACHE, warm)
+        print(f"building the unbroken copy in {tmp} (cache warmed from {SHARED_CACHE}) ...", flush=True)
+        stream = run_build(pristine, warm, pristine_site)
+        baseline = stream.finish()
+        if stream.process.returncode != 0:
+            tail = "\n".join(s for _, s in stream.lines[-40:])
+            raise SystemExit(f"the unbroken copy does not build (exit {stream.process.returncode}):\n{tail}")
+        print(f"unbroken copy built in {baseline:.0f} s", flush=True)
+
+        def one(numbered: tuple[int, Fault]) -> Row:
+            number, fault = numbered
+            folder = tmp / f"fault-{number:02d}"
+            folder.mkdir()
+            print(f"[{number}] {fault.name} ...", flush=True)
+            try:
+                row = run_fault(fault, folder, pristine, warm, pristine_site)
+            finally:
+                if not args.keep:
+                    shutil.rmtree(folder, ignore_errors=True)
+            print(f"[{number}] {'caught' if row.caught else 'NOT CAUGHT'} by {row.caught_by} in "
+                  f"{row.to_exit:.0f} s: {row.message[:120]}", flush=True)
+            return row
+
+        with ThreadPoolExecutor(max_workers=max(1, args.j)) as pool:
+            rows = list(pool.map(one, enumerate(faults, 1)))
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    text = table(rows, baseline)
+    print(text)
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "faults.md").write_text(text)
+    print(f"written to {artifacts / 'faults.md'}")
+    return 0 if all(row.caught for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

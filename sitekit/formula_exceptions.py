@@ -319,8 +319,8 @@ EXCEPTIONS: list[Entry] = [
           hint=(('E', '-t \\log\\bigl(\\sigma(z)\\bigr) - (1-t) \\log\\bigl(1-\\sigma(z)\\bigr)'),)),
     # docs/backprop/losses.md:30
     Entry('backprop/losses.md',
-          'E = -\\sum_{k=1}^{K} t_k \\log p_k',
-          'unreadable: `\\log p_k` and `\\log \\sum` without parentheses; bracketed and with p and E put in by a hint, the identity needs \\sum_k t_k = 1 (no domain line states it) and \\partial / \\partial z_i of a sum over z_k does not parse (sitekit.derivations)'),
+          'E = -\\sum_{k=1}^{K} t_k \\log p_k = \\log \\sum_{j=1}^{K} e^{z_j} - \\sum_{k=1}^{K} t_k z_k, \\qquad \\frac{\\partial E}{\\partial z_i} = p_i - t_i',
+          'checked by: tests/test_formula_proofs_losses.py::test_the_formula_holds[losses-cross-entropy] (its sums written out for K = 3 and read by the parser; SymPy proves the two forms of E equal and differentiates E in each z_i, with t_3 = 1 - t_1 - t_2, the prose\'s sum t_k = 1); the TeX is pinned whole'),
     # docs/backprop/losses.md:125
     Entry('backprop/losses.md',
           'E_{\\text{half-sum}} = \\frac{1}{2}',

@@ -68,21 +68,77 @@ def bracketed(tex: str, opener: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def read(tex: str, placeholders: dict[str, str] | None = None) -> sp.Expr:
-    """The parser's reading of one side, each placeholder's TeX (which must occur) replaced first."""
+def read(tex: str, placeholders: dict[str, str] | None = None, sizes: dict[str, int] | None = None,
+         indices: dict[str, int] | None = None) -> sp.Expr:
+    """The parser's reading of one side: each placeholder's TeX (which must occur) replaced
+    first, then its sums written out (`sizes`) and its index letters given values (`indices`)."""
     for old, new in (placeholders or {}).items():
         assert old in tex, f"`{old}` is not in `{tex}`: the page changed, review the proof"
         tex = tex.replace(old, new)
+    if sizes:
+        tex = sums_written_out(tex, sizes)
+    if indices:
+        tex = at_indices(tex, indices)
     return parse(normalize(tex))
 
 
-def sides(tex: str, placeholders: dict[str, str] | None = None) -> list[sp.Expr]:
-    """The sides of a chain a = b = c, split at the top-level `=`."""
+def sides(tex: str, placeholders: dict[str, str] | None = None, **reading) -> list[sp.Expr]:
+    """The sides of a chain a = b = c, split at the top-level `=`, each read as `read` does."""
     from sitekit.inline_formulas import equality_sides
 
     parts = equality_sides(tex)
     assert parts, f"`{tex}` is not an equality"
-    return [read(part, {k: v for k, v in (placeholders or {}).items() if k in part}) for part in parts]
+    return [read(part, {k: v for k, v in (placeholders or {}).items() if k in part}, **reading) for part in parts]
+
+
+DIGITS = 60  # the working precision of `vanishes`; a true identity leaves rounding of ~10^-58
+
+
+def vanishes(expr: sp.Expr, points: list[dict]) -> bool:
+    """Zero at each point, to 10^-50 at 60 digits: for the network formulas (sigmoids of sums),
+    where a wrong formula is off by far more and simplify() takes minutes."""
+    return all(abs(sp.N(expr.xreplace(point), DIGITS)) < sp.Float(10) ** -50 for point in points)
+
+
+_SUBSCRIPT = re.compile(r"_\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))")
+_SUM = re.compile(r"\\sum_\s*(?:\{\s*([a-z])\s*(?:=\s*1\s*)?\}|([a-z]))(?:\s*\^\s*\{?\s*([A-Za-z0-9])\s*\}?)?")
+
+
+def at_indices(tex: str, indices: dict[str, int]) -> str:
+    """The TeX with each index letter of a subscript given its value (w_{jk} -> w_{12})."""
+    def put(match: re.Match) -> str:
+        inside = match.group(1) if match.group(1) is not None else match.group(2)
+        return "_{" + "".join(str(indices.get(c, c)) for c in inside.replace(" ", "")) + "}"
+    return _SUBSCRIPT.sub(put, tex)
+
+
+def sums_written_out(tex: str, sizes: dict[str, int]) -> str:
+    r"""Each \sum_{k=1}^{K} (or \sum_k), its bound K (or, with none, its index k) given a size
+    in `sizes`, written out term by term:
+    its body runs to the next top-level + or -, closing bracket, `=` or the end, as a reader reads it."""
+    match = _SUM.search(tex)
+    while match:
+        index = match.group(1) or match.group(2)
+        bound = match.group(3) or index
+        assert bound in sizes, f"`{match.group(0)}` in `{tex}`: its bound {bound} has no size here"
+        size = sizes[bound]
+        depth, end = 0, match.end()
+        while end < len(tex):
+            char = tex[end]
+            if char in "({[":
+                depth += 1
+            elif char in ")}]":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and (char in "+-=" or tex.startswith("\\bigr", end) or tex.startswith("\\qquad", end)):
+                break
+            end += 1
+        body = tex[match.end():end]
+        terms = " + ".join(f"({at_indices(body, {index: value})})" for value in range(1, size + 1))
+        tex = tex[:match.start()] + f"({terms}) " + tex[end:]
+        match = _SUM.search(tex)
+    return tex
 
 
 def evaluate(expr: sp.Expr, names: dict[str, object]) -> sp.Expr:
@@ -115,3 +171,37 @@ def expect(expr: sp.Expr, densities: dict) -> sp.Expr:
                 term = sp.integrate(sp.piecewise_fold((term * pdf).rewrite(sp.Piecewise)), (variable, low, high))
         total += term
     return sp.simplify(total)
+
+
+# The registry's contract, shared by tests/test_formula_proofs*.py.
+
+def proof_contract(proofs: dict[str, Proof], module: str, ident: str) -> None:
+    proof = proofs[ident]
+    line = page_line(proof.page, proof.tex)
+    assert line, f"docs/{proof.page}: the formula `{proof.tex}` is gone; update tests/{module} and its entry"
+    entry = entry_for(proof)
+    test = f"tests/{module}::test_the_formula_holds[{ident}]"
+    assert entry and entry[2].startswith(f"checked by: {test} "), (
+        f"docs/{proof.page}:{line}: the entry of `{proof.tex}` in sitekit/"
+        f"{'formula' if proof.display else 'inline'}_exceptions.py must say 'checked by: {test} (...)'")
+
+
+def check_holds(proofs: dict[str, Proof], module: str, ident: str) -> None:
+    proof = proofs[ident]
+    assert proof.check(proof.tex), (
+        f"docs/{proof.page}:{page_line(proof.page, proof.tex)}: `{proof.tex}` does not hold "
+        f"(tests/{module}::{ident}): fix the page, or the proof if the prose changed")
+
+
+def check_fault_fails(proofs: dict[str, Proof], ident: str) -> None:
+    proof = proofs[ident]
+    old, new = proof.fault
+    assert old in proof.tex, f"the fault `{old}` is not in `{proof.tex}`"
+    # The faulty TeX must read, and be refused for its value, not for a parse error.
+    assert not proof.check(proof.tex.replace(old, new, 1)), f"{ident}: the TeX with `{old}` -> `{new}` still passes"
+
+
+def check_every_entry_has_its_proof(proofs: dict[str, Proof], module: str) -> None:
+    named = {reason.split("::", 1)[1].split(" ", 1)[0] for _, _, reason in entries_naming(module)}
+    assert named == {f"test_the_formula_holds[{ident}]" for ident in proofs}, (
+        f"sitekit/*_exceptions.py names {sorted(named)}; tests/{module} proves {sorted(proofs)}")

@@ -17,7 +17,8 @@ import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, bracketed, entries_naming, entry_for, evaluate, expect, normal, page_line, read, sides, uniform,
+    Proof, bracketed, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, expect, normal,
+    proof_contract, read, sides, uniform,
 )
 
 # --- docs/backprop/initialisation.md: means and variances over the random draw --------------
@@ -216,40 +217,6 @@ PROOFS: dict[str, Proof] = {
         "\\frac{d}{d\\eta} E(w - \\eta \\nabla E)\\big|_{\\eta=0} = -\\lVert \\nabla E \\rVert^2",
         first_order_change, ("\\rVert^2", "\\rVert")),
 }
-
-
-# --- the registry's contract, shared with test_formula_proofs_*.py ---------------------------
-
-def proof_contract(proofs: dict[str, Proof], module: str, ident: str) -> None:
-    proof = proofs[ident]
-    line = page_line(proof.page, proof.tex)
-    assert line, f"docs/{proof.page}: the formula `{proof.tex}` is gone; update tests/{module} and its entry"
-    entry = entry_for(proof)
-    test = f"tests/{module}::test_the_formula_holds[{ident}]"
-    assert entry and entry[2].startswith(f"checked by: {test} "), (
-        f"docs/{proof.page}:{line}: the entry of `{proof.tex}` in sitekit/"
-        f"{'formula' if proof.display else 'inline'}_exceptions.py must say 'checked by: {test} (...)'")
-
-
-def check_holds(proofs: dict[str, Proof], module: str, ident: str) -> None:
-    proof = proofs[ident]
-    assert proof.check(proof.tex), (
-        f"docs/{proof.page}:{page_line(proof.page, proof.tex)}: `{proof.tex}` does not hold "
-        f"(tests/{module}::{ident}): fix the page, or the proof if the prose changed")
-
-
-def check_fault_fails(proofs: dict[str, Proof], ident: str) -> None:
-    proof = proofs[ident]
-    old, new = proof.fault
-    assert old in proof.tex, f"the fault `{old}` is not in `{proof.tex}`"
-    # The faulty TeX must read, and be refused for its value, not for a parse error.
-    assert not proof.check(proof.tex.replace(old, new, 1)), f"{ident}: the TeX with `{old}` -> `{new}` still passes"
-
-
-def check_every_entry_has_its_proof(proofs: dict[str, Proof], module: str) -> None:
-    named = {reason.split("::", 1)[1].split(" ", 1)[0] for _, _, reason in entries_naming(module)}
-    assert named == {f"test_the_formula_holds[{ident}]" for ident in proofs}, (
-        f"sitekit/*_exceptions.py names {sorted(named)}; tests/{module} proves {sorted(proofs)}")
 
 
 MODULE = "test_formula_proofs.py"

@@ -1,0 +1,173 @@
+r"""Formulas about losses the prose gives in words or on another line, proved:
+the softmax cross-entropy and its gradient under \sum_k t_k = 1 and the two
+sigmoid-output error signals (docs/backprop/losses.md), and the weight
+gradient of gradient_descent.md's network, whose loss and layers the prose
+gives in words and code. Each formula is read from its
+page's TeX as tests/test_formula_proofs.py reads it (sums written out, index
+letters given values), and each has a one-place fault in its TeX that must
+fail."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from formula_proofs_reading import (
+    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, sides,
+    vanishes,
+)
+
+
+def sigmoid(z):
+    return 1 / (1 + sp.exp(-z))
+
+
+def equal(a: sp.Expr, b: sp.Expr) -> bool:
+    return sp.simplify(a - b) == 0
+
+
+# --- docs/backprop/losses.md -----------------------------------------------------------------
+
+K = 3
+ZS, TS = sp.symbols(f"z1:{K + 1}", real=True), list(sp.symbols(f"t1:{K + 1}", real=True))
+PROBABILITY_TARGETS = {TS[-1]: 1 - sum(TS[:-1])}  # \sum_k t_k = 1, as the prose requires
+
+
+def softmax(i: int) -> sp.Expr:
+    return sp.exp(ZS[i - 1]) / sum(sp.exp(z) for z in ZS)
+
+
+def cross_entropy() -> sp.Expr:
+    return -sum(t * sp.log(softmax(k)) for k, t in enumerate(TS, 1))
+
+
+def vector_names(i: int) -> dict:
+    names = {f"z_{{{k}}}": z for k, z in enumerate(ZS, 1)} | {f"t_{{{k}}}": t for k, t in enumerate(TS, 1)}
+    return names | {f"p_{{{k}}}": softmax(k) for k in range(1, K + 1)}
+
+
+def softmax_gradient(tex: str) -> bool:
+    """\\partial E / \\partial z_i of E = -\\sum_k t_k \\log p_k (line 31), K = 3, targets summing to 1."""
+    for i in range(1, K + 1):
+        gradient = sp.diff(cross_entropy(), ZS[i - 1]).xreplace(PROBABILITY_TARGETS)
+        left, right = sides(tex, {"\\partial E / \\partial z_i": "L"}, indices={"i": i})
+        names = vector_names(i) | {"L": gradient}
+        if not equal(evaluate(left, names), evaluate(right, names).xreplace(PROBABILITY_TARGETS)):
+            return False
+    return True
+
+
+def cross_entropy_display(tex: str) -> bool:
+    r"""E = -\sum t_k \log p_k (its definition) = \log\sum e^{z_j} - \sum t_k z_k, and its gradient p_i - t_i,
+    K = 3, targets summing to 1; the sums are written out from the TeX."""
+    chain, gradient = [part.strip().rstrip(",.").strip() for part in tex.split("\\qquad")]
+    defined, *rest = sides(chain, sizes={"K": K})
+    assert str(defined) == "E", f"`{chain}` no longer defines E"
+    values = [evaluate(side, vector_names(1)).xreplace(PROBABILITY_TARGETS) for side in rest]
+    if not all(equal(value, values[0]) for value in values):
+        return False
+    for i in range(1, K + 1):
+        left, right = sides(gradient, {"\\frac{\\partial E}{\\partial z_i}": "L"}, indices={"i": i})
+        names = vector_names(i) | {"L": sp.diff(values[0], ZS[i - 1])}
+        if not equal(evaluate(left, names), evaluate(right, names).xreplace(PROBABILITY_TARGETS)):
+            return False
+    return True
+
+
+def sigmoid_output_signal(loss):
+    def check(tex: str) -> bool:
+        z, t = sp.symbols("z t", real=True)
+        left, right = sides(tex, {"\\delta": "D"})
+        names = {"D": sp.diff(loss(sigmoid(z), t), z), "z": z, "t": t, "sigma": sigmoid}
+        return equal(evaluate(left, names), evaluate(right, names))
+    return check
+
+
+def squared_error(y, t):
+    return (y - t) ** 2 / 2
+
+
+def binary_cross_entropy(y, t):
+    return -t * sp.log(y) - (1 - t) * sp.log(1 - y)
+
+
+# --- docs/backprop/gradient_descent.md: the 2-2-2 sigmoid network, E = 1/2 sum_k (y_k - t_k)^2 ---
+
+W1 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"u{j + 1}{k + 1}", real=True))
+W2 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"v{j + 1}{k + 1}", real=True))
+B1, B2 = sp.Matrix([sp.symbols("c1:3", real=True)]), sp.Matrix([sp.symbols("d1:3", real=True)])
+X_NET, T_NET = sp.Matrix([sp.symbols("x1:3", real=True)]), sp.symbols("t1:3", real=True)
+NET_POINTS = [dict(zip([*W1, *W2, *B1, *B2, *X_NET, *T_NET], (sp.Rational(n, 9) for n in ns)))
+              for ns in ((4, -3, 2, 5, 7, -6, -5, 3, 1, -1, 2, 4, 9, -18, 9, 0),
+                         (-2, 6, 3, -4, 1, 5, -7, 2, 3, 2, -1, -3, 5, 4, 3, 6))]
+
+
+def network_loss(z1: sp.Matrix | None = None, z2: sp.Matrix | None = None) -> sp.Expr:
+    """E from the pre-activations z^{(1)} (row convention z^{(1)} = x W^{(1)} + b^{(1)}, line 278),
+    or from z^{(2)} alone; by default from the parameters."""
+    if z2 is None:
+        z1 = X_NET * W1 + B1 if z1 is None else z1
+        z2 = z1.applyfunc(sigmoid) * W2 + B2
+    return sp.Rational(1, 2) * sum((sigmoid(z) - t) ** 2 for z, t in zip(z2, T_NET))
+
+
+def network_signals() -> dict:
+    """\\delta^{(l)}_k = \\partial E / \\partial z^{(l)}_k (notation page), at the forward pass's values."""
+    z1 = X_NET * W1 + B1
+    z2 = z1.applyfunc(sigmoid) * W2 + B2
+    free1, free2 = sp.Matrix([sp.symbols("p1:3")]), sp.Matrix([sp.symbols("q1:3")])
+    delta1 = [sp.diff(network_loss(z1=free1), p).xreplace(dict(zip(free1, z1))) for p in free1]
+    delta2 = [sp.diff(network_loss(z2=free2), q).xreplace(dict(zip(free2, z2))) for q in free2]
+    return {"z1": z1, "z2": z2, "h": z1.applyfunc(sigmoid), "delta1": delta1, "delta2": delta2}
+
+
+def layer_gradients(tex: str) -> bool:
+    """\\partial E / \\partial W_{jk} of each layer, against its input j and \\delta_k, for each j, k."""
+    net, loss = network_signals(), network_loss()
+    for weights, inputs, delta in ((W1, X_NET, net["delta1"]), (W2, net["h"], net["delta2"])):
+        for j in (1, 2):
+            for k in (1, 2):
+                left, right = sides(tex, {"\\partial E / \\partial W_{jk}": "G", "(\\text{input } ": "(I_",
+                                          "\\delta_": "D_"}, indices={"j": j, "k": k})
+                names = {"G": sp.diff(loss, weights[j - 1, k - 1])}
+                names |= {f"I_{{{i}}}": inputs[i - 1] for i in (1, 2)} | {f"D_{{{i}}}": delta[i - 1] for i in (1, 2)}
+                if not vanishes(evaluate(left, names) - evaluate(right, names), NET_POINTS):
+                    return False
+    return True
+
+
+PROOFS: dict[str, Proof] = {
+    "descent-weight-gradient": Proof(
+        "backprop/gradient_descent.md", "\\partial E / \\partial W_{jk} = (\\text{input } j) \\cdot \\delta_k",
+        layer_gradients, ("(\\text{input } j)", "(\\text{input } k)")),
+    "losses-softmax-gradient": Proof(
+        "backprop/losses.md", "\\partial E / \\partial z_i = p_i - t_i", softmax_gradient, ("- t_i", "+ t_i")),
+    "losses-cross-entropy": Proof(
+        "backprop/losses.md",
+        "E = -\\sum_{k=1}^{K} t_k \\log p_k = \\log \\sum_{j=1}^{K} e^{z_j} - \\sum_{k=1}^{K} t_k z_k, "
+        "\\qquad \\frac{\\partial E}{\\partial z_i} = p_i - t_i",
+        cross_entropy_display, ("- \\sum_{k=1}^{K} t_k z_k", "+ \\sum_{k=1}^{K} t_k z_k"), display=True),
+    "losses-squared-error-signal": Proof(
+        "backprop/losses.md", "\\delta = (\\sigma(z) - t)\\,\\sigma(z)\\,(1-\\sigma(z))",
+        sigmoid_output_signal(squared_error), ("\\,(1-\\sigma(z))", "")),
+    "losses-cross-entropy-signal": Proof(
+        "backprop/losses.md", "\\delta = \\sigma(z) - t", sigmoid_output_signal(binary_cross_entropy),
+        ("\\sigma(z) - t", "\\sigma(z) - 2t")),
+}
+
+MODULE = "test_formula_proofs_losses.py"
+
+
+@pytest.mark.parametrize("ident", sorted(PROOFS))
+def test_the_formula_holds(ident):
+    proof_contract(PROOFS, MODULE, ident)
+    check_holds(PROOFS, MODULE, ident)
+
+
+@pytest.mark.parametrize("ident", sorted(PROOFS))
+def test_a_faulty_formula_fails(ident):
+    check_fault_fails(PROOFS, ident)
+
+
+def test_every_checked_by_entry_names_a_proof():
+    check_every_entry_has_its_proof(PROOFS, MODULE)

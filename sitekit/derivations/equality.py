@@ -2,11 +2,14 @@
 chain's domain (rationals of both signs and several magnitudes, sizes and
 indices, a value per entry of a vector or matrix), compared with mpmath at
 60 digits and confirmed with SymPy's N(..., 50), then proved by simplify
-where SymPy can; a piecewise side is compared branch by branch."""
+where SymPy can; a piecewise side is compared branch by branch. The proof
+is sought when a verdict's `symbolic` is first read (only the chains count
+it), not for every display and inline formula."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -81,11 +84,22 @@ class Domain:
         return {b for c in self.conditions for b in c.atoms(sp.IndexedBase)}
 
 
-@dataclass
 class Verdict:
-    equal: bool
-    symbolic: bool = False
-    detail: str = ""  # where they differ, for the message
+    """equal; symbolic: whether simplify proves it, a bool or the proof to try
+    when first read; detail: where they differ, for the message."""
+
+    def __init__(self, equal: bool, symbolic: bool | Callable[[], bool] = False, detail: str = ""):
+        self.equal, self.detail, self._symbolic = equal, detail, symbolic
+
+    @property
+    def symbolic(self) -> bool:
+        # simplify takes seconds and only the chains' count reads it: tried once, when read.
+        if callable(self._symbolic):
+            self._symbolic = bool(self._symbolic())
+        return self._symbolic
+
+    def __repr__(self) -> str:
+        return f"Verdict(equal={self.equal}, symbolic={self._symbolic!r}, detail={self.detail!r})"
 
 
 _EQUAL_CACHE: dict[tuple, Verdict] = {}
@@ -266,7 +280,7 @@ def _check_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, domain: Domain | None, mi
             compared += 1
     if compared < min_points:
         return Verdict(False, detail=f"only {compared} sample points could be evaluated")
-    return Verdict(True, symbolic=_proved(a, b))
+    return Verdict(True, symbolic=lambda: _proved(a, b))
 
 
 def _check_branches(piecewise: sp.Piecewise, other: sp.Expr, first: bool, x: sp.Symbol,
@@ -274,7 +288,7 @@ def _check_branches(piecewise: sp.Piecewise, other: sp.Expr, first: bool, x: sp.
     """Each branch of a \\begin{cases} against the other side, sampled where its
     own condition holds (and no earlier one does): a wrong branch is named."""
     earlier: list[sp.Basic] = []
-    symbolic, checked = True, 0
+    held: list[Verdict] = []
     for number, (value, condition) in enumerate(piecewise.args, start=1):
         own = sp.And(condition, *[sp.Not(c) for c in earlier])
         earlier.append(condition)
@@ -289,9 +303,8 @@ def _check_branches(piecewise: sp.Piecewise, other: sp.Expr, first: bool, x: sp.
             continue  # the branch lies outside the chain's domain (x < 0 in `% domain: x > 0`)
         if not verdict.equal:
             return Verdict(False, detail=f"branch {number}, where {condition}: {verdict.detail}")
-        symbolic = symbolic and verdict.symbolic
-        checked += 1
-    if not checked:
+        held.append(verdict)
+    if not held:
         return Verdict(False, detail=f"no sample point lies in any branch ({domain.text if domain else 'no domain'})")
     rest = sp.And(*[sp.Not(c) for c in earlier])
     rest = rest.xreplace({s: sp.Symbol(s.name, real=True) for s in rest.free_symbols if isinstance(s, sp.Symbol)})
@@ -304,7 +317,7 @@ def _check_branches(piecewise: sp.Piecewise, other: sp.Expr, first: bool, x: sp.
         if defined:
             return Verdict(False, detail=f"no branch holds at {_where(defined[0])}, where the other side is "
                                          f"{_show(_exact(other, defined[0]))}")
-    return Verdict(True, symbolic=symbolic)
+    return Verdict(True, symbolic=lambda: all(v.symbolic for v in held))
 
 
 def _one_symbol_per_size(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:

@@ -73,8 +73,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: RReLU in training mode, a drawn from U(l, u) per element; evaluation mode (a = (l + u)/2) is the definition the derivation checks'),
     # docs/activations/binary_step.md:82
     Entry('activations/binary_step.md',
-          "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx",
-          'unreadable: integrals against a test function \\varphi (the distributional derivative), which the parser cannot evaluate'),
+          "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx = -\\int_{-\\infty}^{\\infty} f(x)\\,\\varphi'(x)\\,dx = -\\int_{0}^{\\infty} \\varphi'(x)\\,dx = \\varphi(0)",
+          'checked by: tests/test_formula_proofs_activations.py::test_the_formula_holds[binary-step-distribution] (the first side defines the derivative f\' by integration by parts; SymPy evaluates the integrals of the other sides for three test functions and finds \\varphi(0)); the TeX is pinned whole'),
     # docs/activations/gelu.md:13
     Entry('activations/gelu.md',
           '\\operatorname{GELU}(x) = x\\,\\Phi(x)',
@@ -199,8 +199,8 @@ EXCEPTIONS: list[Entry] = [
           'checked by: tests/test_formula_jacobians.py::test_the_gate_partials_hold[activations/swiglu.md] (SymPy proves its \\bar{x} equal to the transposed Jacobian of the definition times \\bar{y}, m = 2); the TeX is pinned whole'),
     # docs/activations/tanhshrink.md:75
     Entry('activations/tanhshrink.md',
-          'x - \\tanh(x) = x\\,s\\,g(s), \\qquad',
-          'unreadable: s = x^2 and g(s) from the prose, and a series ending in \\dots'),
+          'x - \\tanh(x) = x\\,s\\,g(s), \\qquad g(s) = \\frac{x - \\tanh(x)}{x^3} = \\frac13 - \\frac{2s}{15} + \\frac{17s^2}{315} - \\dots',
+          'checked by: tests/test_formula_proofs_activations.py::test_the_formula_holds[tanhshrink-series] (SymPy: the product with s = x^2 and the stated g, and the series of g against its limit: the stated terms exact, the next one negative as `- \\dots` says); the TeX is pinned whole'),
     # docs/backprop/chain_rule.md:8
     Entry('backprop/chain_rule.md',
           'z_k = \\sum_{j=1}^{J} w_{jk} \\cdot',

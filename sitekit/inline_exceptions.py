@@ -89,7 +89,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/gelu.md', '\\Phi(x) + x\\,\\varphi(x) = e^{-u^2/2}\\bigl(\\tfrac12\\operatorname{erfcx}(v) - u/\\sqrt{2\\pi}\\bigr)', 'hint: u = |x| and v = u/\\sqrt{2} (page line 162), \\Phi and \\varphi the normal distribution and density (line 17), for x < 0 as the prose says', hint=(('\\Phi(x)', '\\frac{1}{2}\\left(1+\\operatorname{erf}\\left(\\frac{x}{\\sqrt{2}}\\right)\\right)'), ('\\varphi(x)', '\\frac{1}{\\sqrt{2\\pi}}\\,e^{-x^{2}/2}'), ('u', '|x|'), ('v', '|x|/\\sqrt{2}')), domain='x < 0'),
     # docs/activations/gelu_tanh.md
     Entry('activations/gelu_tanh.md', 'f(x) = x\\,\\sigma(2u)', 'hint: u = \\sqrt{2/\\pi}(x + 0.044715 x^3), as the page defines it', hint=(('u', '\\sqrt{2/\\pi}\\,\\left(x+0.044715\\,x^{3}\\right)'),)),
-    Entry('activations/gelu_tanh.md', "u'(x) = \\sqrt{2/\\pi}\\,(1 + 0.044715\\,x^2)", "unreadable: `u'` is a function the prose names, with no formula the checker has"),
+    Entry('activations/gelu_tanh.md', "u'(x) = \\sqrt{2/\\pi}\\,(1 + 0.044715\\,x^2)", "checked by: tests/test_formula_proofs_activations.py::test_the_formula_holds[gelu-tanh-dropped-three] (a mistake quoted as wrong: SymPy's derivative of the page's u differs from it; the fault restores the 3 and must fail); the TeX is pinned whole"),
     # docs/activations/glu.md
     Entry('activations/glu.md', '\\operatorname{glu}([x, x]) = x\\,\\sigma(x)', "checked by: the executed block at glu.md:37 (asserts glu([x, x]) within 4 ULP of the swish oracle's x sigma(x) at 50 digits, 7 points from -745 to 1e308); the TeX is pinned whole"),
     Entry('activations/glu.md', '\\partial y / \\partial u = \\sigma(x)', A_DERIVATIVE_WRITTEN_WITH_A),
@@ -162,8 +162,8 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/rrelu.md', '\\min(0, x) = 0', WHERE_X_ABOVE_0, domain='x > 0'),
     Entry('activations/rrelu.md', '\\max(0, x) = 0', WHERE_X_BELOW_0, domain='x < 0'),
     Entry('activations/rrelu.md', '\\min(0, x) = x', WHERE_X_BELOW_0, domain='x < 0'),
-    Entry('activations/rrelu.md', 'f(x) = \\bigl((1+a)\\,x + (1-a)\\,|x|\\bigr)/2', "unreadable: f with the slope a drawn at random, which the page's definition (lower, upper) does not name"),
-    Entry('activations/rrelu.md', 'f(x) = x/a', "unreadable: f with the slope a drawn at random, for x < 0, which the page's definition (lower, upper) does not name"),
+    Entry('activations/rrelu.md', 'f(x) = \\bigl((1+a)\\,x + (1-a)\\,|x|\\bigr)/2', 'checked by: tests/test_formula_proofs_activations.py::test_the_formula_holds[rrelu-branch-free] (SymPy compares it with the evaluation RReLU of slope a, x on one side of 0 and a x on the other); the TeX is pinned whole'),
+    Entry('activations/rrelu.md', 'f(x) = x/a', "definition: the paper's RReLU for x < 0 (it divides by a ~ U(3, 8)), quoted to contrast with the page's own"),
     # docs/activations/selu.md
     Entry('activations/selu.md', '\\operatorname{SELU}(x) = \\lambda\\,x', "hint: \\lambda is the page's constant (line 19), where x > 0", hint=(('\\lambda', '1.0507009873554804934193349852946'),), domain='x > 0'),
     Entry('activations/selu.md', '\\operatorname{SELU}(x) = \\lambda\\,\\alpha\\,(e^{x}-1)', LAMBDA_AND_ALPHA_ARE_THE_PAG, hint=(('\\lambda', '1.0507009873554804934193349852946'), ('\\alpha', '1.6732632423543772848170429916717')), domain='x < 0'),

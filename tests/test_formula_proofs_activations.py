@@ -1,0 +1,120 @@
+r"""Activation formulas that are not algebra, proved: the binary step's
+distributional derivative (integrals against test functions), tanhshrink's
+series with its `\dots`, RReLU's branch-free form, and gelu_tanh's quoted
+mistake about u'(x). Each is read from its page's TeX as
+tests/test_formula_proofs.py reads it, and each has a one-place fault in its
+TeX that must fail (for the quoted mistake, the fault is the correction)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sympy as sp
+
+from formula_proofs_reading import (
+    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, sides,
+)
+
+X = sp.Symbol("x", real=True)
+
+
+def step(x):
+    # docs/activations/binary_step.md:13: 0 for x < 0, 1 for x >= 0.
+    return sp.Piecewise((0, x < 0), (1, True))
+
+
+# Smooth test functions that vanish far out, as the prose asks of \varphi: not even, not centred at 0.
+TEST_FUNCTIONS = [sp.exp(-X ** 2), (1 + X + X ** 3) * sp.exp(-X ** 2), (X + 2) / (1 + X ** 2) ** 2]
+
+
+def distributional_derivative(tex: str) -> bool:
+    r"""The chain after its first side (which defines f' by integration by parts, as the prose says):
+    each side, its integrals evaluated by SymPy, equals \varphi(0), for each test function."""
+    first, *rest = sides(tex.strip().rstrip(",.").strip(), {"\\varphi'(x)": "\\psi(x)", "f'(x)": "F(x)"})
+    assert first.has(sp.Integral), f"`{tex}` no longer opens with the integral of f' against \\varphi"
+    for phi in TEST_FUNCTIONS:
+        names = {"f": step, "varphi": sp.Lambda(X, phi), "psi": sp.Lambda(X, sp.diff(phi, X)), "x": X}
+        values = [sp.simplify(evaluate(side, names).doit()) for side in rest]
+        if any(sp.simplify(value - phi.subs(X, 0)) != 0 for value in values):
+            return False
+    return True
+
+
+def tanhshrink_series(tex: str) -> bool:
+    r"""x - tanh(x) = x s g(s) with s = x^2 and g(s) = (x - tanh(x))/x^3 (the formula's own definition), and
+    g's series: the stated terms match SymPy's series of (x - tanh x)/x^3 in x, and `- \dots` says the
+    next term is negative."""
+    product, series = [part.strip().rstrip(",.").strip() for part in tex.split("\\qquad")]
+    stated = re.fullmatch(r"(.*?)\s*([+-])\s*\\dots", series)
+    assert stated, f"`{series}` does not end in + \\dots or - \\dots"
+    s = X ** 2
+    g_name, ratio, terms = sides(stated.group(1))
+    g_value = evaluate(ratio, {"x": X})
+    left, right = sides(product)
+    names = {"x": X, "s": s, "g": sp.Lambda(sp.Symbol("u"), g_value)}
+    if sp.simplify(evaluate(left, names) - evaluate(right, names)) != 0 or str(g_name) != "g(s)":
+        return False
+    order = 2 * (sp.Poly(evaluate(terms, {"s": sp.Symbol("s")}), sp.Symbol("s")).degree() + 1)
+    rest = sp.limit((g_value - evaluate(terms, {"s": s})) / X ** order, X, 0)
+    return rest.is_finite is True and rest != 0 and (rest < 0) == (stated.group(2) == "-")
+
+
+def branch_free_leaky_relu(tex: str) -> bool:
+    """RReLU at evaluation, slope a = (l + u)/2 (rrelu.md:21): x for x >= 0, a x below; the stated
+    form must equal it on each side of 0."""
+    a = sp.Symbol("a", positive=True)
+    left, right = sides(tex, {"f(x)": "F"})
+    for sign in (1, -1):
+        t = sp.Symbol("t", positive=True)
+        point = sign * t
+        names = {"F": point if sign > 0 else a * point, "x": point, "a": a}
+        if sp.simplify(evaluate(left, names) - evaluate(right, names)) != 0:
+            return False
+    return True
+
+
+def dropped_three(tex: str) -> bool:
+    """A quoted mistake: the stated u'(x) differs from SymPy's derivative of the page's
+    u = sqrt(2/pi) (x + 0.044715 x^3) (gelu_tanh.md:13)."""
+    u = sp.sqrt(2 / sp.pi) * (X + sp.Rational(44715, 10 ** 6) * X ** 3)
+    left, right = sides(tex, {"u'(x)": "U"})
+    names = {"U": sp.diff(u, X), "x": X}
+    return sp.simplify(evaluate(left, names) - evaluate(right, names)) != 0
+
+
+PROOFS: dict[str, Proof] = {
+    "binary-step-distribution": Proof(
+        "activations/binary_step.md",
+        "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx = -\\int_{-\\infty}^{\\infty} f(x)\\,\\varphi'(x)\\,dx "
+        "= -\\int_{0}^{\\infty} \\varphi'(x)\\,dx = \\varphi(0)",
+        distributional_derivative, ("= -\\int_{0}^{\\infty}", "= -\\int_{-\\infty}^{0}"), display=True),
+    "tanhshrink-series": Proof(
+        "activations/tanhshrink.md",
+        "x - \\tanh(x) = x\\,s\\,g(s), \\qquad g(s) = \\frac{x - \\tanh(x)}{x^3} = \\frac13 - \\frac{2s}{15} "
+        "+ \\frac{17s^2}{315} - \\dots",
+        tanhshrink_series, ("{315}", "{316}"), display=True),
+    "rrelu-branch-free": Proof(
+        "activations/rrelu.md", "f(x) = \\bigl((1+a)\\,x + (1-a)\\,|x|\\bigr)/2", branch_free_leaky_relu,
+        ("(1-a)", "(a-1)")),
+    "gelu-tanh-dropped-three": Proof(
+        "activations/gelu_tanh.md", "u'(x) = \\sqrt{2/\\pi}\\,(1 + 0.044715\\,x^2)", dropped_three,
+        ("0.044715", "3 \\cdot 0.044715")),
+}
+
+MODULE = "test_formula_proofs_activations.py"
+
+
+@pytest.mark.parametrize("ident", sorted(PROOFS))
+def test_the_formula_holds(ident):
+    proof_contract(PROOFS, MODULE, ident)
+    check_holds(PROOFS, MODULE, ident)
+
+
+@pytest.mark.parametrize("ident", sorted(PROOFS))
+def test_a_faulty_formula_fails(ident):
+    check_fault_fails(PROOFS, ident)
+
+
+def test_every_checked_by_entry_names_a_proof():
+    check_every_entry_has_its_proof(PROOFS, MODULE)

@@ -4,11 +4,12 @@ It turns one side of a display formula into a tree (`parse`) and evaluates
 the tree on NumPy arrays bound to the formula's names (`evaluate`):
 
 - juxtaposition of two arrays is the matrix product (both 2-D, inner sizes
-  equal); `\\cdot` multiplies when one side is a scalar; `\\odot`, `+`, `-` and
-  `\\frac` act entry by entry, a row or column spread over a matrix only where
+  equal); `\\cdot` multiplies when one side is a scalar; `\\odot`, `/`, `+`, `-` and
+  `\\frac` act entry by entry (`/` binds as `\\odot`, left to right), a row or column spread over a matrix only where
   NumPy broadcasts it to the other operand's shape (never both ways);
 - `^{\\mathsf T}` transposes a 2-D array; `^{2}` squares entry by entry; other
-  superscripts are part of a name (`W^{(l+1)}`);
+  superscripts are part of a name (`W^{(l+1)}`), one that ends in `\\mathsf T`
+  names and transposes (`W^{(2)\\mathsf T}`);
 - a subscript made of index letters (the binding's), `:` and `letter±c`
   indexes (`\\Delta_{n,:}`, `w_{jk}`, `h_{t-1}`), 1-based as the pages count;
   any other subscript is part of the name (`A_{\\text{in}}`, `W_x`);
@@ -16,9 +17,12 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
   `\\sum_{k} body` loops over the length of the axis k indexes in the body;
   `\\sum_{\\text{rows}} body` adds the rows; `\\sum_{n : x_n = v} body` takes the n
   whose x_n equals v; the body is the rest of the product;
-- `g'(Z)` calls the bound function; `\\operatorname{rowsum}`,
-  `\\operatorname{mean}_{\\text{row}}` and `\\sqrt` are built in;
-- `\\frac{\\partial E}{\\partial w_{ij}}` is the name `\\partial E/\\partial w`; `\\mathbf{1}` a name too;
+- `g'(Z)` and `\\tanh'(Z)` call the bound function; `\\operatorname{rowsum}`,
+  `\\operatorname{mean}_{\\text{row}}`, `\\operatorname{mean}` (both over the last axis) and `\\sqrt`
+  are built in;
+- `\\frac{\\partial E}{\\partial w_{ij}}` and `\\partial E / \\partial w_{ij}` are the name `\\partial E/\\partial w`;
+  `\\frac{\\partial z_k}{\\partial b_j}` the Jacobian `\\partial z/\\partial b` at (k, j);
+  `\\mathbf{1}` a name too;
 - a `\\text{...}` at the top of a side starts a remark in words: the side ends.
 
 Anything else raises TexError with the offset of the token it stopped at.
@@ -40,6 +44,10 @@ class TexError(Exception):
         self.offset = offset
 
 
+class ShapeError(TexError):
+    """Shapes that do not fit an operation: a formula that is false, not one the reader cannot read."""
+
+
 @dataclass(frozen=True)
 class Seq:
     """An array whose axis 0 counts from `first` (h_0, h_1, ... : first = 0)."""
@@ -54,7 +62,7 @@ _TOKEN = re.compile(r"\s*(?:(\\[A-Za-z]+)|(\d+(?:\.\d+)?)|([A-Za-z])|([{}()\[\]+
 _GREEK = {"alpha", "beta", "gamma", "delta", "Delta", "epsilon", "kappa", "lambda", "mu", "rho",
           "sigma", "eta", "theta", "nu", "tau", "phi", "psi", "omega", "Sigma", "Phi", "Psi", "Omega"}
 _FUNCTIONS = {"tanh", "exp", "log", "sigma"}
-_BUILTIN = {"rowsum", "mean_row", "softmax"}
+_BUILTIN = {"rowsum", "mean_row", "mean", "softmax"}
 _TRANSPOSE = {"\\mathsf T", "\\mathsf{T}", "\\top", "\\intercal"}
 
 
@@ -144,9 +152,10 @@ class Parser:
         tree = self.unary(stop)
         while True:
             text, at = self.peek(), self.offset()
-            if text in ("\\odot", "\\cdot", "\\times"):
+            if text in ("\\odot", "\\cdot", "\\times", "/"):
                 self.take()
-                tree = Node("odot" if text == "\\odot" else "cdot", (tree, self.unary(stop)), offset=at)
+                op = {"\\odot": "odot", "/": "div"}.get(text, "cdot")
+                tree = Node(op, (tree, self.unary(stop)), offset=at)
             elif text is not None and text not in ("+", "-", ")", "}", "]", "=", ",", "\\text") + stop:
                 tree = Node("juxt", (tree, self.unary(stop)), offset=at)
             else:
@@ -238,6 +247,12 @@ class Parser:
                 return self.partial(at)
             numerator = self.braced()
             return Node("div", (numerator, self.braced()), offset=at)
+        if text == "\\partial":  # \partial E / \partial b_k, the slash form of the fraction
+            self.take()
+            numerator = self.name()
+            self.take("/")
+            self.take("\\partial")
+            return derivative(numerator, self.name(), at)
         if text == "\\sqrt":
             self.take()
             return Node("sqrt", (self.braced(),), offset=at)
@@ -264,13 +279,13 @@ class Parser:
     def partial(self, at: int) -> Name:
         self.take("{")
         self.take("\\partial")
-        numerator = self.take()
+        numerator = self.name()
         self.take("}")
         self.take("{")
         self.take("\\partial")
         inner = self.name()
         self.take("}")
-        return Name(f"\\partial {numerator}/\\partial {inner.base}", inner.sup, inner.sub, False, at)
+        return derivative(numerator, inner, at)
 
     def name(self) -> Node | Name:
         at = self.offset()
@@ -280,11 +295,11 @@ class Parser:
             base = f"{text}{{{inner}}}"
         elif re.fullmatch(r"[A-Za-z]", text):
             base = text
-        elif text[1:] in _GREEK:
+        elif text[1:] in _GREEK or (text[1:] in _FUNCTIONS and self.peek() == "'"):  # \\tanh' names a slope
             base = text
         else:
             raise TexError(f"cannot read `{text}` as a name", at)
-        sup, sub, prime = "", (), False
+        sup, sub, prime, transposed = "", (), False, None
         while self.peek() in ("_", "'", "^"):
             mark, start = self.take(), self.i
             if mark == "'":
@@ -296,8 +311,12 @@ class Parser:
                 if sup or re.fullmatch(r"\d+|T|\\top|\\mathsfT|\\mathsf\{T\}|\\intercal", text):
                     self.i = start - 1  # a transpose or a power: postfix() reads it
                     break
-                sup = text
+                # W^{(2)\\mathsf T}: the name W^{(2)}, transposed
+                transposed = re.fullmatch(r"(.+?)(\\top|\\mathsfT|\\mathsf\{T\}|\\intercal)", text)
+                sup = transposed.group(1) if transposed else text
         tree = Name(base, sup, sub, prime, at)
+        if sup and transposed:
+            return Node("T", (tree,), offset=at)
         if prime and self.peek() == "(":
             return self.call_name(tree, at)
         if self.peek() == "(" and base in ("g", "f"):
@@ -317,6 +336,15 @@ class Parser:
             inner = f"{inner}{{{self.name_in_braces()}}}"
         self.take("}")
         return inner
+
+
+def derivative(numerator: Any, inner: Any, at: int) -> Name:
+    """d numerator / d inner as one name: `\\partial E/\\partial w` indexed by w's subscript;
+    `\\partial z^(l+1)/\\partial z^(l)` (a Jacobian) by the numerator's, then the denominator's."""
+    if not (isinstance(numerator, Name) and isinstance(inner, Name)):
+        raise TexError("a derivative of a name by a name", at)
+    top = numerator.base + (f"^{numerator.sup}" if numerator.sup else "")
+    return Name(f"\\partial {top}/\\partial {inner.base}", inner.sup, numerator.sub + inner.sub, False, at)
 
 
 def subscript_items(raw: str) -> tuple[str, ...]:
@@ -459,6 +487,7 @@ class Evaluator:
                 return found(values[0])
             return {"rowsum": lambda x: x.sum(axis=-1, keepdims=True),
                     "mean_row": lambda x: x.mean(axis=-1, keepdims=True),
+                    "mean": lambda x: x.mean(axis=-1, keepdims=True),
                     "tanh": np.tanh, "exp": np.exp, "log": np.log,
                     "sigma": lambda x: 1 / (1 + np.exp(-x)),
                     "softmax": lambda x: np.exp(x - x.max(-1, keepdims=True))
@@ -471,7 +500,7 @@ class Evaluator:
             return values[0] ** tree.value
         if op == "T":
             if values[0].ndim != 2:
-                raise TexError(f"a transpose of an array of shape {values[0].shape}, not a matrix", at)
+                raise ShapeError(f"a transpose of an array of shape {values[0].shape}, not a matrix", at)
             return values[0].T
         if op == "sumrows":
             return values[0].sum(axis=0)
@@ -511,12 +540,12 @@ def binary(op: str, a: np.ndarray, b: np.ndarray, at: int) -> np.ndarray:
     scalar = a.ndim == 0 or b.ndim == 0
     if op == "juxt" and not scalar:
         if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
-            raise TexError(f"a matrix product of shapes {a.shape} and {b.shape} (juxtaposition is a matrix "
+            raise ShapeError(f"a matrix product of shapes {a.shape} and {b.shape} (juxtaposition is a matrix "
                            f"product; an entry-by-entry product is \\odot)", at)
         return a @ b
     if op in ("juxt", "cdot"):
         if not scalar:
-            raise TexError(f"\\cdot between arrays of shapes {a.shape} and {b.shape}: write \\odot "
+            raise ShapeError(f"\\cdot between arrays of shapes {a.shape} and {b.shape}: write \\odot "
                            f"(entry by entry) or a product without \\cdot (matrix product)", at)
         return a * b
     if not scalar:
@@ -525,5 +554,5 @@ def binary(op: str, a: np.ndarray, b: np.ndarray, at: int) -> np.ndarray:
         except ValueError:
             shape = None
         if shape not in (a.shape, b.shape):
-            raise TexError(f"`{ {'odot': '⊙', 'div': '/'}.get(op, op)}` of shapes {a.shape} and {b.shape}", at)
+            raise ShapeError(f"`{ {'odot': '⊙', 'div': '/'}.get(op, op)}` of shapes {a.shape} and {b.shape}", at)
     return {"+": np.add, "-": np.subtract, "odot": np.multiply, "div": np.divide}[op](a, b)

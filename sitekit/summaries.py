@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from sitekit import cache
-from sitekit.matrix_tex import Evaluator, TexError, parse
+from sitekit.matrix_tex import Evaluator, ShapeError, TexError, parse
 
 _EPS = np.finfo(np.float64).eps
 # Sides computed in another order (loops, matmul): a few rounding errors per
@@ -125,11 +125,37 @@ def check_formula(formula, binding, label: str) -> list[str]:
     except Exception as error:  # a snippet that raises: the build names it, not a traceback
         return [f"{where}: the binding in {file} ({binding.what}) failed: "
                 f"{type(error).__name__}: {error}; fix the snippet or the binding"]
-    errors: list[str] = []
     parts = [s for s in statements(formula.tex) if "=" in s[1]]
     if not parts:
         return [f"{where}: the formula bound in {file} has no `=` left to check; "
                 f"fix the formula or delete its binding\n    {formula.flat}"]
+    found = _findings(formula, binding, label, env, central, parts)
+    if not binding.wrong:
+        return [message for _, _, message in found]
+    # A mistake quoted on purpose: it must read, and be false against the snippets and the differences alike.
+    fatal = [message for kind, _, message in found if kind == "fatal"]
+    refuted = {against for kind, against, _ in found if kind == "false"}
+    if fatal or refuted == set(_passes(binding)):
+        return fatal
+    return [f"{where}: a mistake quoted as wrong holds numerically (names bound to {binding.what}, "
+            f"against {' and '.join(sorted(set(_passes(binding)) - refuted))}): `{formula.flat}`; fix the quote, "
+            f"or drop wrong=True from its binding in {file} if the page now states it as true"]
+
+
+# The two evaluations: against what -> whether the central differences replace the backward's values.
+_PASSES = {"the snippets": False, "central differences of the snippets' forward": True}
+
+
+def _passes(binding) -> dict[str, bool]:
+    """Both evaluations; only the central differences' where no backward gives the gradients."""
+    return {k: v for k, v in _PASSES.items() if v or not binding.central_only}
+
+
+def _findings(formula, binding, label: str, env: dict, central: dict, parts) -> list[tuple[str, str, str]]:
+    """(kind, against, message) of each statement that does not hold: kind 'false' (values or
+    shapes differ) or 'fatal' (cannot read or evaluate)."""
+    file = source(binding)
+    found: list[tuple[str, str, str]] = []
     for offset, text in parts:
         trees = []
         for at, side in sides(offset, text):
@@ -137,11 +163,11 @@ def check_formula(formula, binding, label: str) -> list[str]:
                 trees.append((at, " ".join(side.split()), parse(side)))
             except TexError as error:
                 line = formula.line_at(at + error.offset)
-                return errors + [f"{label}:{line}: the matrix-form reader (sitekit/matrix_tex.py) cannot read "
-                                 f"`{side}`: {error}; write it in the notation the module's docstring lists"]
-        for against, names, bound in (("the snippets", env, _CLOSE),
-                                      ("central differences of the snippets' forward", {**env, **central},
-                                       _CENTRAL)):
+                return found + [("fatal", "", f"{label}:{line}: the matrix-form reader (sitekit/matrix_tex.py) "
+                                 f"cannot read `{side}`: {error}; write it in the notation the module's "
+                                 f"docstring lists")]
+        for against, with_central in _passes(binding).items():
+            names, bound = ({**env, **central}, _CENTRAL) if with_central else (env, _CLOSE)
             evaluator = Evaluator(names, binding.indices, binding.ranges)
             values, side_at = [], None
             try:
@@ -154,24 +180,27 @@ def check_formula(formula, binding, label: str) -> list[str]:
                 # Within the side that failed; an index's range: the statement's line.
                 inside = getattr(error, "offset", 0)
                 line = formula.line_at(offset if side_at is None else side_at + inside)
-                errors.append(f"{label}:{line}: cannot evaluate `{' '.join(text.split())}` with the names bound to "
-                              f"{binding.what}: {error}; fix the formula (or its binding in "
-                              f"{file} if the page renamed a quantity)")
+                found.append(("false" if isinstance(error, ShapeError) else "fatal", against,
+                              f"{label}:{line}: cannot evaluate `{' '.join(text.split())}` with the names bound "
+                              f"to {binding.what}: {error}; fix the formula (or its binding in "
+                              f"{file} if the page renamed a quantity)"))
+                if binding.wrong:
+                    continue
                 break
             for (_, left, _), (right_at, right, _), a, b in zip(trees, trees[1:], values, values[1:]):
                 line = formula.line_at(right_at)
                 if a.shape != b.shape:
-                    errors.append(f"{label}:{line}: `{left}` has shape {a.shape} but `{right}` has shape "
-                                  f"{b.shape} (names bound to {binding.what}); fix the formula")
+                    found.append(("false", against, f"{label}:{line}: `{left}` has shape {a.shape} but `{right}` "
+                                  f"has shape {b.shape} (names bound to {binding.what}); fix the formula"))
                     continue
                 gap, scale, at = _difference(a, b)
                 if gap > bound * scale:
-                    errors.append(f"{label}:{line}: `{left}` ≠ `{right}` with {against} ({binding.what}): "
-                                  f"they differ by {gap:.3g} at entry {at} (allowed {bound * scale:.1e}); "
-                                  f"fix the formula")
-            if errors:
+                    found.append(("false", against, f"{label}:{line}: `{left}` ≠ `{right}` with {against} "
+                                  f"({binding.what}): they differ by {gap:.3g} at entry {at} (allowed "
+                                  f"{bound * scale:.1e}); fix the formula"))
+            if found and not binding.wrong:
                 break
-    return errors
+    return found
 
 
 def bindings() -> list:

@@ -41,6 +41,10 @@ class Binding:
     ranges: dict[str, str] = field(default_factory=dict)
     # True: check every inline formula \( ... \) of the page with the fragment, not one display formula
     inline: bool = False
+    # True: a mistake the page quotes on purpose; it must be false against both evaluations
+    wrong: bool = False
+    # True: no backward returns these gradients; evaluate once, against the central differences
+    central_only: bool = False
 
 
 @lru_cache(maxsize=None)
@@ -341,7 +345,7 @@ def rnn(rng: np.random.Generator) -> tuple[dict, dict]:
     x, h0, Ybar = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, T, H))
     Wx, Wh, b = rng.normal(size=(D, H)) / 3, rng.normal(size=(H, H)) / 3, rng.normal(size=H)
     h, cache = layer.rnn_forward(x, h0, Wx, Wh, b)
-    dx, _, dWx, dWh, db = layer.rnn_backward(Ybar, cache)
+    dx, dh0, dWx, dWh, db = layer.rnn_backward(Ybar, cache)
     states = np.concatenate([h0[:, None], h], axis=1)  # h_0 .. h_T
 
     def suffix(t, state):  # E of the outputs of steps t..T (1-based) from the state step t reads
@@ -359,8 +363,9 @@ def rnn(rng: np.random.Generator) -> tuple[dict, dict]:
     env = {"T": T, "N": N, "X": time(x), "h": Seq(time(states), first=0), "\\bar{Y}": time(Ybar),
            "W_x": Wx, "W_h": Wh, "\\bar{X}": time(dx), "\\bar{W}_x": dWx, "\\bar{W}_h": dWh, "\\bar{b}": db,
            "\\bar{Z}": time(Z_bar), "\\bar{s}": Seq(s_bars),
-           # the backward's dh, undone from its dz = dh * (1 - h**2)
-           "\\bar{h}": time(Z_bar / (1 - h**2))}
+           "Z": time(x @ Wx + states[:, :-1] @ Wh + b), "\\tanh'": snippet("tanh").tanh_grad,
+           # h-bar_0 the backward's dh0; then its dh, undone from its dz = dh * (1 - h**2)
+           "\\bar{h}": Seq(np.concatenate([dh0[None], time(Z_bar / (1 - h**2))]), first=0)}
 
     def from_Z(t, Z):  # E of steps t..T with the pre-activation of step t set to Z
         h_t = np.tanh(Z)
@@ -376,7 +381,8 @@ def rnn(rng: np.random.Generator) -> tuple[dict, dict]:
           "\\bar{W}_h": central(whole(lambda W: layer.rnn_forward(x, h0, Wx, W, b)[0]), Wh),
           "\\bar{b}": central(whole(lambda c: layer.rnn_forward(x, h0, Wx, Wh, c)[0]), b),
           "\\bar{Z}": np.stack([central(partial(from_Z, t), np.arctanh(h[:, t - 1])) for t in range(1, T + 1)]),
-          "\\bar{h}": np.stack([central(partial(from_h, t), h[:, t - 1]) for t in range(1, T + 1)]),
+          "\\bar{h}": Seq(np.stack([central(partial(suffix, 1), h0)]
+                                   + [central(partial(from_h, t), h[:, t - 1]) for t in range(1, T + 1)]), first=0),
           "\\bar{s}": Seq(np.stack([central(partial(suffix, t), states[:, t - 1]) for t in range(1, T + 1)]
                                    + [np.zeros((N, H))]))}
     return env, fd

@@ -1,19 +1,213 @@
-"""Bindings of the backprop and layer pages' inline formulas, and of the display
-formulas whose setups sitekit.summary_bindings does not have (pooling, the
-forward systems, the quoted mistakes).
+"""Bindings of the backprop and layer pages' inline formulas, the mistakes they
+quote (wrong=True: each must come out false), and the display formulas whose
+setups sitekit.summary_bindings does not have.
 
-Same form as sitekit.summary_bindings, whose Binding and setups it reuses;
-sitekit.summaries checks every list.
+Same form as sitekit.summary_bindings, whose Binding and setups it reuses
+(a wrapper only renames what a page calls differently); sitekit.summaries
+checks every list.
 """
 
 from __future__ import annotations
 
-from sitekit.summary_bindings import Binding, dense_layer
+from functools import partial
+
+import numpy as np
+
+from sitekit.summary_bindings import (Binding, _normalisation, _snippet, _upstream, activation_and_softmax,
+                                      attention, central, dense_layer, dropout, hidden_layers, lstm, output_layer,
+                                      rnn)
+
+
+def _renamed(setup, names: dict[str, str], rng: np.random.Generator, **extra) -> tuple[dict, dict]:
+    """setup's names, plus each page name -> the setup name it means (in both dicts)."""
+    env, fd = setup(rng)
+    env = {**env, **{page: env[ours] for page, ours in names.items()}, **extra}
+    return env, {**fd, **{page: fd[ours] for page, ours in names.items() if ours in fd}}
+
+
+def _layernorm_rows(rng: np.random.Generator) -> tuple[dict, dict]:
+    """layernorm's vector form: row 1 of _normalisation's arrays (x-bar, y-bar, x-hat, s a number);
+    x-hat-bar by central differences of the forward's last step, y = gamma * x-hat + beta."""
+    env, fd = _normalisation(rng, "layernorm", -1)
+    gamma, Ybar = env["\\gamma"], env["\\bar{Y}"]
+    # The page's last step, differenced at the snippet's x-hat; no backward returns x-hat-bar.
+    hat_bar = central(lambda Xh: float(np.sum(Ybar * (gamma * Xh))), env["\\hat{X}"])
+    env, fd = {**env, "\\bar{\\hat{X}}": Ybar * gamma}, {**fd, "\\bar{\\hat{X}}": hat_bar}
+    pick = {"\\bar{y}": "\\bar{Y}", "\\hat{x}": "\\hat{X}", "\\bar{x}": "\\bar{X}", "\\bar{\\hat{x}}": "\\bar{\\hat{X}}"}
+    rows = {name: env[ours][0] for name, ours in pick.items()}
+    return ({**env, **rows, "s": env["s"][0, 0]},
+            {**fd, **{name: fd[ours][0] for name, ours in pick.items() if ours in fd}})
+
+
+def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
+    """dz/db of dense_forward for one example (K = 3): row k from dense_backward with the
+    upstream gradient e_k, and by central differences of z_k."""
+    dense = _snippet("layers/dense.py")
+    a, W, b = rng.uniform(size=(1, 7)), rng.normal(size=(7, 3)), rng.normal(size=3)
+    _, cache = dense.dense_forward(a, W, b)
+    rows = np.eye(3)
+    jacobian = np.stack([dense.dense_backward(rows[k][None, :], cache)[2] for k in range(3)])
+    fd = np.stack([central(lambda b, k=k: float(dense.dense_forward(a, W, b)[0][0, k]), b) for k in range(3)])
+    return {"\\partial z/\\partial b": jacobian}, {"\\partial z/\\partial b": fd}
+
+
+def _layer_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
+    """hidden_layers (one example) with dz^(l+1)/dz^(l) (11 x 9): row k from activation_backward
+    after dense_backward with the upstream gradient e_k, and by central differences of z^(l+1)_k;
+    dE/dz^(l) and dE/dz^(l+1) are its delta^(l) and delta^(l+1)."""
+    dense, act, tanh = _snippet("layers/dense.py"), _snippet("layers/activation.py"), _snippet("activations/tanh.py")
+    env, fd = hidden_layers(rng, n=1)
+    z, W = env["Z^(l)"], env["W^(l+1)"]
+
+    def above(z):  # z^(l+1) from z^(l); the bias shifts it and drops out of the Jacobian
+        return dense.dense_forward(act.activation_forward(z, tanh.tanh, tanh.tanh_grad)[0], W, np.zeros(11))[0]
+
+    a, act_cache = act.activation_forward(z, tanh.tanh, tanh.tanh_grad)
+    _, dense_cache = dense.dense_forward(a, W, np.zeros(11))
+    rows = np.eye(11)
+    jacobian = np.stack([act.activation_backward(dense.dense_backward(rows[k][None, :], dense_cache)[0], act_cache)[0]
+                         for k in range(11)])
+    differences = np.stack([central(lambda z, k=k: float(above(z)[0, k]), z)[0] for k in range(11)])
+    names = {"\\partial E/\\partial z^(l)": "\\delta^(l)", "\\partial E/\\partial z^(l+1)": "\\delta^(l+1)"}
+    key = "\\partial z^(l+1)/\\partial z^(l)"
+    return ({**env, **{page: env[ours] for page, ours in names.items()}, key: jacobian},
+            {**fd, **{page: fd[ours] for page, ours in names.items()}, key: differences})
+
+
+def batchnorm_inference(rng: np.random.Generator) -> tuple[dict, dict]:
+    """batchnorm_inference on X (5 x 7) with running statistics; no backward exists, so X-bar is
+    central differences of batchnorm_inference only (a central_only binding)."""
+    layer, kappa = _snippet("layers/batchnorm.py"), 1e-5
+    X, gamma, beta, mean, var, Ybar = (rng.normal(size=(5, 7)), rng.normal(size=7), rng.normal(size=7),
+                                       rng.normal(size=7), rng.uniform(0.5, 2, size=7), rng.normal(size=(5, 7)))
+    X_bar = central(_upstream(lambda X: layer.batchnorm_inference(X, gamma, beta, mean, var, kappa), Ybar), X)
+    return {"X": X, "\\gamma": gamma, "\\kappa": kappa, "v_run": var, "\\bar{Y}": Ybar}, {"\\bar{X}": X_bar}
+
+
+def two_sigmoid_layers(rng: np.random.Generator, rows: bool = False) -> tuple[dict, dict]:
+    """gradient_descent.md's network: x (3) -> sigmoid (5) -> sigmoid (7), E = sse_half, one example,
+    through dense_forward/backward and activation_forward/backward; 1-D vectors (index forms)
+    or, rows=True, 1 x n rows (the matrix form)."""
+    dense, act, mse, sigmoid = (_snippet("layers/dense.py"), _snippet("layers/activation.py"),
+                                _snippet("losses/mse.py"), _snippet("activations/sigmoid.py"))
+    x, t = rng.normal(size=(1, 3)), rng.uniform(size=(1, 7))
+    W1, b1, W2, b2 = rng.normal(size=(3, 5)), rng.normal(size=5), rng.normal(size=(5, 7)), rng.normal(size=7)
+
+    def forward(z1=None, z2=None, b1=b1, b2=b2):
+        z1 = dense.dense_forward(x, W1, b1)[0] if z1 is None else z1
+        h = act.activation_forward(z1, sigmoid.sigmoid, sigmoid.sigmoid_grad)[0]
+        z2 = dense.dense_forward(h, W2, b2)[0] if z2 is None else z2
+        y = act.activation_forward(z2, sigmoid.sigmoid, sigmoid.sigmoid_grad)[0]
+        return float(mse.sse_half(y, t)), z1, z2, y
+
+    _, z1, z2, y = forward()
+    _, dense1 = dense.dense_forward(x, W1, b1)
+    h, act1 = act.activation_forward(z1, sigmoid.sigmoid, sigmoid.sigmoid_grad)
+    _, dense2 = dense.dense_forward(h, W2, b2)
+    _, act2 = act.activation_forward(z2, sigmoid.sigmoid, sigmoid.sigmoid_grad)
+    delta2 = act.activation_backward(mse.sse_half_grad(y, t), act2)
+    dh, _, db2 = dense.dense_backward(delta2, dense2)
+    delta1 = act.activation_backward(dh, act1)
+    _, _, db1 = dense.dense_backward(delta1, dense1)
+    row = (lambda a: a.reshape(1, -1)) if rows else (lambda a: a.reshape(-1))
+    env = {"\\sigma'": sigmoid.sigmoid_grad, "y": row(y), "t": row(t), "z^(1)": row(z1), "z^(2)": row(z2),
+           "W^(2)": W2, "\\delta^(1)": row(delta1), "\\delta^(2)": row(delta2),
+           "\\partial E/\\partial b^(1)": db1, "\\partial E/\\partial b^(2)": db2}
+    fd = {"\\delta^(1)": row(central(lambda z: forward(z1=z)[0], z1)),
+          "\\delta^(2)": row(central(lambda z: forward(z2=z)[0], z2)),
+          "\\partial E/\\partial b^(1)": central(lambda b: forward(b1=b)[0], b1),
+          "\\partial E/\\partial b^(2)": central(lambda b: forward(b2=b)[0], b2)}
+    return env, fd
+
+
+def _layer_of_two(layer: int, rng: np.random.Generator) -> tuple[dict, dict]:
+    """two_sigmoid_layers with delta and dE/db of one layer under their unmarked names (\"for each layer\")."""
+    names = {"\\delta": f"\\delta^({layer})", "\\partial E/\\partial b": f"\\partial E/\\partial b^({layer})"}
+    return _renamed(two_sigmoid_layers, names, rng)
+
+
+def pooling(rng: np.random.Generator, kind: str) -> tuple[dict, dict]:
+    """<kind>pool2d_forward / _backward on x (2, 3, 9, 6), U = 3, stride 3: 3 x 2 windows that do not
+    overlap, so each entry of M (windows as rows, N C P Q x U^2) is one entry of x, and M-bar is
+    the backward's dx read window by window; 1 a column of U^2 ones; S the 0/1 argmax of each row."""
+    layer = _snippet("layers/pooling.py")
+    forward, backward = getattr(layer, f"{kind}pool2d_forward"), getattr(layer, f"{kind}pool2d_backward")
+    x = rng.normal(size=(2, 3, 9, 6))
+    out, cache = forward(x, 3, 3)
+    Ybar = rng.normal(size=out.shape)
+
+    def rows(a):  # a's windows as rows
+        return layer._pool_windows(a, 3, 3)[1].reshape(-1, 9)
+
+    M = rows(x)
+    env = {"U": 3, "M": M, "\\mathbf{1}": np.ones((9, 1)), "S": np.eye(9)[M.argmax(axis=1)],
+           "Y": out.reshape(-1, 1), "\\bar{Y}": Ybar.reshape(-1, 1), "\\bar{M}": rows(backward(Ybar, cache))}
+    return env, {"\\bar{M}": rows(central(_upstream(lambda x: forward(x, 3, 3)[0], Ybar), x))}
+
 
 _DENSE = "dense_backward"
+_MLP = "dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss)"
+_OUT = "dense_backward and activation_backward (a sigmoid layer; sse_half loss), one example"
+_TWO = "dense_backward and activation_backward (two sigmoid layers; sse_half loss), one example"
+_one_output = partial(_renamed, partial(output_layer, n=1), {"x": "a_j"})
+_dense_as = partial(_renamed, dense_layer, {"\\partial E/\\partial W": "\\bar{W}", "\\bar{A}^(1)": "\\bar{X}",
+                                            "W^(2)": "W"})
+_softmax_as = partial(_renamed, activation_and_softmax, {"\\partial E/\\partial Z": "\\bar{Z}"})
+_one_example = partial(hidden_layers, n=1)
+_rnn_t = {"t": "T"}
 
 BINDINGS: list[Binding] = [
     *(Binding(page, fragment, _DENSE, dense_layer, inline=True)
       for page in ("backprop/computational_graphs.md", "backprop/frameworks.md")
       for fragment in ("\\bar{X} =", "\\bar{W} =")),
+    Binding("backprop/frameworks.md", "\\bar{A}^{(1)} =", f"{_DENSE} (layer 2, input A^(1))", _dense_as, inline=True),
+    # output_layer.md, chain_rule.md: one sigmoid output layer
+    Binding("backprop/output_layer.md", "= \\delta_k \\cdot 1 =", _OUT, partial(output_layer, n=1), inline=True),
+    Binding("backprop/output_layer.md", "\\frac{\\partial z_k}{\\partial b_k} =", "dense_backward, one example",
+            _bias_jacobian, inline=True),
+    Binding("backprop/output_layer.md", "{\\partial E}{\\partial b_k} = 1", _OUT,
+            partial(output_layer, n=1), inline=True, wrong=True),
+    Binding("backprop/chain_rule.md", "\\partial w_{jk}} = (a_k - t_k)", _OUT, _one_output, inline=True, wrong=True),
+    # hidden_layers.md: the chain rule through layer l+1, and the two quoted mistakes
+    Binding("backprop/hidden_layers.md", "\\frac{\\partial E}{\\partial z^{(l)}_j} = \\sum_k", _MLP + ", one example",
+            _layer_jacobian, inline=True),
+    Binding("backprop/hidden_layers.md", "\\cdot \\delta_k \\cdot w_{jk}", _MLP + ", one example",
+            _one_example, inline=True, wrong=True),
+    Binding("backprop/hidden_layers.md", "\\Delta^{(l)} = \\bigl(\\Delta^{(l+1)}", _MLP + ", a batch of 5",
+            hidden_layers, inline=True, wrong=True),
+    # matrix_form.md: the quoted mistakes
+    Binding("backprop/matrix_form.md", "\\frac{\\partial E}{\\partial W} =", _DENSE,
+            _dense_as, inline=True, wrong=True),
+    Binding("backprop/matrix_form.md", "\\frac{\\partial E}{\\partial Z} =",
+            "softmax_backward", _softmax_as, inline=True, wrong=True),
+    # gradient_descent.md: the worked network's error signals, per layer
+    Binding("backprop/gradient_descent.md", "\\delta^{(2)}_k =", _TWO, two_sigmoid_layers, inline=True),
+    Binding("backprop/gradient_descent.md", "\\delta^{(1)}_j =", _TWO, two_sigmoid_layers, inline=True),
+    Binding("backprop/gradient_descent.md", "\\delta^{(1)} = (", _TWO + ", as rows",
+            partial(two_sigmoid_layers, rows=True), inline=True),
+    *(Binding("backprop/gradient_descent.md", "\\partial E / \\partial b_k =", f"{_TWO}, layer {layer}",
+              partial(_layer_of_two, layer), inline=True) for layer in (1, 2)),
+    # attention.md: the quoted mistakes
+    *(Binding("layers/attention.md", text, "attention_backward", attention, inline=True, wrong=True)
+      for text in ("\\bar{Q} =", "\\bar{K} =", "\\bar{V} =", "\\bar{Z} =")),
+    # dropout.md, batchnorm.md, layernorm.md
+    Binding("layers/dropout.md", "\\bar{X} = M", "dropout_backward", dropout, inline=True,
+            wrong=True),
+    Binding("layers/batchnorm.md", "\\gamma / s", "batchnorm_backward",
+            partial(_normalisation, name="batchnorm", axis=0), inline=True, wrong=True),
+    Binding("layers/batchnorm.md", "\\sqrt{v_{\\text{run}} + \\kappa}", "central differences of batchnorm_inference",
+            batchnorm_inference, inline=True, central_only=True),
+    Binding("layers/layernorm.md", "\\bar{\\hat{X}} =",
+            "central differences of y = gamma x-hat + beta", _layernorm_rows, inline=True, central_only=True),
+    Binding("layers/layernorm.md", "\\bar{\\hat{x}} =",
+            "central differences of y = gamma x-hat + beta, row 1", _layernorm_rows, inline=True, central_only=True),
+    Binding("layers/layernorm.md", "\\bar{x} =", "layernorm_backward, row 1", _layernorm_rows, inline=True, wrong=True),
+    # pooling.md: the matrix forms
+    Binding("layers/pooling.md", "/ U^2", "avgpool2d_backward", partial(pooling, kind="avg"), inline=True),
+    Binding("layers/pooling.md", "\\odot S", "maxpool2d_backward", partial(pooling, kind="max"), inline=True),
+    # rnn.md, lstm.md: the recursion's pieces
+    Binding("layers/rnn.md", "\\tanh'(Z_t) =", "rnn_forward", rnn, inline=True, ranges=_rnn_t),
+    *(Binding("layers/rnn.md", fragment, "rnn_backward", rnn, inline=True, ranges=_rnn_t)
+      for fragment in ("\\bar{s}_t =", "\\bar{X}_t =", "\\bar{h}_0 =", "\\bar{s}_1 =", "\\bar{h}_t =")),
+    Binding("layers/lstm.md", "\\bar{h}_t =", "lstm_backward", lstm, inline=True, ranges=_rnn_t),
 ]

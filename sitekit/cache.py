@@ -134,6 +134,18 @@ def load(namespace: str, digest: str) -> Any | None:
     return stored["value"]
 
 
+def identity(namespace: str, digest: str) -> tuple | None:
+    """Which stored file holds a result now ((inode, size): store() writes a
+    new file, load() only touches it), None when absent or caching is off."""
+    if not enabled():
+        return None
+    try:
+        stat = _path(namespace, digest).stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size
+
+
 def _touch(path: Path) -> None:
     """Mark a result used by this build (its modification time), for prune()."""
     try:
@@ -216,6 +228,22 @@ def store(namespace: str, digest: str, value: Any) -> None:
 
 _pool: list[ProcessPoolExecutor] = []
 _pending: dict[str, Future] = {}  # digest -> result computed by a worker
+_after_job: list[Callable[[], None]] = []
+
+
+def after_each_job(keep: Callable[[], None]) -> None:
+    """Have every worker job end with keep() (in the worker): what a job
+    computed on the way and keeps in memory (the oracle's exact values)
+    is written for the build's other processes, which die with it otherwise."""
+    if keep not in _after_job:
+        _after_job.append(keep)
+
+
+def _job(compute: Callable[..., Any], *args: Any) -> Any:
+    value = compute(*args)
+    for keep in _after_job:
+        keep()
+    return value
 
 
 def start(namespace: str, parts: tuple, compute: Callable[..., Any], *args: Any) -> bool:
@@ -229,7 +257,7 @@ def start(namespace: str, parts: tuple, compute: Callable[..., Any], *args: Any)
     if not _pool:
         _pool.append(ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
                                          mp_context=multiprocessing.get_context("fork")))
-    _pending[digest] = _pool[0].submit(compute, *args)
+    _pending[digest] = _pool[0].submit(_job, compute, *args)
     return True
 
 

@@ -30,6 +30,7 @@ CODE = ("sitekit/oracle.py", "sitekit/registry.py", "sitekit/entries.py", "sitek
 # Stored exact values, by cache key: {"<which> <float.hex(x)>": mpf._mpf_}.
 _stores: dict[str, dict[str, list[int]]] = {}
 _unsaved: set[str] = set()
+_read: dict[str, tuple | None] = {}  # digest -> cache.identity of the file last merged
 
 
 def _stored(name: str, params: dict) -> str:
@@ -37,20 +38,42 @@ def _stored(name: str, params: dict) -> str:
     exact = sorted((k, float(v).hex()) for k, v in params.items())
     digest = cache.key("oracle", name, exact, code=CODE)
     if digest not in _stores:
-        _stores[digest] = cache.load("oracle", digest) or {}
+        _stores[digest] = {}
+        _read.pop(digest, None)
+        _refresh(digest)
     return digest
+
+
+def _refresh(digest: str) -> bool:
+    """Merge the stored values into this process's, if the file changed since
+    it last did: a worker of the build (sitekit.cache) saves what it
+    computed after each job. Whether anything new came."""
+    identity = cache.identity("oracle", digest)
+    if identity is None or identity == _read.get(digest):
+        return False
+    stored = cache.load("oracle", digest) or {}
+    _read[digest] = identity
+    values = _stores[digest]
+    before = len(values)
+    for name, value in stored.items():
+        values.setdefault(name, value)
+    return len(values) > before
 
 
 def save() -> None:
     """Write the exact values computed in this process to the cache, merged
     with what another process may have stored meanwhile. The build calls this
-    (sitekit/hooks.py, after each build); the tests do not, so the stores hold
-    what the pages use, not the millions of points the tests sweep."""
+    (sitekit/hooks.py, after each build, and each of its worker jobs through
+    cache.after_each_job); the tests do not, so the stores hold what the
+    pages use, not the millions of points the tests sweep."""
     for digest in sorted(_unsaved & set(_stores)):
         merged = cache.load("oracle", digest) or {}
         merged.update(_stores[digest])
         cache.store("oracle", digest, merged)
     _unsaved.clear()
+
+
+cache.after_each_job(save)  # a worker's values, for the build's other processes
 
 
 
@@ -108,7 +131,7 @@ class Oracle:
         key = (which, value)
         if key not in self._values:
             stored, name = _stores[self._digest], f"{which} {float(value).hex()}"
-            if name in stored:
+            if name in stored or (_refresh(self._digest) and name in stored):
                 # make_mpf: as stored, not rounded to the working precision.
                 self._values[key] = mpmath.mp.make_mpf(tuple(stored[name]))
             else:

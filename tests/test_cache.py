@@ -139,6 +139,35 @@ def test_stored_exact_values_are_the_computed_ones(fresh_cache, monkeypatch):
         oracle.Oracle("celu", alpha=float(np.float32(0.3))).many("f", [1.0])
 
 
+def _exact_values(name: str, alpha: float, points: list[float]) -> list[list[int]]:
+    """A worker's job: exact values, as the cache keeps them (JSON lists)."""
+    return [list(v._mpf_) for v in oracle.Oracle(name, alpha=alpha).many("f", points)]
+
+
+def test_a_workers_exact_values_reach_the_other_processes(fresh_cache, monkeypatch):
+    """A worker job ends by saving the exact values it computed
+    (cache.after_each_job), and a process that read the store before then
+    merges them on its next miss instead of computing them again."""
+    for state, empty in (("_stores", {}), ("_unsaved", set()), ("_read", {})):
+        monkeypatch.setattr(oracle, state, empty)
+    monkeypatch.setattr(cache, "_pool", [])
+    monkeypatch.setattr(cache, "_pending", {})
+    points = [-2.5, 0.25, 3.0, math.inf]
+    here = oracle.Oracle("celu", alpha=0.7)  # its store read now, empty
+    try:
+        assert cache.start("test-oracle", (points,), _exact_values, "celu", 0.7, points)
+        from_worker = cache.memo("test-oracle", (points,), lambda: None)
+    finally:
+        for pool in cache._pool:
+            pool.shutdown()
+
+    def refuse(*args):
+        raise AssertionError("computed again, not read from the worker's values")
+
+    monkeypatch.setattr(oracle.Oracle, "_evaluate", refuse)
+    assert [list(v._mpf_) for v in here.many("f", points)] == from_worker
+
+
 def test_a_drawing_is_reused_only_for_the_same_data(fresh_cache, monkeypatch):
     svg = plots.plot_function([("f", np.tanh)], lo=-2, hi=2, n=51)
     assert svg.startswith('<div class="bc-plot"><svg')

@@ -40,7 +40,15 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from sitekit.derivations import Context, DerivationError, check_equal, meaning, normalize, parse_domain
+from sitekit.derivations import (
+    FUNCTION_ALIASES,
+    Context,
+    DerivationError,
+    check_equal,
+    meaning,
+    normalize,
+    parse_domain,
+)
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
@@ -64,6 +72,10 @@ _SCALAR = (r"(?:\\pm|\\mp|[+\-])?" + _SPACE +
            r"|\d+\s*/\s*\d+|\d+\s*\^\s*\{?\s*-?\d+\s*\}?|\d+(?:\.\d+)?\s*\\times\s*10\s*\^\s*\{\s*-?\d+\s*\})")
 _NUMBER = re.compile(rf"{_SCALAR}(?:{_SPACE}(?:\\cdot|\\times){_SPACE}{_SCALAR})*")
 _TUPLE = re.compile(rf"(?:\\left)?\s*[(\[]\s*{_SCALAR}(?:\s*,\s*(?:{_SCALAR}|\\dots|\\ldots))+\s*(?:\\right)?\s*[)\]]")
+# (N, T, D, H): a tuple of names, set to a tuple of numbers as a value.
+_NAME_TUPLE = re.compile(rf"(?:\\left)?\s*\(\s*{_BASE}{_SCRIPT}(?:\s*,\s*{_BASE}{_SCRIPT})+\s*(?:\\right)?\s*\)")
+# `fan_in` \(= J\): a code name given its letter, the formula continuing the code span before it.
+_AFTER_CODE = re.compile(r"`[^`]+`\s*$")
 _INDEX = re.compile(r"[ijklmnt]")
 _RANGE = re.compile(r"\d\s*,\s*\\l?dots\s*,\s*[A-Z]")
 _IVERSON = re.compile(r"\\?\[\s*([ijklmn])\s*=\s*([ijklmn])\s*\\?\]")
@@ -80,6 +92,8 @@ _SHORTHANDS = (
     # \log\sigma(x) is \log(\sigma(x)); \log 0 is \log(0).
     (re.compile(r"\\(log|ln)\s*(\\sigma\s*\([^()]*\))"), r"\\\1(\2)"),
     (re.compile(r"\\(log|ln)\s+(\d+)(?![\d.])"), r"\\\1(\2)"),
+    # \log\sqrt{2} is \log(\sqrt{2}): a root has one reading.
+    (re.compile(r"\\(log|ln)\s*(\\sqrt\s*\{[^{}]*\})"), r"\\\1(\2)"),
     # \partial y / \partial u is \frac{\partial y}{\partial u}; of a function's name, its derivative at x.
     (re.compile(r"\\partial\s*(\\operatorname\{[A-Za-z]+\}|f)\s*/\s*\\partial\s*(\\[A-Za-z]+|[A-Za-z])(?![A-Za-z_])"),
      r"\\frac{\\partial}{\\partial \2}\\left(\1(x)\\right)"),
@@ -114,6 +128,7 @@ class Inline:
     tex: str  # between `\(` and `\)`, newlines kept
     lead: str  # the first line of its paragraph
     section: str = ""  # the heading above it
+    before: str = ""  # the text of its line before `\(`
 
     @property
     def flat(self) -> str:
@@ -155,6 +170,7 @@ def extract_inline(markdown: str) -> list[Inline]:
             section = raw.strip()
         sections.append(section)
     text = "\n".join(kept)
+    raw_lines = markdown.splitlines()
     found: list[Inline] = []
     position = 0
     while True:
@@ -165,7 +181,9 @@ def extract_inline(markdown: str) -> list[Inline]:
         if end < 0:
             return found
         line = text.count("\n", 0, start) + 1
-        found.append(Inline(line, text[start + 2:end], leads[line - 1], sections[line - 1]))
+        column = start - text.rfind("\n", 0, start) - 1
+        before = raw_lines[line - 1][:column] if line <= len(raw_lines) else ""
+        found.append(Inline(line, text[start + 2:end], leads[line - 1], sections[line - 1], before))
         position = end + 2
 
 
@@ -204,6 +222,20 @@ def read(side: str, context: Context) -> sp.Expr:
         raise DerivationError(f"SymPy cannot take the limit at infinity: {type(error).__name__}") from None
 
 
+_NAN = re.compile(r"\s*\\(?:text|mathrm)\s*\{\s*(?:nan|NaN)\s*\}\s*")
+
+
+def read_ieee(side: str, context: Context) -> sp.Expr:
+    """A side of a statement that states a nan: constants in IEEE arithmetic, as
+    SymPy's extended reals do it (0 \\cdot (-\\infty) is nan), not a limit."""
+    if _NAN.fullmatch(side):
+        return sp.nan
+    value = _read(side, context)
+    if value.free_symbols:
+        raise DerivationError("a nan is stated for a side with names; IEEE results are read for constants only")
+    return value
+
+
 def _read(side: str, context: Context) -> sp.Expr:
     """The value of one side; anything the parser or SymPy raises becomes a
     DerivationError (a prose formula may be anything, not only a chain's line)."""
@@ -225,6 +257,7 @@ def _read(side: str, context: Context) -> sp.Expr:
         raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
     for numerator, variable in _PARTIAL.findall(side):
         _refuse_free_derivative(numerator, variable, context)
+    tex = _page_function_at_x(tex, context)
     bare = _BARE_PRIME.search(tex)
     if bare:
         raise DerivationError(f"`{bare.group(0)}` has no argument, and the parser would read it as "
@@ -237,6 +270,16 @@ def _read(side: str, context: Context) -> sp.Expr:
         raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
     # The parser's \\pi reaches Context as a Greek letter (as in sitekit.formulas).
     return value.xreplace({context.symbol("pi"): sp.pi})
+
+
+def _page_function_at_x(tex: str, context: Context) -> str:
+    """The page's own function named without its argument (f' = ..., hardsigmoid' =
+    hardsigmoid \\cdot ...) is that function at x: the prose gives its formula."""
+    if not context.definition:
+        return tex
+    names = sorted((a for a, n in FUNCTION_ALIASES.items() if n == context.page), key=len, reverse=True)
+    pattern = "|".join([r"(?<![\\A-Za-z])f"] + [re.escape("\\" + a) for a in names])
+    return re.sub(rf"({pattern})(?![A-Za-z])(\s*'*)(?!\s*(?:\(|\\left|'|\{{|_|\^))", r"\1\2(x)", tex)
 
 
 def _refuse_free_derivative(numerator: str, variable: str, context: Context) -> None:
@@ -287,8 +330,13 @@ def classify(text: str, context: Context, inline: Inline, page: str) -> str:
     sides = equality_sides(text)
     if not sides or len(sides) < 2:
         return "not an equality"
+    if not sides[0] and len(sides) == 2 and _AFTER_CODE.search(inline.before) and _LONE.fullmatch(sides[1]):
+        return "definition"
     if all(_INDEX.fullmatch(side) for side in sides):
         return "index condition"
+    if (len(sides) == 2 and _NAME_TUPLE.fullmatch(sides[0]) and _TUPLE.fullmatch(sides[1])
+            and sides[0].count(",") == sides[1].count(",")):
+        return "value"
     lone = [bool(_LONE.fullmatch(side)) for side in sides]
     settled = [bool(_NUMBER.fullmatch(side) or _TUPLE.fullmatch(side)) for side in sides]
     if all(a or b for a, b in zip(lone, settled)) and any(settled) and not all(settled):
@@ -343,7 +391,7 @@ def _apply_hints(inline: Inline, hint: tuple[tuple[str, str], ...]) -> Inline | 
 
 def _equal(a: sp.Expr, b: sp.Expr, context: Context, domain) -> tuple[bool, str]:
     """check_equal's verdict; two constants at least one of them infinite are compared as they are."""
-    infinite = (sp.oo, -sp.oo, sp.zoo)
+    infinite = (sp.oo, -sp.oo, sp.zoo, sp.nan)
     if not (a.free_symbols or b.free_symbols) and (a in infinite or b in infinite):
         return a == b, f"{a} vs {b}"
     verdict = check_equal(a, b, context.x, domain)
@@ -402,9 +450,11 @@ def check_inline(inline: Inline, label: str, page: str, page_name: str | None,
         for variant in _sign_variants(text):
             sides = _sides(offset, variant)
             values = []
+            # A statement that states a nan gives IEEE results of constants, not limits.
+            reader = read_ieee if any(_NAN.fullmatch(side) for _, side in sides) else read
             for position, side in sides:
                 try:
-                    values.append(read(side, context))
+                    values.append(reader(side, context))
                 except DerivationError as error:
                     return Outcome("unreadable", [
                         f"{label}:{inline.line_at(position)}: inline formula cannot be checked: {error}\n"

@@ -157,3 +157,81 @@ def test_a_derivative_of_a_name_with_no_formula_is_refused():
     assert "has no formula here" in block(r"\frac{\partial q}{\partial x} &= 0").errors[0]
     holds(r"\frac{\partial x}{\partial x} &= 1")
     holds(r"\frac{\partial}{\partial x} \left(x^{3}\right) &= 3\,x^{2}")
+
+
+# ---------------------------------------------------------------------------
+# Prose notation in inline formulas (sitekit.inline_formulas), each reading
+# with a formula that holds and a wrong one that fails.
+
+
+def inline(body: str, monkeypatch, page: str = "notes/scratch.md", entries=()) -> dict:
+    """A page whose inline math is on line 3, with its own exception table."""
+    from sitekit import inline_exceptions, inline_formulas
+    from sitekit.derivations import page_name
+
+    monkeypatch.setattr(inline_exceptions, "EXCEPTIONS", list(entries))
+    return inline_formulas.check_page(f"# Scratch\n\n{body}\n", page, f"docs/{page}", page_name(page))
+
+
+def inline_holds(body: str, monkeypatch, **kwargs) -> dict:
+    result = inline(body, monkeypatch, **kwargs)
+    assert result["errors"] == [] and result["counts"].get("equalities", 0) >= 1, result["errors"]
+    return result
+
+
+def inline_fails(body: str, monkeypatch, **kwargs) -> None:
+    result = inline(body, monkeypatch, **kwargs)
+    assert [e for e in result["errors"] if e.startswith(f"docs/{kwargs.get('page', 'notes/scratch.md')}:3: ")], result
+
+
+def test_a_domain_may_fix_a_parameter(monkeypatch):
+    """swish at beta = 0 is x/2 (the prose fixes the page's parameter)."""
+    from sitekit.inline_exceptions import Entry
+
+    page, formula = "activations/swish.md", r"\operatorname{swish}(x) = x/2"
+    entry = Entry(page, formula, "hint: at beta = 0", domain=r"\beta = 0")
+    inline_holds(rf"\({formula}\)", monkeypatch, page=page, entries=[entry])
+    inline_fails(rf"\({formula}\)", monkeypatch, page=page, entries=[entry._replace(domain=r"\beta = 1")])
+    inline_fails(rf"\({formula}\)", monkeypatch, page=page)
+
+
+def test_erfcx_is_the_scaled_complement(monkeypatch):
+    inline_holds(r"\(\operatorname{erfcx}'(v) = 2v\operatorname{erfcx}(v) - 2/\sqrt{\pi}\)", monkeypatch)
+    inline_holds(r"\(\operatorname{erfcx}(v) = e^{v^2}\operatorname{erfc}(v) + 0\)", monkeypatch)
+    inline_fails(r"\(\operatorname{erfcx}'(v) = 2v\operatorname{erfcx}(v) + 2/\sqrt{\pi}\)", monkeypatch)
+
+
+def test_the_log_of_a_root(monkeypatch):
+    inline_holds(r"\(\log\sqrt{2} = \tfrac12\log(2)\)", monkeypatch)
+    inline_fails(r"\(\log\sqrt{2} = 2\log(2)\)", monkeypatch)
+
+
+def test_a_nan_is_an_ieee_result_of_constants(monkeypatch):
+    """0 * (-inf) is nan in IEEE arithmetic (a limit would say 0)."""
+    inline_holds(r"\(0 \cdot (-\infty) = \text{nan}\)", monkeypatch)
+    inline_fails(r"\(1 \cdot (-\infty) = \text{nan}\)", monkeypatch)
+    # A function at infinity stays its limit, and a nan next to names is refused.
+    inline_holds(r"\(\tanh(-\infty) = -1\)", monkeypatch)
+    inline_fails(r"\(0 \cdot x = \text{nan}\)", monkeypatch)
+
+
+def test_a_tuple_of_names_set_to_numbers_is_a_value(monkeypatch):
+    assert inline(r"\((N, T, D, H) = (3, 4, 2, 5)\)", monkeypatch)["counts"]["value"] == 1
+    # One number short: not a value, and unreadable.
+    inline_fails(r"\((N, T, D, H) = (3, 4, 2)\)", monkeypatch)
+
+
+def test_a_code_name_given_its_letter_is_a_definition(monkeypatch):
+    assert inline(r"with `fan_in` \(= J\) inputs", monkeypatch)["counts"]["definition"] == 1
+    # Without the code span there is no left side: refused.
+    inline_fails(r"with fan in \(= J\) inputs", monkeypatch)
+
+
+def test_the_page_function_without_its_argument_is_at_x(monkeypatch):
+    page = "activations/hardsigmoid.md"
+    inline_holds(r"\(\operatorname{hardsigmoid} = \operatorname{hardsigmoid}(x)\)", monkeypatch, page=page)
+    inline_holds(r"\(f' = \operatorname{hardsigmoid}'(x)\)", monkeypatch, page=page)
+    inline_fails(r"\(\operatorname{hardsigmoid}' = \operatorname{hardsigmoid}\cdot(1 - \operatorname{hardsigmoid})\)",
+                 monkeypatch, page=page)
+    # Another function's name without its argument is still refused.
+    inline_fails(r"\(\sigma' = \sigma(x)\,(1 - \sigma(x))\)", monkeypatch, page=page)

@@ -264,16 +264,21 @@ def test_a_limit_at_infinity_of_a_branch_or_an_absolute_value(monkeypatch):
     assert scratch(r"\(\max(0, -\infty) = 0\)", [], monkeypatch)["errors"] == []
 
 
-@pytest.mark.parametrize("tex", [r"\sigma' = \sigma", r"f' = 1"])
-def test_a_prime_without_its_argument_is_refused(tex):
-    """The parser reads `\\sigma'` as \\sigma: \\sigma' = \\sigma passed as true."""
+@pytest.mark.parametrize(("tex", "page"), [(r"\sigma' = \sigma", "activations/tanh.md"), (r"f' = 1", SCRATCH)])
+def test_a_prime_without_its_argument_is_refused(tex, page):
+    """The parser reads `\\sigma'` as \\sigma: \\sigma' = \\sigma passed as true. Of a
+    function other than the page's own (which is read at x), it is refused."""
     inline = Inline(3, tex, "")
-    outcome = inline_formulas.check_inline(inline, "docs/activations/sigmoid.md", "activations/sigmoid.md",
-                                           page_name("activations/sigmoid.md"))
+    outcome = inline_formulas.check_inline(inline, f"docs/{page}", page, page_name(page))
     assert outcome.kind == "unreadable" and "has no argument" in outcome.errors[0], outcome
-    written = inline_formulas.check_inline(Inline(3, r"\sigma'(x) = \sigma(x)", ""), "docs/activations/sigmoid.md",
-                                           "activations/sigmoid.md", page_name("activations/sigmoid.md"))
-    assert written.kind == "failed", written
+
+
+@pytest.mark.parametrize("tex", [r"\sigma' = \sigma", r"f' = 1", r"\sigma'(x) = \sigma(x)"])
+def test_the_page_function_without_its_argument_is_read_at_x(tex):
+    """On the sigmoid page \\sigma' is \\sigma'(x): the false claims fail, not pass."""
+    page = "activations/sigmoid.md"
+    outcome = inline_formulas.check_inline(Inline(3, tex, ""), f"docs/{page}", page, page_name(page))
+    assert outcome.kind == "failed", outcome
 
 
 def test_relu6_is_never_read_as_relu(monkeypatch):

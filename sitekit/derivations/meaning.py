@@ -45,6 +45,8 @@ class Context:
         self.generics: set[str] = set()  # `% generic:` function names
         self._integers: set[str] = set()
         self.cases: dict[str, sp.Piecewise] = {}  # placeholders of \begin{cases} blocks (_cases)
+        # A parameter the domain fixes (`\beta = 0`, where the prose says swish is x/2): put in last.
+        self.fixed: dict[sp.Symbol, sp.Expr] = {}
 
     integer = staticmethod(integer)
 
@@ -74,7 +76,7 @@ class Context:
 
     def key(self) -> tuple:
         return (self.page, tuple(sorted((n, tuple(sorted(a))) for n, a in self.assumptions.items())),
-                tuple(sorted(self.generics)))
+                tuple(sorted(self.generics)), tuple(sorted(map(str, self.fixed.items()))))
 
     def symbol(self, name: str) -> sp.Symbol:
         name = self.aliases.get(name, name)
@@ -277,6 +279,7 @@ def _meaning(tex: str, context: Context) -> tuple[sp.Expr, str | None]:
     # e.g. a limit that does not exist, or d/dw_{j} of w_{jk} (IndexException: a wrong index)
     except (ValueError, NotImplementedError, TypeError, sp.tensor.indexed.IndexException) as error:
         raise DerivationError(f"SymPy cannot evaluate it: {type(error).__name__}: {error}") from None
+    value = value.xreplace(context.fixed) if context.fixed else value
     leftover = value.atoms(sp.Derivative, AppliedUndef)
     if leftover:
         raise DerivationError(f"SymPy cannot evaluate {sorted(map(str, leftover))[0]}")
@@ -381,6 +384,11 @@ def parse_domain(entries: list[tuple[int, str]], page: str | None) -> tuple[Cont
             raise DerivationError(f"in the domain: {error}", line) from None
         for op, left, right in zip(operators, sides, sides[1:]):
             raw.append((_OPERATORS[op.strip()], left, right))
+    # `\beta = 0`: the parameter is fixed there (swish at beta = 0), not sampled and rejected.
+    fixed = {left.name: right for relation, left, right in raw
+             if relation is sp.Eq and isinstance(left, sp.Symbol) and not right.free_symbols}
+    raw = [(relation, left, right) for relation, left, right in raw
+           if not (relation is sp.Eq and isinstance(left, sp.Symbol) and left.name in fixed)]
     assumptions: dict[str, dict] = {}
     for relation, left, right in raw:
         for symbol, other, on_left in ((left, right, True), (right, left, False)):
@@ -390,4 +398,6 @@ def parse_domain(entries: list[tuple[int, str]], page: str | None) -> tuple[Cont
     # already be True and could not reject a sample point.
     conditions = [relation(left, right) for relation, left, right in raw]
     text = ", ".join(t for _, t in entries)
-    return Context(page, assumptions), Domain(text, conditions)
+    context = Context(page, assumptions)
+    context.fixed = {context.symbol(name): value for name, value in fixed.items()}
+    return context, Domain(text, conditions)

@@ -46,6 +46,9 @@ SYMPY_FUNCTIONS = {
     "sgn": sp.sign,
     "sign": sp.sign,
     "erf": sp.erf,
+    "erfc": sp.erfc,
+    # The scaled complementary error function, as scipy.special.erfcx defines it.
+    "erfcx": lambda v: sp.exp(v**2) * sp.erfc(v),
     "abs": sp.Abs,
 }
 

@@ -307,8 +307,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: the variances of four initialisation schemes, with words'),
     # docs/backprop/initialisation.md:67
     Entry('backprop/initialisation.md',
-          '\\operatorname{Var}(z_k) = \\sum_{j=1}^{J}',
-          'unreadable: variances and expectations of random variables'),
+          '\\operatorname{Var}(z_k) = \\sum_{j=1}^{J} \\operatorname{Var}(w_{jk} x_j) = J \\, v_w \\, \\mathbb{E}[x^2]',
+          'checked by: tests/test_formula_proofs.py::test_the_formula_holds[init-layer-variance] (the sum written out for J = 2 and 3; SymPy integrates each Var(...) and E[...] the parser reads, weights of mean 0 independent of inputs that are alike but correlated; the fault is the wrong J v_w v_x the page quotes); the TeX is pinned whole'),
     # docs/backprop/losses.md:12
     Entry('backprop/losses.md',
           'E = \\frac{1}{2} \\sum_{k=1}^{K} \\left(y_k - t_k\\right)^2, \\qquad \\frac{\\partial E}{\\partial y_j} = y_j - t_j',

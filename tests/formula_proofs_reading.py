@@ -163,6 +163,16 @@ def uniform(variable: sp.Symbol, low: sp.Expr, high: sp.Expr):
 def expect(expr: sp.Expr, densities: dict) -> sp.Expr:
     """E[expr] for independent variables with the given densities (pdf, low, high), by
     iterated integrals term by term (sympy.stats got Var(w1 ReLU(z1) + w2 ReLU(z2)) wrong)."""
+    key = (expr, tuple(densities.items()))
+    if key not in _EXPECTED:  # a fault's proof recomputes the same moments
+        _EXPECTED[key] = _expect(expr, densities)
+    return _EXPECTED[key]
+
+
+_EXPECTED: dict = {}
+
+
+def _expect(expr: sp.Expr, densities: dict) -> sp.Expr:
     expr = sp.expand(expr)
     total = sp.Integer(0)
     for term in (expr.args if expr.is_Add else (expr,)):

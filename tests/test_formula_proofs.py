@@ -17,8 +17,8 @@ import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, bracketed, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, expect, normal,
-    proof_contract, read, sides, uniform,
+    Proof, at_indices, bracketed, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, expect,
+    normal, proof_contract, read, sides, sums_written_out, uniform,
 )
 
 # --- docs/backprop/initialisation.md: means and variances over the random draw --------------
@@ -115,6 +115,28 @@ def relu_layer_variance(tex: str) -> bool:
     return True
 
 
+def layer_variance(tex: str) -> bool:
+    r"""z_k = \sum_j w_{jk} x_j (line 16), J = 2 and 3: weights independent, of mean 0 and variance v_w;
+    inputs alike but correlated, as the prose allows (x_j = x_0 + r_j, one shared x_0); the sum
+    over j written out from the TeX, x in \mathbb{E}[x^2] distributed as every x_j."""
+    tex = tex.strip().rstrip(".").strip()
+    v_shared, v_own = sp.symbols("v_0 v_r", positive=True)
+    for fan_in in (2, 3):
+        shared = sp.Symbol("x_0", real=True)
+        own = sp.symbols(f"r1:{fan_in + 1}", real=True)
+        weights = [sp.Symbol(f"w_{{{j}1}}", real=True) for j in range(1, fan_in + 1)]
+        densities = {w: normal(w, V_W) for w in weights} | {shared: normal(shared, v_shared, MU_X)}
+        densities |= {r: normal(r, v_own) for r in own}
+        inputs = [shared + r for r in own]
+        extra = {f"x_{{{j}}}": x for j, x in enumerate(inputs, 1)} | {"x": inputs[0], "v_{w}": V_W, "J": fan_in}
+        extra["v_{x}"] = v_shared + v_own  # the variance of an input, for the fault the page quotes
+        extra["z_{1}"] = sum(w * x for w, x in zip(weights, inputs))
+        written = at_indices(sums_written_out(tex, {"J": fan_in}), {"k": 1})
+        if not all_equal(moment_value(written, densities, extra)):
+            return False
+    return True
+
+
 # --- docs/backprop/gradient_checking.md: the error terms of the differences -------------------
 
 X, EPSILON = sp.symbols("x epsilon", real=True)
@@ -202,6 +224,9 @@ PROOFS: dict[str, Proof] = {
         INIT, "\\mathbb{E}[\\operatorname{ReLU}(z)^2] = \\operatorname{Var}(z)/2", relu_mean_square, ("^2]", "]")),
     "init-relu-layer": Proof(
         INIT, "\\operatorname{Var}(z^{(l+1)}) = J \\, v_w \\, v / 2", relu_layer_variance, ("v / 2", "v")),
+    "init-layer-variance": Proof(
+        INIT, "\\operatorname{Var}(z_k) = \\sum_{j=1}^{J} \\operatorname{Var}(w_{jk} x_j) = J \\, v_w \\, \\mathbb{E}[x^2]",
+        layer_variance, ("\\mathbb{E}[x^2]", "v_x"), display=True),
     "checking-forward-difference": Proof(
         "backprop/gradient_checking.md", "D_{+}(\\epsilon) = h'(x) + \\frac{h''(x)}{2}\\,\\epsilon + o(\\epsilon)",
         forward_difference_error, ("{2}", "{3}")),

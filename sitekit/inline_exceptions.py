@@ -110,7 +110,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/hardsigmoid.md', '\\min\\bigl(\\max(0, x + 3), 6\\bigr) = x + 3', 'hint: holds where the prose says it does (-3 < x < 3), checked there', domain='-3 < x < 3'),
     Entry('activations/hardsigmoid.md', "\\sigma' = \\sigma(1-\\sigma)", SIGMA_AND_SIGMA_STAND_FOR_SI, hint=(("\\sigma'", "\\sigma'(x)"), ('\\sigma(1-\\sigma)', '\\sigma(x)\\,(1-\\sigma(x))'))),
     # docs/activations/hardswish.md
-    Entry('activations/hardswish.md', "f'(x) = h(x) + x\\,h'(x)", H_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('activations/hardswish.md', "f'(x) = h(x) + x\\,h'(x)", 'hint: h is the hard sigmoid, as the line before says', hint=(("h'(x)", "\\operatorname{hardsigmoid}'(x)"), ('h(x)', '\\operatorname{hardsigmoid}(x)'))),
     # docs/activations/hardtanh.md
     Entry('activations/hardtanh.md', '\\max\\bigl(a, \\min(b, x)\\bigr) = x', 'hint: holds where the prose says it does (a < x < b), checked there', domain='a < x < b'),
     Entry('activations/hardtanh.md', '\\partial f/\\partial x = 0', A_DERIVATIVE_WRITTEN_WITH_A),
@@ -232,14 +232,13 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/computational_graphs.md', '\\bar{q} = \\partial E / \\partial q', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/computational_graphs.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     Entry('backprop/computational_graphs.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
-    Entry('backprop/computational_graphs.md', '\\bar{s} = m', A_GRADIENT_OF_A_LOSS_THE_PRO),
-    Entry('backprop/computational_graphs.md', '\\bar{m} = s', A_GRADIENT_OF_A_LOSS_THE_PRO),
+    Entry('backprop/computational_graphs.md', '\\bar{s} = m', 'hint: \\bar{s} is \\partial E / \\partial s for the E = s \\cdot m the prose gives (line 165)', hint=(('\\bar{s}', '\\frac{\\partial}{\\partial s}\\left(s\\,m\\right)'),)),
+    Entry('backprop/computational_graphs.md', '\\bar{m} = s', 'hint: \\bar{m} is \\partial E / \\partial m for the E = s \\cdot m the prose gives (line 165)', hint=(('\\bar{m}', '\\frac{\\partial}{\\partial m}\\left(s\\,m\\right)'),)),
     # docs/backprop/frameworks.md
     Entry('backprop/frameworks.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/frameworks.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     Entry('backprop/frameworks.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('backprop/frameworks.md', "Y_{n'k} = \\sum_{i=1}^{J} X_{n'i} \\cdot V_{ki} + b_k", 'unreadable: a subscript in words'),
-    Entry('backprop/frameworks.md', "n' = n", "unreadable: `n'` without its argument, which the parser reads as a name"),
     Entry('backprop/frameworks.md', 'E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n = \\frac{1}{N} E_{\\text{sum}}', NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('backprop/frameworks.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     Entry('backprop/frameworks.md', "\\sigma'(x) = y\\,(1 - y)", 'hint: y = \\sigma(x), the output', hint=(('y', '\\sigma(x)'),)),
@@ -290,7 +289,6 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/matrix_form.md
     Entry('backprop/matrix_form.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/matrix_form.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
-    Entry('backprop/matrix_form.md', "n' = n", "unreadable: `n'` without its argument, which the parser reads as a name"),
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial W} = \\bar{Y}^{\\mathsf T} X', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against dense_backward and central differences of the forward)'),
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial Z} = \\bar{P} \\odot P \\odot (1 - P)', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against softmax_backward and central differences of the forward)'),
     # docs/backprop/output_layer.md
@@ -314,8 +312,8 @@ EXCEPTIONS: list[Entry] = [
     Entry('errata.md', '\\frac{\\partial p_i}{\\partial z_j} = p_i\\,([i = j] - p_j)', 'unreadable: p_i, the softmax the prose defines on the line before, is not a name the checker has on this page'),
     Entry('errata.md', "f'(x) = 1 - f(x)^2", "quoted as wrong: tanh's rule copied to softsign, the function of this paragraph", hint=(("f'(x)", "\\operatorname{softsign}'(x)"), ('f(x)', '\\operatorname{softsign}(x)'))),
     Entry('errata.md', "f'(x) = \\frac{1}{(1+|x|)^2} = \\bigl(1 - |f(x)|\\bigr)^2", 'hint: f is softsign, the function of this paragraph', hint=(("f'(x)", "\\operatorname{softsign}'(x)"), ('f(x)', '\\operatorname{softsign}(x)'))),
-    Entry('errata.md', "f'(x) = \\lambda\\,\\bigl(f(x) + \\alpha\\bigr)", F_IS_A_FUNCTION_THE_PROSE_NA),
-    Entry('errata.md', "f'(x) = \\lambda\\,\\alpha\\,e^{x} = f(x) + \\lambda\\,\\alpha", F_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('errata.md', "f'(x) = \\lambda\\,\\bigl(f(x) + \\alpha\\bigr)", "quoted as wrong: SELU's f(x) = \\lambda \\alpha (e^x - 1) for x < 0, as the correction below states", hint=(("f'(x)", '\\frac{d}{dx}\\left(\\lambda\\,\\alpha\\,(e^{x} - 1)\\right)'), ('f(x)', '\\lambda\\,\\alpha\\,(e^{x} - 1)')), domain='x < 0'),
+    Entry('errata.md', "f'(x) = \\lambda\\,\\alpha\\,e^{x} = f(x) + \\lambda\\,\\alpha", "hint: SELU's f(x) = \\lambda \\alpha (e^x - 1) for x < 0, as the line states", hint=(("f'(x)", '\\frac{d}{dx}\\left(\\lambda\\,\\alpha\\,(e^{x} - 1)\\right)'), ('f(x)', '\\lambda\\,\\alpha\\,(e^{x} - 1)')), domain='x < 0'),
     Entry('errata.md', "\\frac{\\partial E}{\\partial w} = (\\sigma - t)\\,\\sigma'\\,\\sigma'\\,x", 'quoted as wrong: the slope taken twice, as the paragraph quotes it', hint=(('E', '\\tfrac12\\,(\\sigma(w\\,x) - t)^2'), ("\\sigma'", "\\sigma'(w\\,x)"), ('\\sigma', '\\sigma(w\\,x)'))),
     Entry('errata.md', "\\frac{\\partial E}{\\partial w} = (\\sigma(w\\,x) - t)\\,\\sigma'(w\\,x)\\,x", 'hint: E = \\tfrac12(\\sigma(w x) - t)^2, the loss the prose gives', hint=(('E', '\\tfrac12\\,(\\sigma(w\\,x) - t)^2'),)),
     Entry('errata.md', "\\delta^{(1)}_j = g'(z^{(1)}_j) \\sum_k w^{(2)}_{jk}\\, \\delta^{(2)}_k", 'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (tanh, then sigmoid layer; sse_half loss), one example, and central differences of the forward)'),

@@ -76,7 +76,7 @@ _TUPLE = re.compile(rf"(?:\\left)?\s*[(\[]\s*{_SCALAR}(?:\s*,\s*(?:{_SCALAR}|\\d
 _NAME_TUPLE = re.compile(rf"(?:\\left)?\s*\(\s*{_BASE}{_SCRIPT}(?:\s*,\s*{_BASE}{_SCRIPT})+\s*(?:\\right)?\s*\)")
 # `fan_in` \(= J\): a code name given its letter, the formula continuing the code span before it.
 _AFTER_CODE = re.compile(r"`[^`]+`\s*$")
-_INDEX = re.compile(r"[ijklmnt]")
+_INDEX = re.compile(r"[ijklmnt]'*")  # n' = n: a primed index is another index
 _RANGE = re.compile(r"\d\s*,\s*\\l?dots\s*,\s*[A-Z]")
 _IVERSON = re.compile(r"\\?\[\s*([ijklmn])\s*=\s*([ijklmn])\s*\\?\]")
 _WRONG_LEAD = "Written:"

@@ -235,3 +235,9 @@ def test_the_page_function_without_its_argument_is_at_x(monkeypatch):
                  monkeypatch, page=page)
     # Another function's name without its argument is still refused.
     inline_fails(r"\(\sigma' = \sigma(x)\,(1 - \sigma(x))\)", monkeypatch, page=page)
+
+
+def test_a_primed_index_is_an_index(monkeypatch):
+    """n' = n inside a sum over n' is an index condition, not a claim about n'."""
+    assert inline(r"\(n' = n\)", monkeypatch)["counts"]["index condition"] == 1
+    inline_fails(r"\(x' = n\)", monkeypatch)

@@ -35,7 +35,6 @@ from pathlib import Path
 
 from sitekit import cache, inline_formulas
 from sitekit.derivations import (
-    brace_powers,  # noqa: F401 - sitekit.inline_formulas imports it from here
     split_top,
     DOCS,
     parse_domain,

@@ -44,6 +44,7 @@ from sitekit.derivations import (
     FUNCTION_ALIASES,
     Context,
     DerivationError,
+    brace_powers,
     check_equal,
     meaning,
     normalize,
@@ -239,8 +240,6 @@ def read_ieee(side: str, context: Context) -> sp.Expr:
 def _read(side: str, context: Context) -> sp.Expr:
     """The value of one side; anything the parser or SymPy raises becomes a
     DerivationError (a prose formula may be anything, not only a chain's line)."""
-    from sitekit.formulas import brace_powers
-
     for pattern, replacement in _SHORTHANDS:
         side = pattern.sub(replacement, side)
     side = _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
@@ -285,8 +284,6 @@ def _page_function_at_x(tex: str, context: Context) -> str:
 def _refuse_free_derivative(numerator: str, variable: str, context: Context) -> None:
     """\\partial y_i / \\partial z_j of a name with no formula here reads as 0, which makes
     any claim `... = 0` hold and any other fail: refuse it (as the checker does for E)."""
-    from sitekit.formulas import brace_powers
-
     if " ".join(numerator.split()) == " ".join(variable.split()):
         return  # \\partial E / \\partial E = 1
     try:

@@ -353,7 +353,25 @@ def check_files(paths: list[Path]) -> Report:
     return report
 
 
+USAGE = """usage: python -m sitekit.formulas [-v] [PAGE.md ...]
+
+Check the display and inline formulas of the given pages (default: every page
+of docs/), print each failure with its page and line, and the counts.
+  -v          also print one line per formula (its outcome)
+  -h, --help  show this message
+Exit status: 0 if every formula passes, 1 on a failure, 2 on a usage error."""
+
+
 def main(argv: list[str]) -> int:
+    if any(a in ("-h", "--help") for a in argv):
+        print(USAGE)
+        return 0
+    unknown = [a for a in argv if a.startswith("-")]
+    missing = [a for a in argv if not a.startswith("-") and not Path(a).is_file()]
+    if unknown or missing:
+        print(f"sitekit.formulas: {'unknown option' if unknown else 'no such page'}: "
+              f"{(unknown or missing)[0]}\n{USAGE}", file=sys.stderr)
+        return 2
     paths = [Path(a) for a in argv] or sorted(DOCS.rglob("*.md"))
     started = time.perf_counter()
     report = check_files(paths)

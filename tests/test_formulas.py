@@ -200,3 +200,11 @@ def test_pi_is_the_number(monkeypatch):
 def test_formulas_in_code_fences_are_not_read():
     text = "```tex\n\\[\nx = 2 x\n\\]\n```\n\n\\[\nx = x\n\\]\n"
     assert [f.line for f in formulas.extract_formulas(text)] == [7]
+
+
+def test_the_cli_prints_its_usage(capsys):
+    """`python -m sitekit.formulas --help` took --help for a page and crashed."""
+    assert formulas.main(["--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: python -m sitekit.formulas")
+    assert formulas.main(["--bogus"]) == 2 and "unknown option: --bogus" in capsys.readouterr().err
+    assert formulas.main(["docs/no_such_page.md"]) == 2 and "no such page" in capsys.readouterr().err

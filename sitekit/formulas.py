@@ -44,6 +44,7 @@ from sitekit.derivations import (
     page_sources,
     page_name,
 )
+from sitekit.derivations.blocks import page_lines
 
 # Relations that make a statement something other than an equality.
 _NOT_EQUALITY = re.compile(
@@ -52,7 +53,6 @@ _NOT_EQUALITY = re.compile(
     r"|[<>≤≥≠≈]|:="
 )
 _CASES = re.compile(r"\\begin\{cases\}.*?\\end\{cases\}", re.S)
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])")
 _TRAILING = re.compile(r"(\s|\\[,;!: ]|\\q?quad(?![A-Za-z]))*[.,;]?(\s|\\[,;!: ])*$")
 
@@ -74,20 +74,11 @@ class Formula:
 def extract_formulas(markdown: str) -> list[Formula]:
     """The display formulas `\\[ ... \\]` of a page, outside fenced code."""
     formulas: list[Formula] = []
-    fence: str | None = None
-    lines = markdown.splitlines()
     open_at: int | None = None
     collected: list[str] = []
-    for number, raw in enumerate(lines, start=1):
-        if open_at is None:
-            match = _FENCE.match(raw)
-            if fence is not None:
-                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                    fence = None
-                continue
-            if match:
-                fence = match.group(1)
-                continue
+    for number, raw, code in page_lines(markdown):
+        if open_at is None and code:
+            continue
         position = 0
         while True:
             if open_at is None:

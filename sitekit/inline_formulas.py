@@ -50,8 +50,8 @@ from sitekit.derivations import (
     normalize,
     parse_domain,
 )
+from sitekit.derivations.blocks import page_lines
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _NOT_EQUALITY = re.compile(
     r"\\(?:approx|le|leq|ge|geq|lt|gt|ne|neq|in|notin|to|mapsto|sim|simeq|propto|equiv|ll|gg|"
@@ -147,27 +147,17 @@ def extract_inline(markdown: str) -> list[Inline]:
     """The inline formulas of a page, outside fenced code and code spans."""
     kept: list[str] = []
     leads: list[str] = []
-    fence: str | None = None
     lead = ""
     section = ""
     sections: list[str] = []
-    for raw in markdown.splitlines():
-        match = _FENCE.match(raw)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            kept.append("")
-        elif match:
-            fence = match.group(1)
-            kept.append("")
-        else:
-            kept.append(_CODE_SPAN.sub(_blank, raw))
-        if not raw.strip() or fence is not None or match:
+    for _, raw, code in page_lines(markdown):
+        kept.append("" if code else _CODE_SPAN.sub(_blank, raw))
+        if not raw.strip() or code:
             lead = ""
         elif not lead:
             lead = raw.strip()
         leads.append(lead)
-        if fence is None and not match and raw.startswith("#"):
+        if not code and raw.startswith("#"):
             section = raw.strip()
         sections.append(section)
     text = "\n".join(kept)

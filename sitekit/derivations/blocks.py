@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sitekit.derivations.latex import split_top
@@ -43,21 +44,31 @@ _COMMENT = re.compile(r"(?<!\\)%")
 _DIRECTIVE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:(.*)$")
 
 
+def page_lines(markdown: str) -> Iterator[tuple[int, str, bool]]:
+    """(line number, text, in fenced code?) of each line of a page; a fence's own
+    lines are code. One reading of fences for every checker (blocks, display
+    and inline formulas): a fence closes on the same character, as long or longer."""
+    fence: str | None = None
+    for number, raw in enumerate(markdown.splitlines(), start=1):
+        match = _FENCE.match(raw)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            yield number, raw, True
+        elif match:
+            fence = match.group(1)
+            yield number, raw, True
+        else:
+            yield number, raw, False
+
+
 def extract_blocks(markdown: str) -> list[Block]:
     """The align blocks of a page, outside fenced code."""
     blocks: list[Block] = []
-    lines = markdown.splitlines()
-    fence: str | None = None
     current: Block | None = None
-    for number, raw in enumerate(lines, start=1):
+    for number, raw, code in page_lines(markdown):
         if current is None:
-            match = _FENCE.match(raw)
-            if fence is not None:
-                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                    fence = None
-                continue
-            if match:
-                fence = match.group(1)
+            if code:
                 continue
             begin = _BEGIN.search(raw)
             if not begin:

@@ -1,19 +1,35 @@
 """Bindings of the vector-activation pages' formulas (softmax, log-softmax, softmin, GLU, SwiGLU),
 and of the vector formulas other pages quote (the δ recursion, the bias and weight gradients).
 
-Same form as sitekit.summary_bindings, whose Binding and helpers it uses;
-sitekit.summaries checks BINDINGS at every build. Gradients that no snippet
-computes (that of a loss the prose defines, E = -y_c) come from the complex
-step, exact to rounding, and again from central differences.
+Same form as sitekit.summary_bindings, whose Binding and helpers it uses. Two lists:
+- BINDINGS: formulas the matrix reader (sitekit.matrix_tex) reads as written;
+  sitekit.summaries checks them at every build.
+- READ: formulas in prose notation the reader lacks, which `read` rewrites
+  first, one rule each, meaning kept: `[i = j]` is the identity's entry
+  `\\mathbf{I}_{ij}`; `e^{v}` is `\\exp(v)`; `\\operatorname{silu}'(u)` calls the
+  function bound as `f'_silu`; with `dot=True`, `a \\cdot b` of two vectors is
+  their dot product. `check_markdown` checks a page's READ bindings with
+  summaries.check_formula on the rewritten TeX, and fails for an
+  inline_exceptions entry that names tests/test_summaries_vector.py with no
+  READ binding behind it; that test runs it on every page.
+Scalar statements about one entry of a layer bind each vector to its entry
+(`_entry`), since the pages write a product of two entries by juxtaposition.
+Gradients that no snippet computes (that of a loss the prose defines,
+E = -y_c) come from the complex step, exact to rounding, and again from
+central differences.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
+from sitekit import summaries
 from sitekit.catalogue import snippet
+from sitekit.matrix_tex import _BUILTIN
 from sitekit.summary_bindings import Binding, _snippet, _upstream, central, hidden_layers
 
 _M = 5  # the length of every vector (odd, so a wrong transpose cannot fit a square by chance)
@@ -79,6 +95,13 @@ def log_softmax_setup(rng: np.random.Generator) -> tuple[dict, dict]:
     fd = {"\\bar{z}": central(_upstream(module.log_softmax, y_bar), z),
           "\\partial y/\\partial z": _jacobian(module.log_softmax, z)}
     return env, fd
+
+
+def log_of_p(rng: np.random.Generator) -> tuple[dict, dict]:
+    """The chain rule through y = log p alone: p-bar by central differences of E = sum_i y-bar_i log p_i
+    at p = softmax(z) (no snippet has this step: the point is that log_softmax_vjp avoids it)."""
+    p, y_bar = snippet("softmax").softmax(rng.normal(size=_M)), rng.normal(size=_M)
+    return {"p": p, "\\bar{y}": y_bar}, {"\\bar{p}": central(lambda w: float(np.sum(y_bar * np.log(w))), p)}
 
 
 def cross_entropy_setup(rng: np.random.Generator) -> tuple[dict, dict]:
@@ -192,6 +215,22 @@ def two_layers(rng: np.random.Generator) -> tuple[dict, dict]:
     return env, fd
 
 
+def dense_entries(rng: np.random.Generator) -> tuple[dict, dict]:
+    """errata.md's z_k = sum_j w_jk a_j + b_k for one example, a (5) -> z (7): the Jacobians of z by W
+    (entry [k, j, k']) and by b, a row k at a time from dense_backward with the one-hot upstream
+    gradient of z_k, and by central differences of dense_forward."""
+    dense = _snippet("layers/dense.py")
+    a, W, b = rng.normal(size=5), rng.normal(size=(5, 7)), rng.normal(size=7)
+    _, cache = dense.dense_forward(a[None, :], W, b)
+    rows = [dense.dense_backward(np.eye(7)[k][None, :], cache) for k in range(7)]
+    env = {"a": a, "\\partial z/\\partial w": np.stack([r[1] for r in rows]),
+           "\\partial z/\\partial b": np.stack([r[2] for r in rows])}
+    fd = {"\\partial z/\\partial w": np.stack([central(lambda w, k=k: float(dense.dense_forward(a[None, :], w, b)[0][0, k]), W)
+                                          for k in range(7)]),
+          "\\partial z/\\partial b": _jacobian(lambda c: dense.dense_forward(a[None, :], W, c)[0][0], b)}
+    return env, fd
+
+
 def one_activation(rng: np.random.Generator) -> tuple[dict, dict]:
     """notation.md's chain rule through one elementwise activation f = tanh at a scalar x:
     activation_backward with upstream y-bar, and central differences of tanh."""
@@ -204,6 +243,96 @@ def one_activation(rng: np.random.Generator) -> tuple[dict, dict]:
            "\\bar{x}": x_bar, "\\partial E/\\partial x": x_bar}
     return env, {"\\bar{x}": fd_x_bar, "\\partial E/\\partial x": fd_x_bar}
 
+
+# ---------------------------------------------------------------------------
+# The prose's notation, read into the matrix reader's
+
+
+@dataclass(frozen=True)
+class ReadBinding(Binding):
+    dot: bool = False  # `a \cdot b` of two vectors is their dot product
+
+
+_IVERSON = re.compile(r"\[\s*([a-z])\s*=\s*([a-z])\s*\]")
+_EXP = re.compile(r"(?<![\\A-Za-z])e\s*\^\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_OPERATOR = re.compile(r"\\operatorname\s*\{\s*([A-Za-z]+)\s*\}")
+_VECTOR = r"(\\bar\{[A-Za-z]\}|(?<![\\A-Za-z{])[A-Za-z](?![A-Za-z{}_]))"
+_DOT = re.compile(rf"{_VECTOR}\s*\\cdot\s*{_VECTOR}")
+
+
+def read(tex: str, dot: bool = False) -> str:
+    """The prose's notation rewritten into the matrix reader's (sitekit.matrix_tex), meaning kept;
+    the module's docstring lists the rules."""
+    tex = _IVERSON.sub(r"\\mathbf{I}_{\1 \2}", tex)
+    tex = _EXP.sub(r"\\exp(\1)", tex)
+    tex = _OPERATOR.sub(lambda m: m.group(0) if m.group(1) in _BUILTIN else f"f_{{{m.group(1)}}}", tex)
+    if dot:
+        tex = _DOT.sub(r"(\\sum_{\\text{rows}} \1 \\odot \2)", tex)
+    return tex
+
+
+@dataclass
+class _Read:
+    """A formula with its TeX read into the reader's notation; lines and text as on the page."""
+    line: int
+    first: int
+    tex: str
+    flat: str
+
+    def line_at(self, offset: int) -> int:
+        return self.first + self.tex.count("\n", 0, offset)
+
+
+def check_read(formula, binding: ReadBinding, label: str) -> list[str]:
+    """summaries.check_formula on the formula as `read` rewrites it (a quoted mistake must be false)."""
+    shown = _Read(formula.line, getattr(formula, "first", formula.line), read(formula.tex, binding.dot),
+                  formula.flat)
+    return summaries.check_formula(shown, binding, label)
+
+
+_CLAIM = "tests/test_summaries_vector.py"
+
+
+def check_markdown(markdown: str, src_uri: str) -> list[str]:
+    """The errors of one page's READ bindings, and of its inline_exceptions entries that say
+    they are checked here with no READ binding behind them."""
+    from sitekit import inline_exceptions
+    from sitekit.formulas import extract_formulas
+    from sitekit.inline_formulas import extract_inline
+
+    page = src_uri.replace("\\", "/").removeprefix("docs/")
+    label = f"docs/{page}"
+    pools = {False: extract_formulas(markdown), True: extract_inline(markdown)}
+    errors: list[str] = []
+    bound: set[tuple[int, str]] = set()
+    for binding in (b for b in READ if b.page == page):
+        fragment = " ".join(binding.fragment.split())
+        found = {f.flat: f for f in reversed(pools[binding.inline]) if fragment in f.flat}
+        if not found:
+            errors.append(f"{label}: stale binding in sitekit/summary_bindings_vector.py: no "
+                          f"{'inline' if binding.inline else 'display'} formula contains `{fragment}`; fix the "
+                          f"binding's fragment (or delete the binding and its exception entry)")
+            continue
+        bound.update((f.line, f.flat) for f in pools[binding.inline] if fragment in f.flat)
+        for formula in reversed(found.values()):
+            errors += check_read(formula, binding, label)
+    for entry in inline_exceptions.EXCEPTIONS:
+        if entry.page == page and _CLAIM in entry.reason:
+            text = " ".join(entry.formula.split())
+            for formula in pools[True]:
+                if formula.flat == text and (formula.line, text) not in bound:
+                    errors.append(f"{label}:{formula.line}: sitekit/inline_exceptions.py says {_CLAIM} checks this "
+                                  f"formula, but no READ binding in sitekit/summary_bindings_vector.py does; add one "
+                                  f"or change the entry's reason")
+    return errors
+
+
+_SOFTMAX, _LOG_SOFTMAX, _SOFTMIN = ("softmax_vjp, softmax_jacobian", "log_softmax_vjp, log_softmax_jacobian, softmax",
+                                    "softmin_vjp, softmin_jacobian")
+_GLU, _SWIGLU = "glu_vjp, one entry of the halves", "swiglu_vjp, swish and swish_grad at beta = 1, one entry"
+_glu, _swiglu = partial(_halves_setup, "glu"), partial(_halves_setup, "swiglu")
+_GLU_SLICE = "glu_vjp on the plotted slice u = 2, v = x, at one x"
+_SWIGLU_SLICE = "swiglu_vjp, swish and swish_grad on the plotted slice u = x, v = 2, at one x"
 
 _MLP = "dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss)"
 _TWO = "dense_backward and activation_backward (tanh, then sigmoid layer; sse_half loss), one example"
@@ -222,6 +351,9 @@ BINDINGS: list[Binding] = [
     *(Binding("errata.md", fragment, _TWO, two_layers, inline=True)
       for fragment in ("\\delta^{(1)}_j =", "\\frac{\\partial E}{\\partial b^{(2)}_k} =",
                        "\\frac{\\partial E}{\\partial b^{(1)}_j} =")),
+    *(Binding("errata.md", fragment, "dense_backward with a one-hot upstream gradient, one example", dense_entries,
+              inline=True)
+      for fragment in ("\\frac{\\partial z_k}{\\partial w_{jk}} =", "\\frac{\\partial z_k}{\\partial b_k} =")),
     *(Binding("notation.md", fragment, "activation_backward (f = tanh) at one x", one_activation, inline=True)
       for fragment in ("\\frac{\\partial E}{\\partial x} =", "\\bar{x} =")),
     Binding("activations/log_softmax.md", "\\bar{z} = \\bar{y} - p", "log_softmax_vjp, softmax", log_softmax_setup,
@@ -232,4 +364,42 @@ BINDINGS: list[Binding] = [
     # Also the definition q-bar = dE/dq above it, which holds by the same numbers.
     Binding("activations/softmin.md", "\\bar{q} =", "E = sum_i c_i q_i at q = softmin(z)", softmin_linear_loss,
             inline=True),
+    # Read as written since the matrix reader reads slash derivatives and Jacobian entries.
+    Binding("activations/log_softmax.md", "\\partial y_1 / \\partial z_1 =", _LOG_SOFTMAX, log_softmax_setup,
+            inline=True),
+    Binding("activations/log_softmax.md", "\\bar{z} = \\bar{y} \\odot", _LOG_SOFTMAX, log_softmax_setup,
+            inline=True, wrong=True),
+    Binding("activations/log_softmax.md", "\\bar{p} =", "E = sum_i y-bar_i log p_i at p = softmax(z)",
+            log_of_p, inline=True, central_only=True),
+    Binding("activations/softmax.md", "\\bar{z} = \\bar{p} \\odot", _SOFTMAX, softmax_setup, inline=True,
+            wrong=True),
+    Binding("activations/softmin.md", "\\partial q_1 / \\partial z_1 =", _SOFTMIN, softmin_setup, inline=True),
+    *(Binding("activations/glu.md", fragment, _GLU_SLICE, _entry(partial(_slice_setup, "glu")), inline=True)
+      for fragment in ("\\partial y / \\partial u =", "\\partial y / \\partial v =")),
+    Binding("activations/glu.md", "\\partial E / \\partial u = \\bar{y}\\,", _GLU, _entry(_glu), inline=True),
+    Binding("activations/glu.md", "\\partial E / \\partial u = \\bar{y} \\odot", "glu_vjp", _glu, inline=True),
+    *(Binding("activations/glu.md", fragment, _GLU, _entry(_glu), inline=True, wrong=True)
+      for fragment in ("\\partial E / \\partial v = \\bar{y} \\odot", "\\partial E / \\partial v = 0")),
+]
+
+
+READ: list[ReadBinding] = [
+    ReadBinding("activations/softmax.md", "\\bar{z} = p \\odot", _SOFTMAX, softmax_setup, inline=True, dot=True),
+    ReadBinding("activations/index.md", "\\bar{p} = p \\odot", f"{_SOFTMAX}, p and p-bar as columns",
+                partial(softmax_setup, column=True), inline=True, dot=True),
+    ReadBinding("errata.md", "\\frac{\\partial p_i}{\\partial z_j} =", _SOFTMAX, softmax_setup, inline=True),
+    ReadBinding("activations/log_softmax.md", "\\partial z_j = [i = j] - e", _LOG_SOFTMAX,
+                log_softmax_setup, inline=True),
+    ReadBinding("activations/log_softmax.md", "\\partial z_j = [i = j] - p", _LOG_SOFTMAX,
+                log_softmax_setup, inline=True, wrong=True),
+    ReadBinding("activations/log_softmax.md", "\\bar{z} = \\bar{y} - e", _LOG_SOFTMAX, log_softmax_setup,
+                inline=True),
+    ReadBinding("activations/softmin.md", "\\bar{z} =", _SOFTMIN, softmin_setup, inline=True, dot=True,
+                wrong=True),
+    ReadBinding("activations/swiglu.md", "\\partial y / \\partial v =", _SWIGLU_SLICE,
+                _entry(partial(_slice_setup, "swiglu")), inline=True),
+    ReadBinding("activations/swiglu.md", "\\partial y / \\partial u =", _SWIGLU_SLICE,
+                _entry(partial(_slice_setup, "swiglu")), inline=True),
+    ReadBinding("activations/swiglu.md", "\\partial E / \\partial u = \\bar{y}\\,v", _SWIGLU, _entry(_swiglu),
+                inline=True),
 ]

@@ -211,8 +211,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces E'),
     # docs/backprop/chain_rule.md:21
     Entry('backprop/chain_rule.md',
-          '\\frac{\\partial E}{\\partial w_{jk}}',
-          "unreadable: g' of an arbitrary activation g (a chain says `% generic: g`; a display formula cannot)"),
+          "\\frac{\\partial E}{\\partial w_{jk}} = \\frac{\\partial E}{\\partial a_k} \\cdot \\frac{\\partial a_k}{\\partial z_k} \\cdot \\frac{\\partial z_k}{\\partial w_{jk}} = \\bigl(g(z_k) - t_k\\bigr) \\cdot g'(z_k) \\cdot x_j",
+          "checked by: tests/test_formula_proofs_losses.py::test_the_formula_holds[chain-rule-three-factors] (z_k and E read from the page's lines 8 and 15, g any differentiable function, J = K = 2; SymPy derives each factor from its own definition and compares the three sides); the TeX is pinned whole"),
     # docs/backprop/chain_rule.md:88
     Entry('backprop/chain_rule.md',
           "\\frac{\\partial E}{\\partial W} = X^{\\mathsf T} \\Bigl( (A - T) \\odot g'(Z) \\Bigr)",

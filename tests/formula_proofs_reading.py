@@ -30,6 +30,16 @@ def flat(tex: str) -> str:
     return " ".join(tex.split())
 
 
+def display_formula(page: str, start: str) -> str:
+    """The display formula of docs/<page> that starts with `start` (flat, final punctuation off):
+    a definition a proof reads from the page rather than retypes."""
+    from sitekit.formulas import extract_formulas
+
+    found = [f.flat for f in extract_formulas((DOCS / page).read_text(encoding="utf-8")) if f.flat.startswith(start)]
+    assert len(found) == 1, f"docs/{page}: {len(found)} display formulas start with `{start}`"
+    return found[0].rstrip(",.").strip()
+
+
 def page_line(page: str, tex: str) -> int:
     """The line of docs/<page> where the formula starts (whitespace-insensitive), or 0 if it is not there."""
     text = (DOCS / page).read_text(encoding="utf-8")
@@ -131,7 +141,7 @@ def sums_written_out(tex: str, sizes: dict[str, int]) -> str:
                 if depth == 0:
                     break
                 depth -= 1
-            elif depth == 0 and (char in "+-=" or tex.startswith("\\bigr", end) or tex.startswith("\\qquad", end)):
+            elif depth == 0 and (char in "+-=" or tex.startswith(("\\bigr", "\\qquad"), end)):
                 break
             end += 1
         body = tex[match.end():end]

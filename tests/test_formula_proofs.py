@@ -137,6 +137,25 @@ def layer_variance(tex: str) -> bool:
     return True
 
 
+def input_gradient(tex: str, fan_in: int = 3, fan_out: int = 3) -> bool:
+    r"""z_k = \sum_j w_{jk} x_j (line 16) into any differentiable loss E(z_1, ..., z_K), with
+    \delta_k = \partial E / \partial z_k (notation page): SymPy's \partial E / \partial x_j against the
+    stated sum, written out from the TeX, for each j (J = K, so a transposed w_{kj} names a real weight)."""
+    xs = sp.symbols(f"x1:{fan_in + 1}", real=True)
+    weights = sp.Matrix(fan_in, fan_out, lambda j, k: sp.Symbol(f"w_{{{j + 1}{k + 1}}}", real=True))
+    zs = [sum(weights[j, k] * xs[j] for j in range(fan_in)) for k in range(fan_out)]
+    free = sp.symbols(f"zeta1:{fan_out + 1}", real=True)
+    loss = sp.Function("E")(*free)
+    signals = {f"delta_{{{k + 1}}}": sp.diff(loss, z).subs(dict(zip(free, zs))) for k, z in enumerate(free)}
+    for j in range(1, fan_in + 1):
+        left, right = sides(tex, {"\\partial E / \\partial x_j": "L"}, sizes={"K": fan_out}, indices={"j": j})
+        names = {"L": sp.diff(loss.subs(dict(zip(free, zs))), xs[j - 1]), **signals}
+        names |= {str(w): w for w in weights}
+        if sp.simplify(evaluate(left, names) - evaluate(right, names)) != 0:
+            return False
+    return True
+
+
 # --- docs/backprop/gradient_checking.md: the error terms of the differences -------------------
 
 X, EPSILON = sp.symbols("x epsilon", real=True)
@@ -227,6 +246,9 @@ PROOFS: dict[str, Proof] = {
     "init-layer-variance": Proof(
         INIT, "\\operatorname{Var}(z_k) = \\sum_{j=1}^{J} \\operatorname{Var}(w_{jk} x_j) = J \\, v_w \\, \\mathbb{E}[x^2]",
         layer_variance, ("\\mathbb{E}[x^2]", "v_x"), display=True),
+    "init-input-gradient": Proof(
+        INIT, "\\partial E / \\partial x_j = \\sum_{k=1}^{K} w_{jk} \\, \\delta_k", input_gradient,
+        ("w_{jk}", "w_{kj}")),
     "checking-forward-difference": Proof(
         "backprop/gradient_checking.md", "D_{+}(\\epsilon) = h'(x) + \\frac{h''(x)}{2}\\,\\epsilon + o(\\epsilon)",
         forward_difference_error, ("{2}", "{3}")),

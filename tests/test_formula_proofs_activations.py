@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, sides,
+    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, read, sides,
 )
 
 X = sp.Symbol("x", real=True)
@@ -83,12 +83,25 @@ def dropped_three(tex: str) -> bool:
     return sp.simplify(evaluate(left, names) - evaluate(right, names)) != 0
 
 
+def folds_instead_of_leaking(tex: str) -> bool:
+    """A quoted mistake (index.md's table): `= max(-ax, x)` is not leaky ReLU (x for x >= 0, a x below,
+    0 < a <= 1 as the table's correct column says): SymPy finds them apart for x < 0. The fault is
+    the correction, max(ax, x), which must then equal leaky ReLU."""
+    t = sp.Symbol("t", positive=True)
+    assert tex.startswith("="), f"`{tex}` no longer continues the words `leaky ReLU`"
+    # Slopes inside the table's range 0 < a <= 1; x = -t any negative number; \\max read as SymPy's Max.
+    return all(sp.simplify(evaluate(read(tex[1:]), {"x": -t, "a": a, "max": sp.Max}) - a * (-t)) != 0
+               for a in (sp.Rational(1, 100), sp.Rational(1, 2)))
+
+
 PROOFS: dict[str, Proof] = {
     "binary-step-distribution": Proof(
         "activations/binary_step.md",
         "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx = -\\int_{-\\infty}^{\\infty} f(x)\\,\\varphi'(x)\\,dx "
         "= -\\int_{0}^{\\infty} \\varphi'(x)\\,dx = \\varphi(0)",
         distributional_derivative, ("= -\\int_{0}^{\\infty}", "= -\\int_{-\\infty}^{0}"), display=True),
+    "index-leaky-relu-mistake": Proof(
+        "index.md", "= \\max(-ax, x)", folds_instead_of_leaking, ("-ax", "ax")),
     "tanhshrink-series": Proof(
         "activations/tanhshrink.md",
         "x - \\tanh(x) = x\\,s\\,g(s), \\qquad g(s) = \\frac{x - \\tanh(x)}{x^3} = \\frac13 - \\frac{2s}{15} "

@@ -13,7 +13,8 @@ import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, sides,
+    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, display_formula, evaluate, proof_contract,
+    sides,
     vanishes,
 )
 
@@ -91,6 +92,50 @@ def binary_cross_entropy(y, t):
     return -t * sp.log(y) - (1 - t) * sp.log(1 - y)
 
 
+# --- docs/backprop/chain_rule.md: the three factors, for any activation g ----------------------
+
+CHAIN = "backprop/chain_rule.md"
+
+
+def three_factors(tex: str, size: int = 2) -> bool:
+    r"""z_k and E read from the page's own definitions (lines 8 and 15, sums written out, J = K = 2),
+    g any differentiable function; each factor of the middle side is SymPy's derivative of its own
+    definition (E of a_k, a_k = g(z_k), z_k of w_{jk}), each side compared for each j, k."""
+    g = sp.Function("g")
+    xs, ts = sp.symbols(f"x1:{size + 1}", real=True), sp.symbols(f"t1:{size + 1}", real=True)
+    weights = sp.Matrix(size, size, lambda j, k: sp.Symbol(f"w_{{{j + 1}{k + 1}}}", real=True))
+    names = {f"x_{{{j}}}": x for j, x in enumerate(xs, 1)} | {f"t_{{{k}}}": t for k, t in enumerate(ts, 1)}
+    names |= {str(w): w for w in weights} | {f"b_{{{k}}}": sp.Symbol(f"b{k}", real=True) for k in range(1, size + 1)}
+    sizes = {"J": size, "K": size}
+    definition = display_formula(CHAIN, "z_k = ").split("\\qquad")[0].strip().rstrip(",")
+    zs = []
+    for k in range(1, size + 1):
+        _, value = sides(definition, sizes=sizes, indices={"k": k})
+        zs.append(evaluate(value, names))
+    names |= {f"z_{{{k}}}": z for k, z in enumerate(zs, 1)} | {"g": g}
+    _, loss_tex = sides(display_formula(CHAIN, "E = "), sizes=sizes)
+    loss = evaluate(loss_tex, names)
+    outputs = sp.symbols(f"alpha1:{size + 1}", real=True)
+    loss_of_outputs = loss.xreplace({g(z): a for z, a in zip(zs, outputs)})
+    variable = sp.Symbol("u")
+    def slope(z):  # g'(z) at an expression: a Subs, as SymPy's chain rule writes it
+        return sp.diff(g(variable), variable).subs(variable, z)
+
+    factors = {"\\frac{\\partial E}{\\partial w_{jk}}": "L", "\\frac{\\partial E}{\\partial a_k}": "P",
+               "\\frac{\\partial a_k}{\\partial z_k}": "Q", "\\frac{\\partial z_k}{\\partial w_{jk}}": "R",
+               "g'(z_k)": "G"}
+    for j in range(1, size + 1):
+        for k in range(1, size + 1):
+            weight, z = weights[j - 1, k - 1], zs[k - 1]
+            values = {"L": sp.diff(loss, weight), "G": slope(z), "Q": slope(z), "R": sp.diff(z, weight),
+                      "P": sp.diff(loss_of_outputs, outputs[k - 1]).xreplace({a: g(z) for z, a in zip(zs, outputs)})}
+            stated = [evaluate(side, names | values)
+                      for side in sides(tex.rstrip(".").strip(), factors, indices={"j": j, "k": k})]
+            if any(sp.simplify(side - stated[0]) != 0 for side in stated[1:]):
+                return False
+    return True
+
+
 # --- docs/backprop/gradient_descent.md: the 2-2-2 sigmoid network, E = 1/2 sum_k (y_k - t_k)^2 ---
 
 W1 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"u{j + 1}{k + 1}", real=True))
@@ -137,6 +182,10 @@ def layer_gradients(tex: str) -> bool:
 
 
 PROOFS: dict[str, Proof] = {
+    "chain-rule-three-factors": Proof(
+        CHAIN, "\\frac{\\partial E}{\\partial w_{jk}} = \\frac{\\partial E}{\\partial a_k} \\cdot \\frac{\\partial a_k}{\\partial z_k} "
+        "\\cdot \\frac{\\partial z_k}{\\partial w_{jk}} = \\bigl(g(z_k) - t_k\\bigr) \\cdot g'(z_k) \\cdot x_j",
+        three_factors, ("\\cdot g'(z_k) \\cdot x_j", "\\cdot x_j"), display=True),
     "descent-weight-gradient": Proof(
         "backprop/gradient_descent.md", "\\partial E / \\partial W_{jk} = (\\text{input } j) \\cdot \\delta_k",
         layer_gradients, ("(\\text{input } j)", "(\\text{input } k)")),

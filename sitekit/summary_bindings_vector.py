@@ -8,10 +8,11 @@ Same form as sitekit.summary_bindings, whose Binding and helpers it uses. Two li
   first, one rule each, meaning kept: `[i = j]` is the identity's entry
   `\\mathbf{I}_{ij}`; `e^{v}` is `\\exp(v)`; `\\operatorname{silu}'(u)` calls the
   function bound as `f'_silu`; with `dot=True`, `a \\cdot b` of two vectors is
-  their dot product. `check_markdown` checks a page's READ bindings with
-  summaries.check_formula on the rewritten TeX, and fails for an
-  inline_exceptions entry that names tests/test_summaries_vector.py with no
-  READ binding behind it; that test runs it on every page.
+  their dot product; a tuple of numbers `(-1, 0, 0)` is that vector.
+  `check_markdown` checks a page's READ bindings with summaries.check_formula
+  on the rewritten TeX, and fails for an inline_exceptions entry that names
+  tests/test_summaries_vector.py with no READ binding behind it; that test
+  runs it on every page.
 Scalar statements about one entry of a layer bind each vector to its entry
 (`_entry`), since the pages write a product of two entries by juxtaposition.
 Gradients that no snippet computes (that of a loss the prose defines,
@@ -22,7 +23,7 @@ central differences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -102,6 +103,14 @@ def log_of_p(rng: np.random.Generator) -> tuple[dict, dict]:
     at p = softmax(z) (no snippet has this step: the point is that log_softmax_vjp avoids it)."""
     p, y_bar = snippet("softmax").softmax(rng.normal(size=_M)), rng.normal(size=_M)
     return {"p": p, "\\bar{y}": y_bar}, {"\\bar{p}": central(lambda w: float(np.sum(y_bar * np.log(w))), p)}
+
+
+def first_class_loss(rng: np.random.Generator) -> tuple[dict, dict]:
+    """log_softmax.md's E = -y_1 of three classes: y-bar = dE/dy by the complex step and by central
+    differences, at y = log_softmax(z)."""
+    y = snippet("log_softmax").log_softmax(rng.normal(size=3))
+    exact, fd = _complex_step(lambda w: -w[0], y), central(lambda w: -float(w[0]), y)
+    return ({"\\bar{y}": exact, "\\partial E/\\partial y": exact}, {"\\bar{y}": fd, "\\partial E/\\partial y": fd})
 
 
 def cross_entropy_setup(rng: np.random.Generator) -> tuple[dict, dict]:
@@ -256,6 +265,8 @@ class ReadBinding(Binding):
 _IVERSON = re.compile(r"\[\s*([a-z])\s*=\s*([a-z])\s*\]")
 _EXP = re.compile(r"(?<![\\A-Za-z])e\s*\^\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _OPERATOR = re.compile(r"\\operatorname\s*\{\s*([A-Za-z]+)\s*\}")
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_TUPLE = re.compile(rf"\(\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*\)")
 _VECTOR = r"(\\bar\{[A-Za-z]\}|(?<![\\A-Za-z{])[A-Za-z](?![A-Za-z{}_]))"
 _DOT = re.compile(rf"{_VECTOR}\s*\\cdot\s*{_VECTOR}")
 
@@ -283,10 +294,26 @@ class _Read:
         return self.first + self.tex.count("\n", 0, offset)
 
 
+def _tuples(tex: str) -> tuple[str, dict[str, np.ndarray]]:
+    """Each tuple of numbers `(-1, 0, 0)` replaced by a name bound to that vector, read from the TeX."""
+    values: dict[str, np.ndarray] = {}
+
+    def name(match: re.Match) -> str:
+        key = f"\\mathbf{{{'ABCD'[len(values)]}}}"
+        values[key] = np.array([float(x) for x in match.group(1).split(",")])
+        return key
+
+    return _TUPLE.sub(name, tex), values
+
+
 def check_read(formula, binding: ReadBinding, label: str) -> list[str]:
-    """summaries.check_formula on the formula as `read` rewrites it (a quoted mistake must be false)."""
-    shown = _Read(formula.line, getattr(formula, "first", formula.line), read(formula.tex, binding.dot),
-                  formula.flat)
+    """summaries.check_formula on the formula as `read` rewrites it (a quoted mistake must be false);
+    a tuple of numbers is the vector of those numbers."""
+    tex, vectors = _tuples(read(formula.tex, binding.dot))
+    if vectors:
+        setup = binding.setup
+        binding = replace(binding, setup=lambda rng: (lambda env, fd: ({**env, **vectors}, fd))(*setup(rng)))
+    shown = _Read(formula.line, getattr(formula, "first", formula.line), tex, formula.flat)
     return summaries.check_formula(shown, binding, label)
 
 
@@ -392,6 +419,8 @@ READ: list[ReadBinding] = [
                 log_softmax_setup, inline=True),
     ReadBinding("activations/log_softmax.md", "\\partial z_j = [i = j] - p", _LOG_SOFTMAX,
                 log_softmax_setup, inline=True, wrong=True),
+    ReadBinding("activations/log_softmax.md", "\\bar{y} = \\frac{\\partial E}{\\partial y} = (",
+                "E = -y_1 of three classes at y = log_softmax(z)", first_class_loss, inline=True),
     ReadBinding("activations/log_softmax.md", "\\bar{z} = \\bar{y} - e", _LOG_SOFTMAX, log_softmax_setup,
                 inline=True),
     ReadBinding("activations/softmin.md", "\\bar{z} =", _SOFTMIN, softmin_setup, inline=True, dot=True,

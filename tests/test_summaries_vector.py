@@ -1,7 +1,7 @@
 """The vector-activation pages' formulas, checked numerically (sitekit/summary_bindings_vector.py):
 every page with a READ binding passes; `read` turns the prose's notation into the
 matrix reader's; and each kind of check fails at its page and line on a one-place fault:
-the Iverson, exponential, dot-product and named-function readings, a quoted
+the Iverson, exponential, dot-product, named-function and tuple readings, a quoted
 mistake made true, and the BINDINGS the build checks (the δ recursion as rows,
 the two-layer network, the chain rule at one x, gradients of a loss only the
 prose defines, Jacobian entries, the one-entry and plotted-slice setups,
@@ -51,6 +51,11 @@ def test_read_rewrites_the_prose_notation(prose, reader):
     parse(reader)
 
 
+def test_a_tuple_of_numbers_is_that_vector():
+    tex, vectors = summary_bindings_vector._tuples("\\bar{y} = (-1, 0, 0.5)")
+    assert tex == "\\bar{y} = \\mathbf{A}" and vectors["\\mathbf{A}"].tolist() == [-1.0, 0.0, 0.5]
+
+
 def test_read_takes_a_dot_product_only_where_asked():
     assert read("\\bar{p} - \\bar{p} \\cdot p", dot=True) == "\\bar{p} - (\\sum_{\\text{rows}} \\bar{p} \\odot p)"
     assert read("\\bar{y} \\cdot f'(x)", dot=False) == "\\bar{y} \\cdot f'(x)"
@@ -61,6 +66,8 @@ READ_FAULTS = {
     "Iverson bracket, indexed": ("errata.md", "p_i\\,([i = j] - p_j)", "p_i\\,([i = j] + p_j)"),
     "Iverson bracket and exponential": ("activations/log_softmax.md", "[i = j] - e^{y_j}", "[i = j] - e^{y_i}"),
     "exponential of a vector": ("activations/log_softmax.md", "\\bar{y} - e^{y} \\sum_i", "\\bar{y} - e^{-y} \\sum_i"),
+    "tuple of numbers": ("activations/log_softmax.md", "\\frac{\\partial E}{\\partial y} = (-1, 0, 0)",
+                         "\\frac{\\partial E}{\\partial y} = (0, -1, 0)"),
     "dot product": ("activations/softmax.md", "\\bar{z} = p \\odot \\bigl(\\bar{p} - (\\bar{p} \\cdot p)\\bigr)",
                     "\\bar{z} = p \\odot \\bigl(\\bar{p} + (\\bar{p} \\cdot p)\\bigr)"),
     "dot product, transposed Jacobian": ("activations/index.md", "(\\bar{p} - \\bar{p} \\cdot p)",

@@ -27,7 +27,8 @@ Prose notation is read as meant or refused, never misread: `\\pm`/`\\mp`
 make two claims (both checked), `\\partial y / \\partial u` is the fraction,
 a limit at `\\pm\\infty` runs along a positive symbol, and a prime with no
 argument (`\\sigma'`, read by the parser as `\\sigma`) or an operator name
-with a digit (`\\operatorname{ReLU6}`, read as ReLU) is refused.
+with a digit (`\\operatorname{ReLU6}`, read as ReLU) is refused (sitekit.derivations.latex
+does both).
 
 What remains (a claim the parser cannot read, or one checked elsewhere) is
 declared in sitekit/inline_exceptions.py, one entry per formula text.
@@ -51,6 +52,7 @@ from sitekit.derivations import (
     parse_domain,
 )
 from sitekit.derivations.blocks import page_lines
+from sitekit.derivations.latex import page_function_at_x, refuse_bare_prime, refuse_cut_digits, write_out_shorthands
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _NOT_EQUALITY = re.compile(
@@ -85,35 +87,6 @@ _MISTAKE_SECTION = "## Common mistakes"
 _MISTAKE_LEAD = re.compile(r"\*\*\d+\. ")
 
 
-# \\tanh'(x): the parser wants parentheses right after \\tanh; the same slope written d/dx \\tanh(x).
-_PRIMED_COMMAND = re.compile(r"\\(tanh|sinh|cosh|log|ln|exp)'\s*\(\s*([a-z])\s*\)")
-
-# Prose shorthands the parser rejects, written out with the same meaning.
-_SHORTHANDS = (
-    # \log\sigma(x) is \log(\sigma(x)); \log 0 is \log(0).
-    (re.compile(r"\\(log|ln)\s*(\\sigma\s*\([^()]*\))"), r"\\\1(\2)"),
-    (re.compile(r"\\(log|ln)\s+(\d+)(?![\d.])"), r"\\\1(\2)"),
-    # \log\sqrt{2} is \log(\sqrt{2}): a root has one reading.
-    (re.compile(r"\\(log|ln)\s*(\\sqrt\s*\{[^{}]*\})"), r"\\\1(\2)"),
-    # \partial y / \partial u is \frac{\partial y}{\partial u}; of a function's name, its derivative at x.
-    (re.compile(r"\\partial\s*(\\operatorname\{[A-Za-z]+\}|f)\s*/\s*\\partial\s*(\\[A-Za-z]+|[A-Za-z])(?![A-Za-z_])"),
-     r"\\frac{\\partial}{\\partial \2}\\left(\1(x)\\right)"),
-    # ... of a hinted expression in braces (E put in from the page): the derivative of the bracket.
-    (re.compile(r"\\partial\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}\s*/\s*"
-                r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
-     r"\\frac{\\partial}{\\partial \2}\\left(\1\\right)"),
-    (re.compile(r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?|\([^()/=]*\))\s*/\s*"
-                r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
-     r"\\frac{\\partial \1}{\\partial \2}"),
-    # A bare \tanh' or \tanh^2 (\tanh' = 1 - \tanh^2) is a function of x.
-    (re.compile(r"(\\tanh|\\operatorname\{sech\})('|\^\{2\}|\^2)(?!\s*[({'^])"), r"\1\2(x)"),
-)
-
-# A prime with no argument after it (\\sigma' = ..., f' = ...): the parser reads `\\sigma'` as \\sigma
-# itself, so \\sigma' = \\sigma would pass; refused, to be written \\sigma'(x) (or declared with a hint).
-_BARE_PRIME = re.compile(r"(\\[A-Za-z]+|(?<![\\A-Za-z])[A-Za-z])\s*('+)(?!\s*(?:\(|\\left|'))")
-# \\operatorname{ReLU6}: a parser that keeps only the letters of an operator name reads ReLU6 as ReLU.
-_DIGIT_NAME = re.compile(r"\\(?:operatorname\*?|mathrm)\s*\{\s*([A-Za-z]*\d[A-Za-z\d]*)\s*\}")
 # \\frac{\\partial X}{\\partial V}, as written or from a slash: X alone must have a formula.
 _PARTIAL = re.compile(r"\\[dt]?frac\s*\{\s*\\partial\s*([^{}\s][^{}]*?)\s*\}\s*\{\s*\\partial\s*([^{}]+?)\s*\}")
 # \\pm and \\mp: the statement is two claims, one per sign, each checked; same length, same columns.
@@ -230,14 +203,8 @@ def read_ieee(side: str, context: Context) -> sp.Expr:
 def _read(side: str, context: Context) -> sp.Expr:
     """The value of one side; anything the parser or SymPy raises becomes a
     DerivationError (a prose formula may be anything, not only a chain's line)."""
-    for pattern, replacement in _SHORTHANDS:
-        side = pattern.sub(replacement, side)
-    side = _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
-    digits = _DIGIT_NAME.search(side)
-    cut = digits and normalize(digits.group(0)).strip() == "\\" + re.sub(r"[^A-Za-z]", "", digits.group(1))
-    if cut:  # only while normalize still cuts the name to its letters
-        raise DerivationError(f"the parser drops the digits of `{digits.group(0)}` (it would read "
-                              f"{re.sub(r'[^A-Za-z]', '', digits.group(1))}); no LaTeX name with a digit is read")
+    side = write_out_shorthands(side)
+    refuse_cut_digits(side)
     try:
         tex = brace_powers(normalize(side))
     except DerivationError:
@@ -246,11 +213,9 @@ def _read(side: str, context: Context) -> sp.Expr:
         raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
     for numerator, variable in _PARTIAL.findall(side):
         _refuse_free_derivative(numerator, variable, context)
-    tex = _page_function_at_x(tex, context)
-    bare = _BARE_PRIME.search(tex)
-    if bare:
-        raise DerivationError(f"`{bare.group(0)}` has no argument, and the parser would read it as "
-                              f"`{bare.group(1)}` itself: write {bare.group(0)}(x)")
+    if context.definition:
+        tex = page_function_at_x(tex, [a for a, name in FUNCTION_ALIASES.items() if name == context.page])
+    refuse_bare_prime(tex)
     try:
         value = meaning(tex, context)[0]
     except DerivationError:
@@ -259,16 +224,6 @@ def _read(side: str, context: Context) -> sp.Expr:
         raise DerivationError(f"SymPy cannot read it: {type(error).__name__}: {' '.join(str(error).split())}") from None
     # The parser's \\pi reaches Context as a Greek letter (as in sitekit.formulas).
     return value.xreplace({context.symbol("pi"): sp.pi})
-
-
-def _page_function_at_x(tex: str, context: Context) -> str:
-    """The page's own function named without its argument (f' = ..., hardsigmoid' =
-    hardsigmoid \\cdot ...) is that function at x: the prose gives its formula."""
-    if not context.definition:
-        return tex
-    names = sorted((a for a, n in FUNCTION_ALIASES.items() if n == context.page), key=len, reverse=True)
-    pattern = "|".join([r"(?<![\\A-Za-z])f"] + [re.escape("\\" + a) for a in names])
-    return re.sub(rf"({pattern})(?![A-Za-z])(\s*'*)(?!\s*(?:\(|\\left|'|\{{|_|\^))", r"\1\2(x)", tex)
 
 
 def _refuse_free_derivative(numerator: str, variable: str, context: Context) -> None:

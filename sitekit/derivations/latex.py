@@ -1,7 +1,8 @@
 """From a chain's LaTeX to SymPy: normalize (rewrite what the parser would
 misread), lint (refuse what it would misread silently), parse (SymPy's antlr
-LaTeX parser, strict), and the bracket helpers other checkers share
-(group_end, skip_power, split_top)."""
+LaTeX parser, strict), the bracket helpers other checkers share
+(group_end, skip_power, split_top), and the prose shorthands of inline
+formulas, written out or refused (write_out_shorthands, refuse_*)."""
 
 from __future__ import annotations
 
@@ -325,3 +326,70 @@ def split_top(text: str, separator: str) -> list[str]:
         i += 1
     parts.append(text[last:])
     return parts
+
+
+# ---------------------------------------------------------------------------
+# Prose notation: shorthands an inline formula may use, written out with the
+# same meaning, and what the parser would misread there, refused.
+
+# \\tanh'(x): the parser wants parentheses right after \\tanh; the same slope written d/dx \\tanh(x).
+_PRIMED_COMMAND = re.compile(r"\\(tanh|sinh|cosh|log|ln|exp)'\s*\(\s*([a-z])\s*\)")
+
+# Prose shorthands the parser rejects, written out with the same meaning.
+_SHORTHANDS = (
+    # \log\sigma(x) is \log(\sigma(x)); \log 0 is \log(0).
+    (re.compile(r"\\(log|ln)\s*(\\sigma\s*\([^()]*\))"), r"\\\1(\2)"),
+    (re.compile(r"\\(log|ln)\s+(\d+)(?![\d.])"), r"\\\1(\2)"),
+    # \log\sqrt{2} is \log(\sqrt{2}): a root has one reading.
+    (re.compile(r"\\(log|ln)\s*(\\sqrt\s*\{[^{}]*\})"), r"\\\1(\2)"),
+    # \partial y / \partial u is \frac{\partial y}{\partial u}; of a function's name, its derivative at x.
+    (re.compile(r"\\partial\s*(\\operatorname\{[A-Za-z]+\}|f)\s*/\s*\\partial\s*(\\[A-Za-z]+|[A-Za-z])(?![A-Za-z_])"),
+     r"\\frac{\\partial}{\\partial \2}\\left(\1(x)\\right)"),
+    # ... of a hinted expression in braces (E put in from the page): the derivative of the bracket.
+    (re.compile(r"\\partial\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}\s*/\s*"
+                r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
+     r"\\frac{\\partial}{\\partial \2}\\left(\1\\right)"),
+    (re.compile(r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?|\([^()/=]*\))\s*/\s*"
+                r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
+     r"\\frac{\\partial \1}{\\partial \2}"),
+    # A bare \tanh' or \tanh^2 (\tanh' = 1 - \tanh^2) is a function of x.
+    (re.compile(r"(\\tanh|\\operatorname\{sech\})('|\^\{2\}|\^2)(?!\s*[({'^])"), r"\1\2(x)"),
+)
+
+# A prime with no argument after it (\\sigma' = ..., f' = ...): the parser reads `\\sigma'` as \\sigma
+# itself, so \\sigma' = \\sigma would pass; refused, to be written \\sigma'(x) (or declared with a hint).
+_BARE_PRIME = re.compile(r"(\\[A-Za-z]+|(?<![\\A-Za-z])[A-Za-z])\s*('+)(?!\s*(?:\(|\\left|'))")
+# \\operatorname{ReLU6}: a parser that keeps only the letters of an operator name reads ReLU6 as ReLU.
+_DIGIT_NAME = re.compile(r"\\(?:operatorname\*?|mathrm)\s*\{\s*([A-Za-z]*\d[A-Za-z\d]*)\s*\}")
+
+
+def write_out_shorthands(side: str) -> str:
+    """\\log\\sigma(x), \\partial y / \\partial u, a bare \\tanh', \\tanh'(x): as the parser reads them."""
+    for pattern, replacement in _SHORTHANDS:
+        side = pattern.sub(replacement, side)
+    return _PRIMED_COMMAND.sub(lambda m: f"\\frac{{d}}{{d{m.group(2)}}}\\{m.group(1)}({m.group(2)})", side)
+
+
+def refuse_cut_digits(side: str) -> None:
+    """\\operatorname{ReLU6}, while normalize would cut it to its letters (ReLU)."""
+    digits = _DIGIT_NAME.search(side)
+    if digits and normalize(digits.group(0)).strip() == "\\" + re.sub(r"[^A-Za-z]", "", digits.group(1)):
+        raise DerivationError(f"the parser drops the digits of `{digits.group(0)}` (it would read "
+                              f"{re.sub(r'[^A-Za-z]', '', digits.group(1))}); no LaTeX name with a digit is read")
+
+
+def page_function_at_x(tex: str, aliases: list[str]) -> str:
+    """The page's own function named without its argument (f' = ..., hardsigmoid' =
+    hardsigmoid \\cdot ...) is that function at x: the prose gives its formula.
+    `tex` is normalized; `aliases` are the function's LaTeX names."""
+    names = sorted(aliases, key=len, reverse=True)
+    pattern = "|".join([r"(?<![\\A-Za-z])f"] + [re.escape("\\" + a) for a in names])
+    return re.sub(rf"({pattern})(?![A-Za-z])(\s*'*)(?!\s*(?:\(|\\left|'|\{{|_|\^))", r"\1\2(x)", tex)
+
+
+def refuse_bare_prime(tex: str) -> None:
+    """A prime with no argument (\\sigma' = \\sigma) the parser would read as the name itself."""
+    bare = _BARE_PRIME.search(tex)
+    if bare:
+        raise DerivationError(f"`{bare.group(0)}` has no argument, and the parser would read it as "
+                              f"`{bare.group(1)}` itself: write {bare.group(0)}(x)")

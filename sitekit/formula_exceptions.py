@@ -17,23 +17,7 @@ No catch-all: an entry matching no formula of its page fails the build (stale).
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-
-class Entry(NamedTuple):
-    page: str
-    fragment: str
-    reason: str
-    # (TeX, replacement) put into the formula before it is checked, for names
-    # the prose defines (\Phi(x), u): the formula is then checked, not excepted.
-    hint: tuple[tuple[str, str], ...] = ()
-    # Where the prose says the formula holds (the parameters' ranges), as a
-    # chain's `% domain:` line; the formula is then checked there.
-    domain: str = ""
-
-    @property
-    def kind(self) -> str:
-        return self.reason.split(":", 1)[0]
+from sitekit.exception_entry import Entry
 
 
 EXCEPTIONS: list[Entry] = [

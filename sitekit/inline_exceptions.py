@@ -16,21 +16,7 @@ meanwhile keeps the empty table and stores its failures in the shared cache.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-
-class Entry(NamedTuple):
-    page: str
-    formula: str
-    reason: str
-    # (TeX, replacement) put in first, for names the prose defines.
-    hint: tuple[tuple[str, str], ...] = ()
-    # Where the prose says the formula holds, as a chain's `% domain:` line.
-    domain: str = ""
-
-    @property
-    def kind(self) -> str:
-        return self.reason.split(":", 1)[0]
+from sitekit.exception_entry import Entry
 
 # Reasons shared by several entries.
 A_DERIVATIVE_WRITTEN_WITH_A = 'unreadable: a derivative written with a slash, \\partial E / \\partial v, of names the prose gives'

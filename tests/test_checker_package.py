@@ -75,3 +75,13 @@ def test_the_build_cache_fingerprint_covers_every_module_of_the_package():
     files = {p.relative_to(cache.ROOT).as_posix() for p in cache._code_files(cache._CODE)}
     package = {p.relative_to(cache.ROOT).as_posix() for p in (cache.ROOT / "sitekit" / "derivations").glob("*.py")}
     assert package and package <= files, sorted(package - files)
+
+
+def test_both_exception_tables_share_one_entry_type():
+    """They had two near-identical NamedTuples; one type keeps hint and domain the same in both."""
+    from sitekit import exception_entry, formula_exceptions, inline_exceptions
+
+    assert formula_exceptions.Entry is inline_exceptions.Entry is exception_entry.Entry
+    assert all(type(e) is exception_entry.Entry for e in formula_exceptions.EXCEPTIONS + inline_exceptions.EXCEPTIONS)
+    entry = exception_entry.Entry("p.md", "x = 1", "definition: names x")
+    assert entry.fragment == entry.formula == "x = 1" and entry.kind == "definition"

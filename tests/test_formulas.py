@@ -157,7 +157,7 @@ def test_an_unreadable_entry_the_checker_now_reads_is_stale(monkeypatch):
     assert "stale entry" in report.errors[0] and "remove the entry" in report.errors[0]
     # Still unreadable, or read and false: the entry stays and is not stale.
     for body in (r"Y = X^{\mathsf T}", "x + x = 3 x"):
-        report = scratch(body, [entry._replace(fragment=body)], monkeypatch)
+        report = scratch(body, [entry._replace(tex=body)], monkeypatch)
         assert report.errors == [] and report.exceptions == {"unreadable": 1}, report.errors
 
 

@@ -199,7 +199,7 @@ def test_an_unreadable_entry_the_checker_now_reads_is_stale(monkeypatch):
     assert "stale entry" in result["errors"][0] and "remove the entry" in result["errors"][0]
     # Still unreadable, or read and false: the entry stays and is not stale.
     for formula in (r"\bar{Y} = X^{\mathsf T}", "x + x = 3x"):
-        result = scratch(rf"\({formula}\)", [entry._replace(formula=formula)], monkeypatch)
+        result = scratch(rf"\({formula}\)", [entry._replace(tex=formula)], monkeypatch)
         assert result["errors"] == [] and result["exceptions"] == {"unreadable": 1}, result["errors"]
 
 

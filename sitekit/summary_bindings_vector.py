@@ -7,8 +7,9 @@ Same form as sitekit.summary_bindings, whose Binding and helpers it uses. Two li
 - READ: formulas in prose notation the reader lacks, which `read` rewrites
   first, one rule each, meaning kept: `[i = j]` is the identity's entry
   `\\mathbf{I}_{ij}`; `e^{v}` is `\\exp(v)`; `\\operatorname{silu}'(u)` calls the
-  function bound as `f'_silu`; with `dot=True`, `a \\cdot b` of two vectors is
-  their dot product; a tuple of numbers `(-1, 0, 0)` is that vector.
+  function bound as `f'_silu`, `\\min(v, 0)` the function `f_min0`; with
+  `dot=True`, `a \\cdot b` of two vectors is their dot product; a tuple of
+  numbers `(-1, 0, 0)` is that vector.
   `check_markdown` checks a page's READ bindings with summaries.check_formula
   on the rewritten TeX, and fails for an inline_exceptions entry that names
   tests/test_summaries_vector.py with no READ binding behind it; that test
@@ -148,10 +149,11 @@ def softmin_linear_loss(rng: np.random.Generator) -> tuple[dict, dict]:
 # GLU and SwiGLU: halves u and v of length 5, or the pages' plotted slice
 
 
-def _halves_setup(name: str, rng: np.random.Generator) -> tuple[dict, dict]:
-    """<name>_vjp at x = [u, v] with upstream y-bar: the gradients of both halves."""
+def _halves_setup(name: str, rng: np.random.Generator, signs: np.ndarray | None = None) -> tuple[dict, dict]:
+    """<name>_vjp at x = [u, v] with upstream y-bar: the gradients of both halves (u of the given signs)."""
     module = snippet(name)
     u, v, y_bar = rng.normal(size=_M), rng.normal(size=_M), rng.normal(size=_M)
+    u = u if signs is None else np.abs(u) * signs
     x = np.concatenate([u, v])
     grad = getattr(module, f"{name}_vjp")(x, y_bar)
     fd_grad = central(_upstream(getattr(module, name), y_bar), x)
@@ -160,6 +162,16 @@ def _halves_setup(name: str, rng: np.random.Generator) -> tuple[dict, dict]:
         swish = snippet("swish")
         env.update({"f_silu": swish.swish, "f'_silu": swish.swish_grad})
     return env, {"\\partial E/\\partial u": fd_grad[:_M], "\\partial E/\\partial v": fd_grad[_M:]}
+
+
+def _swiglu_parts(rng: np.random.Generator) -> tuple[dict, dict]:
+    """_halves_setup("swiglu") with the prose's q = e^{-|u|} and c = 1 + q + u q (u >= 0),
+    (1 + u) + q (u < 0), the factors of its last-bit accurate form; u of alternating sign
+    from entry 0 on (+, -, ...), so entry 0 meets the first form of c and entry 1 the second."""
+    env, fd = _halves_setup("swiglu", rng, signs=np.array([1.0, -1.0, 1.0, -1.0, 1.0]))
+    u = env["u"]
+    q = np.exp(-np.abs(u))
+    return {**env, "q": q, "c": np.where(u >= 0, 1 + q + u * q, (1 + u) + q)}, fd
 
 
 def _slice_setup(name: str, rng: np.random.Generator) -> tuple[dict, dict]:
@@ -265,6 +277,7 @@ class ReadBinding(Binding):
 _IVERSON = re.compile(r"\[\s*([a-z])\s*=\s*([a-z])\s*\]")
 _EXP = re.compile(r"(?<![\\A-Za-z])e\s*\^\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _OPERATOR = re.compile(r"\\operatorname\s*\{\s*([A-Za-z]+)\s*\}")
+_MIN0 = re.compile(r"\\min\s*\(\s*([^(),]+?)\s*,\s*0\s*\)")
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _TUPLE = re.compile(rf"\(\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*\)")
 _VECTOR = r"(\\bar\{[A-Za-z]\}|(?<![\\A-Za-z{])[A-Za-z](?![A-Za-z{}_]))"
@@ -276,6 +289,7 @@ def read(tex: str, dot: bool = False) -> str:
     the module's docstring lists the rules."""
     tex = _IVERSON.sub(r"\\mathbf{I}_{\1 \2}", tex)
     tex = _EXP.sub(r"\\exp(\1)", tex)
+    tex = _MIN0.sub(r"f_{min0}(\1)", tex)
     tex = _OPERATOR.sub(lambda m: m.group(0) if m.group(1) in _BUILTIN else f"f_{{{m.group(1)}}}", tex)
     if dot:
         tex = _DOT.sub(r"(\\sum_{\\text{rows}} \1 \\odot \2)", tex)
@@ -292,6 +306,10 @@ class _Read:
 
     def line_at(self, offset: int) -> int:
         return self.first + self.tex.count("\n", 0, offset)
+
+
+def _MIN_0(v):
+    return np.minimum(v, 0.0)
 
 
 def _tuples(tex: str) -> tuple[str, dict[str, np.ndarray]]:
@@ -313,6 +331,9 @@ def check_read(formula, binding: ReadBinding, label: str) -> list[str]:
     if vectors:
         setup = binding.setup
         binding = replace(binding, setup=lambda rng: (lambda env, fd: ({**env, **vectors}, fd))(*setup(rng)))
+    if "f_{min0}" in tex:
+        setup = binding.setup
+        binding = replace(binding, setup=lambda rng: (lambda env, fd: ({**env, "f_min0": _MIN_0}, fd))(*setup(rng)))
     shown = _Read(formula.line, getattr(formula, "first", formula.line), tex, formula.flat)
     return summaries.check_formula(shown, binding, label)
 
@@ -429,6 +450,10 @@ READ: list[ReadBinding] = [
                 _entry(partial(_slice_setup, "swiglu")), inline=True),
     ReadBinding("activations/swiglu.md", "\\partial y / \\partial u =", _SWIGLU_SLICE,
                 _entry(partial(_slice_setup, "swiglu")), inline=True),
+    *(ReadBinding("activations/swiglu.md", fragment, f"swiglu_vjp, swish and swish_grad at beta = 1, entry {k} "
+                  f"(u {sign} 0), q and c as the prose defines them", _entry(_swiglu_parts, k), inline=True)
+      for fragment in ("\\partial E / \\partial u = e^{", "\\partial E / \\partial v = e^{")
+      for k, sign in ((0, ">"), (1, "<"))),
     ReadBinding("activations/swiglu.md", "\\partial E / \\partial u = \\bar{y}\\,v", _SWIGLU, _entry(_swiglu),
                 inline=True),
 ]

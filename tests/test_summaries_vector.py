@@ -44,6 +44,7 @@ def test_read_formulas_hold(page):
 @pytest.mark.parametrize("prose, reader", [
     ("[i = j] - e^{y_j}", "\\mathbf{I}_{i j} - \\exp(y_j)"),
     ("2 \\operatorname{silu}'(x)", "2 f_{silu}'(x)"),
+    ("e^{\\min(u, 0)}", "\\exp(f_{min0}(u))"),
     ("\\operatorname{softmax}(z)", "\\operatorname{softmax}(z)"),
 ])
 def test_read_rewrites_the_prose_notation(prose, reader):
@@ -66,6 +67,8 @@ READ_FAULTS = {
     "Iverson bracket, indexed": ("errata.md", "p_i\\,([i = j] - p_j)", "p_i\\,([i = j] + p_j)"),
     "Iverson bracket and exponential": ("activations/log_softmax.md", "[i = j] - e^{y_j}", "[i = j] - e^{y_i}"),
     "exponential of a vector": ("activations/log_softmax.md", "\\bar{y} - e^{y} \\sum_i", "\\bar{y} - e^{-y} \\sum_i"),
+    "min at 0, both signs of u": ("activations/swiglu.md", "\\cdot v \\cdot c / (1 + q)^{2}",
+                                  "\\cdot v \\cdot c / (1 + q)"),
     "tuple of numbers": ("activations/log_softmax.md", "\\frac{\\partial E}{\\partial y} = (-1, 0, 0)",
                          "\\frac{\\partial E}{\\partial y} = (0, -1, 0)"),
     "dot product": ("activations/softmax.md", "\\bar{z} = p \\odot \\bigl(\\bar{p} - (\\bar{p} \\cdot p)\\bigr)",

@@ -360,12 +360,12 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: gradients with respect to the matrix W of losses the formula does not write out; read as names, every derivative would be 0'),
     # docs/layers/attention.md:10
     Entry('layers/attention.md',
-          '\\begin{aligned} Z &= \\frac{Q K^{\\mathsf',
-          'unreadable: a transposed matrix (^{\\mathsf T})'),
+          '\\begin{aligned} Z &= \\frac{Q K^{\\mathsf T}}{\\sqrt{d}}, \\\\ P &= \\operatorname{softmax}(Z) \\ \\text{(row by row)}, \\\\ Y &= P \\, V. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against attention_forward; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/attention.md:20
     Entry('layers/attention.md',
-          '\\begin{aligned} Z_{ij} &= \\frac{1}{\\sqrt{d}}',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} Z_{ij} &= \\frac{1}{\\sqrt{d}} \\sum_{m=1}^{d} Q_{im} \\cdot K_{jm}, \\\\ P_{ij} &= \\frac{e^{Z_{ij}}}{\\sum_{u=1}^{S} e^{Z_{iu}}}, \\\\ Y_{ic} &= \\sum_{j=1}^{S} P_{ij} \\cdot V_{jc}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against attention_forward; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/attention.md:142
     Entry('layers/attention.md',
           '\\begin{aligned} \\bar{V} &= P^{\\mathsf T} \\bar{Y}, \\\\ \\bar{P} &= \\bar{Y} \\, V^{\\mathsf T}, \\\\ \\bar{Z} &= P \\odot \\bigl(\\bar{P} - \\operatorname{rowsum}(\\bar{P} \\odot P)\\bigr), \\\\ \\bar{Q} &= \\frac{\\bar{Z} \\, K}{\\sqrt{d}}, \\\\ \\bar{K} &= \\frac{\\bar{Z}^{\\mathsf T} Q}{\\sqrt{d}}. \\end{aligned}',
@@ -412,8 +412,8 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: a system of formulas in an aligned environment'),
     # docs/layers/conv2d.md:33
     Entry('layers/conv2d.md',
-          '\\begin{aligned} P &= \\left\\lfloor',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} P &= \\left\\lfloor \\frac{H_{\\mathrm{in}} + 2m - U}{s} \\right\\rfloor + 1, \\\\ Q &= \\left\\lfloor \\frac{W_{\\mathrm{in}} + 2m - V}{s} \\right\\rfloor + 1. \\end{aligned}',
+          "checked by: sitekit.summaries (numerically, against conv2d_forward's output size; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/layers/conv2d.md:104
     Entry('layers/conv2d.md',
           '\\begin{aligned} \\bar{X}^{\\mathrm{pad}}_{nc\\alpha\\beta}',
@@ -468,8 +468,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces \\lambda'),
     # docs/layers/layernorm.md:218
     Entry('layers/layernorm.md',
-          '\\bar{x}_j = \\frac{1}{s} \\bigl(',
-          'unreadable: a barred entry \\bar{x}_j of an upstream gradient'),
+          '\\bar{x}_j = \\frac{1}{s} \\bigl( \\bar{y}_j \\gamma_j - \\lambda - \\hat{x}_j \\, \\rho \\bigr)',
+          'checked by: sitekit.summaries (numerically, against layernorm_backward, row 1, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/layernorm.md:222
     Entry('layers/layernorm.md',
           '\\bar{\\gamma}_j = \\sum_{n=1}^{N} \\bar{Y}_{nj} \\hat{X}_{nj}, \\qquad \\bar{\\beta}_j = \\sum_{n=1}^{N} \\bar{Y}_{nj}',
@@ -488,16 +488,16 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: a system of formulas in an aligned environment'),
     # docs/layers/lstm.md:21
     Entry('layers/lstm.md',
-          '\\begin{aligned} I_t &= \\sigma\\bigl(Z^{I}_t\\bigr)',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} I_t &= \\sigma\\bigl(Z^{I}_t\\bigr), & F_t &= \\sigma\\bigl(Z^{F}_t\\bigr), \\\\ G_t &= \\tanh\\bigl(Z^{G}_t\\bigr), & O_t &= \\sigma\\bigl(Z^{O}_t\\bigr). \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against lstm_forward; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:32
     Entry('layers/lstm.md',
-          '\\begin{aligned} C_t &= F_t \\odot',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} C_t &= F_t \\odot C_{t-1} + I_t \\odot G_t, \\\\ C_0 &= 0, \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against lstm_forward; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:39
     Entry('layers/lstm.md',
           'h_t = O_t \\odot \\tanh(C_t)',
-          'unreadable: an elementwise product \\odot of matrices'),
+          'checked by: sitekit.summaries (numerically, against lstm_forward; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:75
     Entry('layers/lstm.md',
           '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}',
@@ -536,8 +536,8 @@ EXCEPTIONS: list[Entry] = [
           'unreadable: a system of formulas in an aligned environment'),
     # docs/layers/pooling.md:34
     Entry('layers/pooling.md',
-          '\\begin{aligned} P &= \\left\\lfloor',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} P &= \\left\\lfloor \\frac{H_{\\mathrm{in}} - U}{s} \\right\\rfloor + 1, \\\\ Q &= \\left\\lfloor \\frac{W_{\\mathrm{in}} - U}{s} \\right\\rfloor + 1. \\end{aligned}',
+          "checked by: sitekit.summaries (numerically, against maxpool2d_forward's output size; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/layers/pooling.md:109
     Entry('layers/pooling.md',
           '\\bar{X}_{nc\\alpha\\beta} = \\sum_{u',
@@ -552,8 +552,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces h_t'),
     # docs/layers/rnn.md:49
     Entry('layers/rnn.md',
-          '\\begin{aligned} \\bar{h}_t &= \\bar{Y}_t',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} \\bar{h}_t &= \\bar{Y}_t + \\bar{s}_{t+1} \\quad (t < T), \\\\ \\bar{h}_T &= \\bar{Y}_T. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against rnn_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/rnn.md:114
     Entry('layers/rnn.md',
           '\\bar{h}_t = \\bar{Y}_t + \\bar{s}_{t+1}',

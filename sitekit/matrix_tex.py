@@ -17,6 +17,7 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
   `\\sum_{k} body` loops over the length of the axis k indexes in the body;
   `\\sum_{\\text{rows}} body` adds the rows; `\\sum_{n : x_n = v} body` takes the n
   whose x_n equals v; the body is the rest of the product;
+- `e^{x}` is the exponential, `\\lfloor x \\rfloor` the floor;
 - `g'(Z)` and `\\tanh'(Z)` call the bound function; `\\operatorname{rowsum}`,
   `\\operatorname{mean}_{\\text{row}}`, `\\operatorname{mean}` (both over the last axis) and `\\sqrt`
   are built in;
@@ -156,7 +157,7 @@ class Parser:
                 self.take()
                 op = {"\\odot": "odot", "/": "div"}.get(text, "cdot")
                 tree = Node(op, (tree, self.unary(stop)), offset=at)
-            elif text is not None and text not in ("+", "-", ")", "}", "]", "=", ",", "\\text") + stop:
+            elif text is not None and text not in ("+", "-", ")", "}", "]", "=", ",", "\\text", "\\rfloor") + stop:
                 tree = Node("juxt", (tree, self.unary(stop)), offset=at)
             else:
                 return tree
@@ -234,6 +235,15 @@ class Parser:
             return tree
         if text == "{":
             return self.braced()
+        if text == "e" and self.peek(1) == "^":  # e^{x}: the exponential
+            self.take()
+            self.take("^")
+            return Node("call", (self.braced(),), "exp", at)
+        if text == "\\lfloor":
+            self.take()
+            inside = self.expression()
+            self.take("\\rfloor")
+            return Node("call", (inside,), "floor", at)
         if re.fullmatch(r"\d+(\.\d+)?", text):
             self.take()
             return Node("num", value=float(text), offset=at)
@@ -488,7 +498,7 @@ class Evaluator:
             return {"rowsum": lambda x: x.sum(axis=-1, keepdims=True),
                     "mean_row": lambda x: x.mean(axis=-1, keepdims=True),
                     "mean": lambda x: x.mean(axis=-1, keepdims=True),
-                    "tanh": np.tanh, "exp": np.exp, "log": np.log,
+                    "tanh": np.tanh, "exp": np.exp, "log": np.log, "floor": np.floor,
                     "sigma": lambda x: 1 / (1 + np.exp(-x)),
                     "softmax": lambda x: np.exp(x - x.max(-1, keepdims=True))
                     / np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)}[function](values[0])

@@ -48,13 +48,15 @@ _CLOSE = 2.0**8 * _EPS
 # (the pages' largest is 3.2e-10 of 4.7e-9).
 _CENTRAL = 2.0**7 * _EPS ** (2 / 3)
 _ALIGNED = re.compile(r"\\(?:begin|end)\{aligned\}")
-_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?|\\q?quad(?![A-Za-z])")
+# A row break, a \quad, or a comma before `&` (`I_t &= ..., & F_t &= ...`: two statements in a row).
+_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?|\\q?quad(?![A-Za-z])|,(?=\s*&)")
 _TRAILING = re.compile(r"[\s.,;]*$")
 
 
 def statements(tex: str) -> list[tuple[int, str]]:
-    """(offset, text) of each statement: rows of `aligned`, pieces between \\qquad; a row
-    that starts with `+` or `-` (after `&` and spacing) continues the statement above it."""
+    """(offset, text) of each statement: rows of `aligned`, pieces between \\qquad, pieces of a row
+    that a comma before `&` separates; a row that starts with `+` or `-` (after `&` and spacing)
+    continues the statement above it."""
     tex = _ALIGNED.sub(lambda m: " " * len(m.group(0)), tex)
     spans, last, depth, i = [], 0, 0, 0
     while i < len(tex):
@@ -189,6 +191,8 @@ def _findings(formula, binding, label: str, env: dict, central: dict, parts) -> 
                 break
             for (_, left, _), (right_at, right, _), a, b in zip(trees, trees[1:], values, values[1:]):
                 line = formula.line_at(right_at)
+                if a.ndim == 0 or b.ndim == 0:  # `C_0 = 0`: a number stands for every entry
+                    a, b = np.broadcast_arrays(a, b)
                 if a.shape != b.shape:
                     found.append(("false", against, f"{label}:{line}: `{left}` has shape {a.shape} but `{right}` "
                                   f"has shape {b.shape} (names bound to {binding.what}); fix the formula"))

@@ -431,7 +431,7 @@ def lstm(rng: np.random.Generator) -> tuple[dict, dict]:
     h_bar = time(Ybar) + s_bar[1:]
     zeros = np.zeros((1, N, H))
     blocks = {f"\\bar{{Z}}^{name}": Zt[..., k * H:(k + 1) * H] for k, name in enumerate("IFGO")}
-    env = {"T": T, "N": N, "X": time(x), "W_x": Wx, "W_h": Wh, "h": Seq(time(states), first=0),
+    env = {"T": T, "N": N, "X": time(x), "W_x": Wx, "W_h": Wh, "b": b, "h": Seq(time(states), first=0),
            "C": Seq(time(cells), first=0), "I": time(i), "G": time(g), "O": time(o),
            "F": np.concatenate([time(f), zeros]),  # F_{T+1} meets only C-bar_{T+1} = 0
            "\\bar{Y}": time(Ybar), "\\bar{X}": time(dx), "\\bar{W}_x": dWx, "\\bar{W}_h": dWh, "\\bar{b}": db,

@@ -35,8 +35,49 @@ def _layernorm_rows(rng: np.random.Generator) -> tuple[dict, dict]:
     env, fd = {**env, "\\bar{\\hat{X}}": Ybar * gamma}, {**fd, "\\bar{\\hat{X}}": hat_bar}
     pick = {"\\bar{y}": "\\bar{Y}", "\\hat{x}": "\\hat{X}", "\\bar{x}": "\\bar{X}", "\\bar{\\hat{x}}": "\\bar{\\hat{X}}"}
     rows = {name: env[ours][0] for name, ours in pick.items()}
+    # The derivation's lambda and rho (its `% where:` line), for row 1.
+    scaled = rows["\\bar{y}"] * gamma
+    rows.update({"\\lambda": scaled.mean(), "\\rho": (scaled * rows["\\hat{x}"]).mean()})
     return ({**env, **rows, "s": env["s"][0, 0]},
             {**fd, **{name: fd[ours][0] for name, ours in pick.items() if ours in fd}})
+
+
+def lstm_forward_names(rng: np.random.Generator) -> tuple[dict, dict]:
+    """lstm's setup with the pre-activations Z_t = X_t W_x + h_{t-1} W_h + b, whole and by gate
+    (Z^I .. Z^O, H columns each); I, F, G, O and C are lstm_forward's own (its cache)."""
+    env, fd = lstm(rng)
+    h = env["h"].array
+    Z = env["X"] @ env["W_x"] + h[:-1] @ env["W_h"] + env["b"]
+    H = Z.shape[-1] // 4
+    blocks = {f"Z^{gate}": Z[..., k * H:(k + 1) * H] for k, gate in enumerate("IFGO")}
+    return {**env, "Z": Z, **blocks}, fd
+
+
+def attention_forward_names(rng: np.random.Generator) -> tuple[dict, dict]:
+    """attention's setup with Y = attention_forward's output and Z its scores, as it computes them
+    (Q K^T times the scale in its cache); S = 7 keys."""
+    env, fd = attention(rng)
+    Y, cache = _snippet("layers/attention.py").attention_forward(env["Q"], env["K"], env["V"])
+    return {**env, "Y": Y, "Z": env["Q"] @ env["K"].T * cache[4], "S": 7}, fd
+
+
+def rnn_last(rng: np.random.Generator) -> tuple[dict, dict]:
+    """rnn's setup with the last step's h-bar_T and Y-bar_T by name (a T in a subscript is no index)."""
+    env, fd = rnn(rng)
+    last = {"\\bar{h}_T": env["\\bar{h}"].array[-1], "\\bar{Y}_T": env["\\bar{Y}"][-1]}
+    return {**env, **last}, {**fd, "\\bar{h}_T": fd["\\bar{h}"].array[-1]}
+
+
+def window_counts(rng: np.random.Generator, layer: str) -> tuple[dict, dict]:
+    """P x Q, the output size conv2d_forward / maxpool2d_forward return, for an input of 9 x 8,
+    a 3 x 3 window (U = V = 3), stride s = 2 and, for conv2d, padding m = 1 (odd quotients, so the
+    floor matters)."""
+    x = rng.normal(size=(1, 2, 9, 8))
+    if layer == "conv2d":
+        out, _ = _snippet("layers/conv2d.py").conv2d_forward(x, rng.normal(size=(3, 2, 3, 3)), np.zeros(3), 2, 1)
+    else:
+        out, _ = _snippet("layers/pooling.py").maxpool2d_forward(x, 3, 2)
+    return {"H_in": 9, "W_in": 8, "U": 3, "V": 3, "s": 2, "m": 1, "P": out.shape[2], "Q": out.shape[3]}, {}
 
 
 def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
@@ -202,6 +243,20 @@ BINDINGS: list[Binding] = [
     Binding("layers/layernorm.md", "\\bar{\\hat{x}} =",
             "central differences of y = gamma x-hat + beta, row 1", _layernorm_rows, inline=True, central_only=True),
     Binding("layers/layernorm.md", "\\bar{x} =", "layernorm_backward, row 1", _layernorm_rows, inline=True, wrong=True),
+    Binding("layers/layernorm.md", "\\bar{x}_j = \\frac{1}{s} \\bigl(", "layernorm_backward, row 1", _layernorm_rows,
+            indices="ij"),
+    # the forward systems, against the snippets' forward
+    Binding("layers/attention.md", "P &= \\operatorname{softmax}(Z)", "attention_forward",
+            attention_forward_names),
+    Binding("layers/attention.md", "Y_{ic} &= \\sum_{j=1}^{S}", "attention_forward", attention_forward_names,
+            indices="ijmuc"),
+    *(Binding("layers/lstm.md", fragment, "lstm_forward", lstm_forward_names, ranges=_rnn_t)
+      for fragment in ("I_t &= \\sigma", "C_t &= F_t \\odot", "h_t = O_t \\odot")),
+    Binding("layers/rnn.md", "\\bar{h}_T &=", "rnn_backward", rnn_last, ranges=_rnn_t),
+    Binding("layers/pooling.md", "P &= \\left\\lfloor \\frac{H_{\\mathrm{in}} - U}{s}", "maxpool2d_forward's output size",
+            partial(window_counts, layer="pooling")),
+    Binding("layers/conv2d.md", "Q &= \\left\\lfloor \\frac{W_{\\mathrm{in}} + 2m - V}{s}", "conv2d_forward's output size",
+            partial(window_counts, layer="conv2d")),
     # pooling.md: the matrix forms
     Binding("layers/pooling.md", "/ U^2", "avgpool2d_backward", partial(pooling, kind="avg"), inline=True),
     Binding("layers/pooling.md", "\\odot S", "maxpool2d_backward", partial(pooling, kind="max"), inline=True),

@@ -56,12 +56,12 @@ def entries_naming(test_module: str) -> list[tuple[str, str, str]]:
 
 
 def entry_for(proof: Proof) -> tuple[str, str, str] | None:
-    """The exception entry that pins this formula: same page, and the inline entry's whole TeX
-    or the display entry's fragment (whitespace-insensitive)."""
+    """The exception entry that pins this formula whole: same page, and the inline entry's TeX or
+    the display entry's fragment equal to it (whitespace-insensitive)."""
     if proof.display:
         rows = [(e.page, e.fragment, e.reason) for e in formula_exceptions.EXCEPTIONS]
-        return next((r for r in rows if r[0] == proof.page and flat(r[1]) in flat(proof.tex)), None)
-    rows = [(e.page, e.formula, e.reason) for e in inline_exceptions.EXCEPTIONS]
+    else:
+        rows = [(e.page, e.formula, e.reason) for e in inline_exceptions.EXCEPTIONS]
     return next((r for r in rows if r[0] == proof.page and flat(r[1]) == flat(proof.tex)), None)
 
 

@@ -1,6 +1,8 @@
-r"""Formulas that are not algebra, proved: expectations and variances
-(docs/backprop/initialisation.md), series (gradient_checking.md), a recursion
-solved in closed form and a directional derivative (gradient_descent.md).
+r"""Formulas that are not algebra, proved: expectations and variances and a
+layer's input gradient for any loss (docs/backprop/initialisation.md), error
+terms of series (gradient_checking.md), a recursion solved in closed form and a
+directional derivative (gradient_descent.md). Losses: test_formula_proofs_losses.py;
+activations: test_formula_proofs_activations.py.
 Each proof reads the formula's TeX (the one its entry in
 sitekit/inline_exceptions.py or formula_exceptions.py pins, and the page
 shows) through SymPy's LaTeX parser, with only the notation the parser cannot

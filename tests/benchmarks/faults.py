@@ -2,23 +2,18 @@
 
     python -m tests.benchmarks.faults [--only SUBSTRING ...] [-j 1] [--head] [--keep]
 
-A pristine copy of the project is made once (sitebuild.copy_project, plus
-tests/ and pyproject.toml; `--head`: the last commit, from `git archive`,
-instead of the working tree) and built with a copy of the shared warm cache
-(BC_CACHE_DIR=/tmp/bc-cache-shared is copied, never written): that build must
-pass, and its site is what the cache faults must reproduce. Then, for each
-fault, a fresh copy of the pristine copy and of the warmed cache, the fault
-injected as the issue describes it, and what should catch it run with its
-output streamed and time-stamped: `mkdocs build --strict`, the README's test
-command for one test (`python -m pytest <nodeid>`), or `mkdocs serve`.
-
-Each row: the fault, what caught it, the first line that names the file and
-line (a fault caught without one is a finding, and the row says so), the
-seconds from the start of the run to that line, and to the exit. A cache
-fault is caught when the build passes anyway, says which entry it recomputed,
-and builds the same site as the pristine copy. The table is printed and
-written to test-artifacts/faults.md. Nothing in the working tree is touched.
-Not part of the test command: it takes about an hour on two cores.
+A pristine copy of the project (sitebuild.copy_project plus tests/ and
+pyproject.toml; `--head`: the last commit, by `git archive`) is built once with
+a copy of the shared warm cache (/tmp/bc-cache-shared, never written). Each
+fault then gets a fresh copy of both, is injected as the issue describes it,
+and what should catch it runs with its output time-stamped line by line:
+`mkdocs build --strict`, the README's test command for one test, or `mkdocs serve`.
+A row gives what caught it, the first line naming the file and line (a fault
+caught without one is a finding), and the seconds to that line and to the exit.
+A cache fault is caught when the build passes, says what it recomputed, and
+builds the pristine site. If the pristine copy fails (others' work in
+progress), faults are judged by the lines they add. The table is printed and
+kept in test-artifacts/faults.md. Not in the test command: about an hour.
 """
 
 from __future__ import annotations
@@ -45,7 +40,7 @@ from tests.sitebuild import ROOT, build_command, build_env, copy_project
 SHARED_CACHE = Path("/tmp/bc-cache-shared")
 # "path/to/file.md:12" (or .py, .ipynb, .yml): a message that names a file and a line.
 FILE_LINE = re.compile(r"[\w./-]+\.(?:md|py|ipynb|yml|json):\d+")
-PROBLEM = re.compile(r"^(?:ERROR|WARNING)\b|\b(?:Error|error|FAILED|Traceback)\b")
+PROBLEM = re.compile(r"^(?:ERROR|WARNING|FAILED|E )|Traceback|\w+Error:")
 BENIGN = ("Kernel is running over TCP without encryption",)
 TIMEOUT = 1800
 
@@ -57,7 +52,6 @@ class Fault:
     inject: Callable[[Path, Path], str]
     catcher: str = "build"  # "build", "serve", or a pytest node id
     survives: bool = False  # a cache fault: the build must pass and build the pristine site
-    env: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -224,8 +218,9 @@ def drop_line(rel: str, contains: str) -> Callable[[Path, Path], str]:
     def inject(project: Path, cache: Path) -> str:
         path = project / rel
         lines = path.read_text().splitlines(keepends=True)
-        kept = [line for line in lines if contains not in line]
-        if len(kept) == len(lines):
+        # `pass` in its place keeps a body that had only this line.
+        kept = [line[: len(line) - len(line.lstrip())] + "pass\n" if contains in line else line for line in lines]
+        if kept == lines:
             raise SystemExit(f"{rel}: no line with {contains!r}: update {__file__}")
         path.write_text("".join(kept))
         return r"tests/\S+\.py:\d+"
@@ -361,23 +356,33 @@ def _problems(lines: list[tuple[float, str]]) -> list[tuple[float, str]]:
     return [(t, s) for t, s in lines if PROBLEM.search(s) and not any(b in s for b in BENIGN)]
 
 
+# What the unbroken copy's build printed: when it does not pass (the shared
+# tree moves while others work), a fault is judged by the lines it adds.
+BASELINE: dict = {"ok": True, "known": set(), "problems": []}
+_COPY_PATH = re.compile(r"/\S*bc-faults-[^/\s]+/(?:pristine-site|pristine|warm-cache|fault-\d+/(?:project|site|cache))")
+
+
+def _new(lines: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    return [(t, s) for t, s in lines if _COPY_PATH.sub("<copy>", s) not in BASELINE["known"]]
+
+
 def judge(fault: Fault, stream: Stream, pattern: str, total: float, caught_by: str) -> Row:
     """The row of a fault that must fail: the first line naming the file and line."""
-    code = stream.process.returncode
-    hit = next(((t, s) for t, s in stream.lines if re.search(pattern, s)), None)
-    located = next(((t, s) for t, s in stream.lines if FILE_LINE.search(s)), None)
-    problems = _problems(stream.lines)
+    code, lines = stream.process.returncode, _new(stream.lines)
+    hit = next(((t, s) for t, s in lines if re.search(pattern, s)), None)
+    located = next(((t, s) for t, s in lines if FILE_LINE.search(s)), None)
+    problems = _problems(lines)
     notes = []
-    if code == 0:
-        return Row(fault.name, f"not caught: {caught_by} passed", "-", None, total, False,
-                   [f"exit 0; {len(problems)} problem lines"] + [s[:160] for _, s in problems[:2]])
+    if code == 0 or not (problems or hit):
+        return Row(fault.name, f"not caught: {caught_by} " + ("passed" if code == 0 else "added no problem"),
+                   "-", None, total, False, [f"exit {code}"] + [s[:160] for _, s in problems[:2]])
     if hit is None:
         notes.append(f"no line matches {pattern!r}")
     first = hit or located
     if first is None or not FILE_LINE.search(first[1]):
         notes.append("FINDING: no line names the file and line")
-        first = first or (problems[0] if problems else (0.0, stream.lines[-1][1] if stream.lines else ""))
-    if problems and first and problems[0][0] < first[0] and problems[0][1] != first[1]:
+        first = first or (problems[0] if problems else lines[-1])
+    if problems and problems[0][0] < first[0] and problems[0][1] != first[1]:
         notes.append(f"reported before it ({problems[0][0]:.1f} s): {problems[0][1].strip()[:140]}")
     return Row(fault.name, f"{caught_by} (exit {code})", first[1].strip()[:200], first[0], total,
                hit is not None and bool(FILE_LINE.search(first[1])), notes)
@@ -385,23 +390,24 @@ def judge(fault: Fault, stream: Stream, pattern: str, total: float, caught_by: s
 
 def survived(fault: Fault, stream: Stream, pattern: str, total: float, site: Path, pristine_site: Path) -> Row:
     """The row of a cache fault: the build passes, says what it recomputed, and builds the pristine site."""
-    code = stream.process.returncode
-    hit = next(((t, s) for t, s in stream.lines if re.search(pattern, s)), None)
+    code, lines = stream.process.returncode, _new(stream.lines)
+    read_only = "Read-only" in pattern
+    hit = next(((t, s) for t, s in lines if re.search(pattern, s)), None)
+    problems = _problems(lines)
     notes = []
-    different = [] if code else _differing(pristine_site, site)
-    if code:
-        problems = _problems(stream.lines)
-        notes.append("FINDING: the build failed: " + (problems[0][1].strip()[:160] if problems else "?"))
+    different = _differing(pristine_site, site)
+    failed = bool(problems) or (code != 0 and BASELINE["ok"])
+    if failed:
+        notes.append(f"FINDING: the build failed (exit {code}): " + (problems[0][1].strip()[:160] if problems else ""))
     if different:
         notes.append(f"FINDING: {len(different)} files differ from the pristine site: {', '.join(different[:4])}")
-    if hit is None and "Read-only" not in pattern:
+    if hit is None and not read_only:
         notes.append("FINDING: no line says which entry was recomputed")
-    caught = code == 0 and not different and (hit is not None or "Read-only" in pattern)
-    if "Read-only" in pattern and hit is not None:
-        caught = False
+    if read_only and hit is not None:
         notes.append("FINDING: the read-only cache was written to")
-    message = hit[1].strip()[:200] if hit else ("-" if code == 0 else "")
-    by = f"build passes, recomputes (exit {code})" if caught else f"build (exit {code})"
+    caught = not failed and not different and (hit is None if read_only else hit is not None)
+    message = "-" if hit is None else hit[1].strip()[:200]
+    by = f"build {'passes' if BASELINE['ok'] else 'adds nothing'}, recomputes (exit {code})" if caught else f"build (exit {code})"
     return Row(fault.name, by, message, hit[0] if hit else None, total, caught, notes)
 
 
@@ -429,9 +435,8 @@ def run_pytest(fault: Fault, project: Path, cache: Path, pattern: str, folder: P
 
 
 def run_serve(fault: Fault, project: Path, cache: Path, pattern: str) -> Row:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    with socket.socket() as probe:
+        port = probe.bind(("127.0.0.1", 0)) or probe.getsockname()[1]
     stream = Stream([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], project, _env(cache))
     try:
         if stream.wait_for(r"Serving on", TIMEOUT) is None:
@@ -450,16 +455,11 @@ def run_serve(fault: Fault, project: Path, cache: Path, pattern: str) -> Row:
             alive, notes = False, [f"FINDING: the server stopped answering after the failing rebuild: {error}"]
         else:
             notes = [] if alive else ["FINDING: the server answered with an error after the failing rebuild"]
-        if hit is None:
-            notes.insert(0, "FINDING: the snippet edit was not rebuilt, or not reported with page and line")
-        if done is None and hit is not None:
-            notes.append("the failing rebuild did not finish within the timeout")
-        row = Row(fault.name, "mkdocs serve" + (", still serving" if alive else ""),
-                  hit[1].strip()[:200] if hit else "-", hit[0] - edited if hit else None,
-                  (done[0] if done else time.perf_counter() - stream.started) - edited,
-                  hit is not None and alive, notes)
-        row.notes.append(f"seconds from the edit; the server started in {edited:.0f} s")
-        return row
+        notes += [] if hit else ["FINDING: the snippet edit was not rebuilt, or not reported with page and line"]
+        notes += [f"seconds from the edit; the server started in {edited:.0f} s"]
+        return Row(fault.name, "mkdocs serve" + (", still serving" if alive else ""),
+                   hit[1].strip()[:200] if hit else "-", hit[0] - edited if hit else None,
+                   (done[0] if done else time.perf_counter() - stream.started) - edited, hit is not None and alive, notes)
     finally:
         stream.process.terminate()
         stream.finish(60)
@@ -506,6 +506,10 @@ def table(rows: list[Row], baseline: float) -> str:
         f"(the unbroken copy built in {baseline:.0f} s). Seconds from the start of the run "
         "(serve: from the edit) to the message, and to the exit.",
         "",
+        *([] if BASELINE["ok"] else [
+            f"**The unbroken copy itself failed** ({len(BASELINE['problems'])} problem lines, below): "
+            "each fault is judged by the lines it adds to that build's output.", "",
+            *[f"    {line}" for _, line in BASELINE["problems"]], ""]),
         "| fault | caught by | first message naming the file and line | s to message | s to exit | notes |",
         "|---|---|---|---:|---:|---|",
     ]
@@ -547,10 +551,19 @@ def main(argv: list[str]) -> int:
         print(f"building the unbroken copy in {tmp} (cache warmed from {SHARED_CACHE}) ...", flush=True)
         stream = run_build(pristine, warm, pristine_site)
         baseline = stream.finish()
-        if stream.process.returncode != 0:
+        BASELINE["known"] = {_COPY_PATH.sub("<copy>", s) for _, s in stream.lines}
+        BASELINE["ok"], BASELINE["problems"] = stream.process.returncode == 0, _problems(stream.lines)
+        if not pristine_site.is_dir() or not BASELINE["ok"] and not BASELINE["problems"]:
             tail = "\n".join(s for _, s in stream.lines[-40:])
             raise SystemExit(f"the unbroken copy does not build (exit {stream.process.returncode}):\n{tail}")
-        print(f"unbroken copy built in {baseline:.0f} s", flush=True)
+        print(f"unbroken copy built in {baseline:.0f} s, exit {stream.process.returncode}", flush=True)
+        for _, line in BASELINE["problems"]:
+            print(f"  already in the unbroken copy: {line}", flush=True)
+
+        output = ROOT / "test-artifacts" / "faults.md"
+        output.parent.mkdir(exist_ok=True)
+        done: dict[int, Row] = {}
+        lock = threading.Lock()
 
         def one(numbered: tuple[int, Fault]) -> Row:
             number, fault = numbered
@@ -564,6 +577,9 @@ def main(argv: list[str]) -> int:
                     shutil.rmtree(folder, ignore_errors=True)
             print(f"[{number}] {'caught' if row.caught else 'NOT CAUGHT'} by {row.caught_by} in "
                   f"{row.to_exit:.0f} s: {row.message[:120]}", flush=True)
+            with lock:  # the rows so far, so that a run cut short still leaves its table
+                done[number] = row
+                output.write_text(table([done[k] for k in sorted(done)], baseline))
             return row
 
         with ThreadPoolExecutor(max_workers=max(1, args.j)) as pool:
@@ -573,12 +589,8 @@ def main(argv: list[str]) -> int:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    text = table(rows, baseline)
-    print(text)
-    artifacts = ROOT / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "faults.md").write_text(text)
-    print(f"written to {artifacts / 'faults.md'}")
+    print(table(rows, baseline))
+    print(f"written to {output}")
     return 0 if all(row.caught for row in rows) else 1
 
 

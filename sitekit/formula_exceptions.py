@@ -389,7 +389,8 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/batchnorm.md:130
     Entry('layers/batchnorm.md',
           '\\frac{\\partial \\mu}{\\partial x_m} =',
-          'unreadable: derivatives of \\mu and v, names the prose defines (needs a `% where`-style hint)'),
+          'hint: \\mu and v as the page defines them (lines 11 and 13), put in before the derivatives are taken',
+          hint=(('v', '\\frac{1}{N} \\sum_{q=1}^{N} (x_{q} - \\mu)^2'), ('\\mu', '\\frac{1}{N} \\sum_{p=1}^{N} x_{p}'))),
     # docs/layers/batchnorm.md:166
     Entry('layers/batchnorm.md',
           '\\lambda = \\frac{1}{N} \\sum_{n=1}^{N}',
@@ -461,7 +462,8 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/layernorm.md:145
     Entry('layers/layernorm.md',
           '\\frac{\\partial \\mu}{\\partial x_j} =',
-          'unreadable: derivatives of \\mu and v, names the prose defines (needs a `% where`-style hint)'),
+          'hint: \\mu and v as the page defines them (lines 10 and 12), put in before the derivatives are taken',
+          hint=(('v', '\\frac{1}{D} \\sum_{q=1}^{D} (x_{q} - \\mu)^2'), ('\\mu', '\\frac{1}{D} \\sum_{p=1}^{D} x_{p}'))),
     # docs/layers/layernorm.md:181
     Entry('layers/layernorm.md',
           '\\lambda = \\frac{1}{D} \\sum_{i=1}^{D}',

@@ -181,7 +181,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/softmin.md', '\\bar{q} = c', "checked by: sitekit.summaries (numerically: the complex-step and central-difference gradients of the prose's E = sum_i c_i q_i at q = softmin(z))"),
     # docs/activations/softshrink.md
     Entry('activations/softshrink.md', '\\min(\\lambda, x) = \\lambda', 'hint: holds where the prose says it does (x > \\lambda > 0), checked there', domain='x > \\lambda, \\lambda > 0'),
-    Entry('activations/softshrink.md', '\\operatorname{softshrink}(c\\,x; c\\,\\lambda) = c \\operatorname{softshrink}(x; \\lambda)', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('activations/softshrink.md', '\\operatorname{softshrink}(c\\,x; c\\,\\lambda) = c \\operatorname{softshrink}(x; \\lambda)', 'hint: for c > 0, as the prose says, and the page\'s \\lambda > 0; the parameter follows the `;`', domain='c > 0, \\lambda > 0'),
     # docs/activations/softsign.md
     # docs/activations/swiglu.md
     Entry('activations/swiglu.md', '\\operatorname{silu}(u) = u\\,\\sigma(u)', 'hint: silu is swish at \\beta = 1, as the prose says; checked there', domain='\\beta = 1'),

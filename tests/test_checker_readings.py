@@ -241,3 +241,31 @@ def test_a_primed_index_is_an_index(monkeypatch):
     """n' = n inside a sum over n' is an index condition, not a claim about n'."""
     assert inline(r"\(n' = n\)", monkeypatch)["counts"]["index condition"] == 1
     inline_fails(r"\(x' = n\)", monkeypatch)
+
+
+def test_a_bracketed_numerator_is_the_operator_applied_to_it():
+    """What a hint puts in for a name under \\partial (batchnorm's mu) is differentiated as written."""
+    mean = r"{\frac{1}{N} \sum_{p=1}^{N} x_{p}}"
+    holds(rf"\frac{{\partial {mean}}}{{\partial x_m}} &= \frac{{1}}{{N}}.")
+    fails_at(4, rf"\frac{{\partial {mean}}}{{\partial x_m}} &= \frac{{2}}{{N}}.")
+    holds(r"\frac{d {x^{2} + x}}{dx} &= 2 \cdot x + 1.")
+
+
+def test_parameters_after_a_semicolon(monkeypatch):
+    """softshrink(c x; c lambda): the page's parameter given in the call."""
+    from sitekit.inline_exceptions import Entry
+
+    page = "activations/softshrink.md"
+
+    def entries(formula: str) -> list:
+        return [Entry(page, formula, r"hint: \lambda > 0", domain=r"\lambda > 0")]
+
+    good = r"\operatorname{softshrink}(2x; 2\lambda) = 2\operatorname{softshrink}(x; \lambda)"
+    inline_holds(rf"\({good}\)", monkeypatch, page=page, entries=entries(good))
+    wrong = good.replace("= 2", "= 3")
+    inline_fails(rf"\({wrong}\)", monkeypatch, page=page, entries=entries(wrong))
+    # The parameter is put in, not ignored: softshrink(x; 0) is x.
+    shrunk = r"\operatorname{softshrink}(x; 0) = x"
+    inline_holds(rf"\({shrunk}\)", monkeypatch, page=page, entries=entries(shrunk))
+    too_many = r"\operatorname{softshrink}(x; \lambda; 2) = x"
+    inline_fails(rf"\({too_many}\)", monkeypatch, page=page, entries=entries(too_many))

@@ -76,8 +76,44 @@ def _accented(match: re.Match) -> str:
     return f"\\IdxAcc{base}{accent} "
 
 
+# \frac{\partial {X}}{\partial v}: a bracketed numerator (a name put in by a hint) is the
+# operator applied to it, \frac{\partial}{\partial v}\left(X\right).
+_BRACED_NUMERATOR = re.compile(r"\\[dt]?frac\s*\{\s*(d|\\partial)\s*\{")
+
+
+def _matching_brace(tex: str, start: int) -> int | None:
+    """Index of the `}` closing the `{` at `start` (escaped braces skipped), else None."""
+    depth, i = 0, start
+    while i < len(tex):
+        if tex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(tex[i], 0)
+        if depth == 0:
+            return i
+        i += 1
+    return None
+
+
+def _braced_numerators(tex: str) -> str:
+    position = 0
+    while (match := _BRACED_NUMERATOR.search(tex, position)) is not None:
+        inner_end = _matching_brace(tex, match.end() - 1)
+        close = re.compile(r"\s*\}\s*\{").match(tex, inner_end + 1) if inner_end is not None else None
+        denominator_end = _matching_brace(tex, close.end() - 1) if close else None
+        if denominator_end is None:
+            position = match.end()
+            continue
+        inner, denominator = tex[match.end():inner_end], tex[close.end():denominator_end]
+        rewritten = f"\\frac{{{match.group(1)}}}{{{denominator}}}\\left({inner}\\right)"
+        tex = tex[:match.start()] + rewritten + tex[denominator_end + 1:]
+        position = match.start() + len(rewritten)
+    return tex
+
+
 def normalize(tex: str) -> str:
     """Rewrite what the parser misreads into what it reads as intended."""
+    tex = _braced_numerators(tex)
     tex = re.sub(r"\\left\s*(\||\\[lr]?vert)|\\right\s*(\||\\[lr]?vert)|\\[lr]?vert(?![A-Za-z])", "|", tex)
     tex = _SIZING.sub("", tex)
     tex = re.sub(r"\\mathrm\s*\{\s*d\s*\}", "d", tex)
@@ -352,6 +388,8 @@ _SHORTHANDS = (
     (re.compile(r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?|\([^()/=]*\))\s*/\s*"
                 r"\\partial\s*(\\[A-Za-z]+|[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"),
      r"\\frac{\\partial \1}{\\partial \2}"),
+    # softshrink(x; \lambda): the parameters follow a `;`, read as further arguments.
+    (re.compile(r"(\\operatorname\{[A-Za-z]+\}\s*\([^();]*);"), r"\1,"),
     # A bare \tanh' or \tanh^2 (\tanh' = 1 - \tanh^2) is a function of x.
     (re.compile(r"(\\tanh|\\operatorname\{sech\})('|\^\{2\}|\^2)(?!\s*[({'^])"), r"\1\2(x)"),
 )

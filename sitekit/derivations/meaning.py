@@ -157,6 +157,13 @@ class Context:
             "that were meant as one name (write \\operatorname{name}(x))"
         )
 
+    def _parameters(self, name: str) -> list[sp.Symbol]:
+        """The parameters of a named function (f: the page's), in its definition's order."""
+        defined = self.page if name == "f" else FUNCTION_ALIASES.get(name)
+        if defined not in DEFINITIONS or name in self.generics:
+            return []
+        return [self.symbol(p) for p in DEFINITIONS[defined].params]
+
     def _is_parameter(self, name: str) -> bool:
         return bool(self.definition) and name in self.definition.params
 
@@ -174,10 +181,13 @@ class Context:
                 return SYMPY_FUNCTIONS[base](*args)
             function = sp.Lambda(self.x, SYMPY_FUNCTIONS[base](self.x))
         if function is not None:
-            if len(args) != 1:
-                raise DerivationError(f"`{base}` takes one argument, got {len(args)}")
+            # softshrink(c x; c \lambda): the arguments after the first are the parameters, in order.
+            parameters = self._parameters(base) if len(args) > 1 else []
+            if len(args) != 1 + len(parameters):
+                raise DerivationError(f"`{base}` takes one argument (and its parameters after a `;`, "
+                                      f"{len(self._parameters(base))} here), got {len(args)}")
             body = sp.diff(function.expr, self.x, primes) if primes else function.expr
-            return body.xreplace({self.x: args[0]})
+            return body.xreplace({self.x: args[0], **dict(zip(parameters, args[1:]))})
         if primes == 0 and len(args) == 1 and (len(base) == 1 or base in GREEK):
             # An unknown one-letter "function" is a product: x(1+e^{-x}).
             return self._symbol(base) * args[0]

@@ -231,7 +231,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/frameworks.md', "\\tanh'(x) = 1 - y^2", 'hint: y = \\tanh(x), the output', hint=(('y', '\\tanh(x)'),)),
     Entry('backprop/frameworks.md', '\\bar{A}^{(1)} = \\bar{Y} W^{(2)\\mathsf T}', 'checked by: sitekit.summaries (numerically, against dense_backward (layer 2, input A^(1)), and central differences of the forward)'),
     # docs/backprop/gradient_checking.md
-    Entry('backprop/gradient_checking.md', "h'(x) = 3x^2", H_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/gradient_checking.md', "h'(x) = 3x^2", 'hint: h is the cubic x^3 of the chains below (line 44)', hint=(("h'(x)", '\\frac{d}{dx}\\left(x^{3}\\right)'),)),
     Entry('backprop/gradient_checking.md', "D_{+}(\\epsilon) = h'(x) + \\frac{h''(x)}{2}\\,\\epsilon + o(\\epsilon)", 'checked by: tests/test_formula_proofs.py::test_the_formula_holds[checking-forward-difference] (SymPy takes the limit of the remainder over epsilon, for h a generic Taylor series at x; the order is read from the TeX); the TeX is pinned whole'),
     Entry('backprop/gradient_checking.md', "\\operatorname{Im} h(x + i\\epsilon) / \\epsilon = h'(x) - \\frac{h'''(x)}{6}\\,\\epsilon^2 + O(\\epsilon^4)", 'checked by: tests/test_formula_proofs.py::test_the_formula_holds[checking-complex-step] (SymPy takes the limit of the remainder over epsilon^4, for h a generic real Taylor series at x; the order is read from the TeX); the TeX is pinned whole'),
     Entry('backprop/gradient_checking.md', '\\bar{A} = \\Delta W', A_GRADIENT_OF_A_LOSS_THE_PRO),

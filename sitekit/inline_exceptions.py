@@ -68,7 +68,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('activations/elu.md', 'y = \\alpha\\,(e^{x}-1)', WHERE_X_BELOW_0, domain='x < 0'),
     Entry('activations/elu.md', '\\alpha\\,e^{x} = y + \\alpha', WHERE_X_BELOW_0, domain='x < 0'),
     # docs/activations/gelu.md
-    Entry('activations/gelu.md', 'v - v_0 = (u - k\\sqrt{2}/64)/\\sqrt{2}', "unreadable: v_0 and k are the code's split of v (a 45-bit head), which only the prose describes"),
+    Entry('activations/gelu.md', 'v - v_0 = (u - k\\sqrt{2}/64)/\\sqrt{2}', 'hint: v = u/\\sqrt{2} and the Taylor centre v_0 = k/64, as the prose defines them (lines 170 and 178)', hint=(('v_0', 'k/64'), ('v', 'u/\\sqrt{2}'))),
     Entry('activations/gelu.md', '\\operatorname{erfc}(v) = e^{-v^2 - 0.5625 + R(s)/S(s)}/v', "definition: fdlibm's form defines R(s)/S(s), the rational fits to \\log(v\\operatorname{erfc}(v)) + v^2 + 0.5625 the prose names"),
     Entry('activations/gelu.md', 'u/(2v) = 1/\\sqrt{2}', 'hint: u = \\sqrt{2}\\,v, as the prose defines u', hint=(('u', '\\sqrt{2}\\,v'),)),
     Entry('activations/gelu.md', 'u\\,Q(u) = e^{-u^2/2 - 0.5625 + R/S - \\log\\sqrt{2}}', "hint: Q(u) and v = u/\\sqrt{2} as the prose defines them (line 163), R/S as fdlibm's form defines it (line 182), for u > 0", hint=(('Q(u)', '\\tfrac12\\,e^{-u^2/2}\\operatorname{erfcx}(u/\\sqrt{2})'), ('R/S', '\\log\\left(v\\operatorname{erfc}(v)\\right) + v^{2} + 0.5625'), ('v', 'u/\\sqrt{2}')), domain='u > 0'),

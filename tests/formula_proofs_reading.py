@@ -50,18 +50,15 @@ def page_line(page: str, tex: str) -> int:
 
 def entries_naming(test_module: str) -> list[tuple[str, str, str]]:
     """(page, TeX or fragment, reason) of each exception entry whose reason names the module."""
-    rows = [(e.page, e.formula, e.reason) for e in inline_exceptions.EXCEPTIONS]
-    rows += [(e.page, e.fragment, e.reason) for e in formula_exceptions.EXCEPTIONS]
+    rows = [(e.page, e.tex, e.reason) for e in (*inline_exceptions.EXCEPTIONS, *formula_exceptions.EXCEPTIONS)]
     return [row for row in rows if f"checked by: tests/{test_module}::" in row[2]]
 
 
 def entry_for(proof: Proof) -> tuple[str, str, str] | None:
     """The exception entry that pins this formula whole: same page, and the inline entry's TeX or
     the display entry's fragment equal to it (whitespace-insensitive)."""
-    if proof.display:
-        rows = [(e.page, e.fragment, e.reason) for e in formula_exceptions.EXCEPTIONS]
-    else:
-        rows = [(e.page, e.formula, e.reason) for e in inline_exceptions.EXCEPTIONS]
+    table = formula_exceptions if proof.display else inline_exceptions
+    rows = [(e.page, e.tex, e.reason) for e in table.EXCEPTIONS]
     return next((r for r in rows if r[0] == proof.page and flat(r[1]) == flat(proof.tex)), None)
 
 

@@ -203,8 +203,8 @@ EXCEPTIONS: list[Entry] = [
           'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/computational_graphs.md:19
     Entry('backprop/computational_graphs.md',
-          '\\bar{u} = \\frac{\\partial E}{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{u} = \\frac{\\partial E}{\\partial u} = \\frac{\\partial E}{\\partial q} \\cdot \\frac{\\partial q}{\\partial u} = \\bar{q} \\cdot \\frac{\\partial q}{\\partial u}',
+          'checked by: sitekit.summaries (numerically, against multiply_backward, a chain of two multiply gates, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/computational_graphs.md:36
     Entry('backprop/computational_graphs.md',
           'q = u + v, \\qquad \\bar{u} = \\bar{q}',
@@ -219,8 +219,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces q'),
     # docs/backprop/computational_graphs.md:166
     Entry('backprop/computational_graphs.md',
-          '\\bar{u} = \\bar{s} \\cdot \\frac{\\partial',
-          'unreadable: a barred (upstream-gradient) vector or matrix, \\bar{X}, not one entry'),
+          '\\bar{u} = \\bar{s} \\cdot \\frac{\\partial s}{\\partial u} + \\bar{m} \\cdot \\frac{\\partial m}{\\partial u} = m \\cdot 1 + s \\cdot v',
+          "checked by: sitekit.summaries (numerically, against fork_example and the gates' backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/backprop/computational_graphs.md:221
     Entry('backprop/computational_graphs.md',
           'E(u, v) = \\frac{u + \\sigma(v)}{\\sigma(u)',

@@ -325,7 +325,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('layers/attention.md', '\\bar{V} = P \\bar{Y}', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against attention_backward and central differences of the forward)'),
     Entry('layers/attention.md', '\\bar{Z} = \\bar{P} \\odot P \\odot (1 - P)', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against attention_backward and central differences of the forward)'),
     # docs/layers/batchnorm.md
-    Entry('layers/batchnorm.md', '\\bar{x}_m = \\sum_n \\bar{y}_n \\cdot \\gamma \\cdot \\frac{\\partial \\hat{x}_n}{\\partial x_m}', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('layers/batchnorm.md', '\\bar{x}_m = \\sum_n \\bar{y}_n \\cdot \\gamma \\cdot \\frac{\\partial \\hat{x}_n}{\\partial x_m}', 'checked by: sitekit.summaries (numerically, against batchnorm_backward and its Jacobian, column 1, and central differences of the forward)'),
     Entry('layers/batchnorm.md', '\\bar{X} = \\bar{Y} \\odot \\gamma / \\sqrt{v_{\\text{run}} + \\kappa}', 'checked by: sitekit.summaries (numerically, against central differences of batchnorm_inference)'),
     Entry('layers/batchnorm.md', '\\bar{X} = \\bar{Y} \\odot \\gamma / s', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against batchnorm_backward and central differences of the forward)'),
     # docs/layers/conv2d.md
@@ -334,7 +334,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/layers/dropout.md
     Entry('layers/dropout.md', '\\bar{X} = M \\odot \\bar{Y}', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against dropout_backward and central differences of the forward)'),
     # docs/layers/layernorm.md
-    Entry('layers/layernorm.md', '\\bar{x}_j = \\sum_i \\bar{y}_i \\cdot \\gamma_i \\cdot \\frac{\\partial \\hat{x}_i}{\\partial x_j}', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('layers/layernorm.md', '\\bar{x}_j = \\sum_i \\bar{y}_i \\cdot \\gamma_i \\cdot \\frac{\\partial \\hat{x}_i}{\\partial x_j}', 'checked by: sitekit.summaries (numerically, against layernorm_backward and its Jacobian, row 1, and central differences of the forward)'),
     Entry('layers/layernorm.md', '\\bar{\\hat{X}} = \\bar{Y} \\odot \\gamma', 'checked by: sitekit.summaries (numerically, against central differences of y = gamma x-hat + beta)'),
     Entry('layers/layernorm.md', '\\bar{x} = \\bar{y} \\odot \\gamma / s', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against layernorm_backward, row 1 and central differences of the forward)'),
     Entry('layers/layernorm.md', '\\bar{x} = \\frac{1}{s}\\bigl(\\bar{\\hat{x}} - \\operatorname{mean}(\\bar{\\hat{x}})\\bigr)', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against layernorm_backward, row 1 and central differences of the forward)'),

@@ -143,7 +143,7 @@ def output_layer(rng: np.random.Generator, n: int = 5) -> tuple[dict, dict]:
     A, act_cache = act.activation_forward(Z, sigmoid.sigmoid, sigmoid.sigmoid_grad)
     Delta = act.activation_backward(mse.sse_half_grad(A, T), act_cache)
     _, dW, db = dense.dense_backward(Delta, dense_cache)
-    env = {"N": n, "g'": sigmoid.sigmoid_grad, "A": A, "T": T, "Z": Z, "A_in": A_in,
+    env = {"N": n, "g'": sigmoid.sigmoid_grad, "A": A, "T": T, "Z": Z, "A_in": A_in, "W": W, "b": b,
            "\\Delta": Delta, "\\partial E/\\partial W": dW, "\\partial E/\\partial b": db}
     fd = {"\\Delta": central(lambda Z: loss(Z=Z), Z), "\\partial E/\\partial W": central(lambda W: loss(W=W), W),
           "\\partial E/\\partial b": central(lambda b: loss(b=b), b)}

@@ -9,11 +9,12 @@ checks every list.
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 
 import numpy as np
 
-from sitekit.summary_bindings import (Binding, _normalisation, _snippet, _upstream, activation_and_softmax,
+from sitekit.summary_bindings import (Binding, _normalisation, _one_column, _snippet, _upstream, activation_and_softmax,
                                       attention, central, dense_layer, dropout, hidden_layers, lstm, output_layer,
                                       rnn)
 
@@ -80,6 +81,43 @@ def window_counts(rng: np.random.Generator, layer: str) -> tuple[dict, dict]:
     return {"H_in": 9, "W_in": 8, "U": 3, "V": 3, "s": 2, "m": 1, "P": out.shape[2], "Q": out.shape[3]}, {}
 
 
+def fork(rng: np.random.Generator) -> tuple[dict, dict]:
+    """computational_graphs.md's fork, E = (u + v)(u v), through gates.py: u-bar from fork_example,
+    s-bar and m-bar from multiply_backward, the local gradients from add_backward and
+    multiply_backward with upstream 1; each gradient also by central differences."""
+    gates = _snippet("graph/gates.py")
+    u, v = (np.float64(x) for x in rng.normal(size=2))
+    s, m = u + v, u * v
+    s_bar, m_bar = gates.multiply_backward(1.0, (s, m))
+    env = {"u": u, "v": v, "s": s, "m": m, "\\bar{u}": gates.fork_example(u, v)[1], "\\bar{s}": s_bar,
+           "\\bar{m}": m_bar, "\\partial s/\\partial u": gates.add_backward(1.0, None)[0],
+           "\\partial m/\\partial u": gates.multiply_backward(1.0, (u, v))[0]}
+    fd = {"\\bar{u}": central(lambda x: float(gates.fork_example(x, v)[0]), np.asarray(u)),
+          "\\bar{s}": central(lambda x: float(x * m), np.asarray(s)),
+          "\\bar{m}": central(lambda x: float(s * x), np.asarray(m)),
+          "\\partial s/\\partial u": central(lambda x: float(gates.add_forward(x, v)[0]), np.asarray(u)),
+          "\\partial m/\\partial u": central(lambda x: float(gates.multiply_forward(x, v)[0]), np.asarray(u))}
+    return env, fd
+
+
+def one_gate(rng: np.random.Generator) -> tuple[dict, dict]:
+    """One gate in a chain: u -> q = u v -> E = q w, through multiply_forward/backward; q-bar and
+    u-bar from the backward, dq/du from multiply_backward with upstream 1, and by central differences."""
+    gates = _snippet("graph/gates.py")
+    u, v, w = (np.float64(x) for x in rng.normal(size=3))
+    q, q_cache = gates.multiply_forward(u, v)
+    q_bar, _ = gates.multiply_backward(1.0, (q, w))
+    u_bar, _ = gates.multiply_backward(q_bar, q_cache)
+    local = gates.multiply_backward(1.0, q_cache)[0]
+    grads = {"\\bar{u}": u_bar, "\\bar{q}": q_bar}
+    env = {**grads, "\\partial E/\\partial u": u_bar, "\\partial E/\\partial q": q_bar, "\\partial q/\\partial u": local}
+    E_of_u = central(lambda x: float(gates.multiply_forward(gates.multiply_forward(x, v)[0], w)[0]), np.asarray(u))
+    E_of_q = central(lambda x: float(gates.multiply_forward(x, w)[0]), np.asarray(q))
+    fd = {"\\bar{u}": E_of_u, "\\partial E/\\partial u": E_of_u, "\\bar{q}": E_of_q, "\\partial E/\\partial q": E_of_q,
+          "\\partial q/\\partial u": central(lambda x: float(gates.multiply_forward(x, v)[0]), np.asarray(u))}
+    return env, fd
+
+
 def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
     """dz/db of dense_forward for one example (K = 3): row k from dense_backward with the
     upstream gradient e_k, and by central differences of z_k."""
@@ -113,6 +151,40 @@ def _layer_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
     key = "\\partial z^(l+1)/\\partial z^(l)"
     return ({**env, **{page: env[ours] for page, ours in names.items()}, key: jacobian},
             {**fd, **{page: fd[ours] for page, ours in names.items()}, key: differences})
+
+
+def normalised_jacobian(rng: np.random.Generator, name: str) -> tuple[dict, dict]:
+    """batchnorm's column 1 (_one_column) or layernorm's row 1 (_layernorm_rows), with the Jacobian
+    dx-hat/dx of that column or row: row n from <name>_backward with gamma = 1 and the upstream
+    gradient e_n, and by central differences of <name>_forward's x-hat (gamma = 1, beta = 0)."""
+    layer = _snippet(f"layers/{name}.py")
+    forward, backward = getattr(layer, f"{name}_forward"), getattr(layer, f"{name}_backward")
+    X = _normalisation(copy.deepcopy(rng), name, 0 if name == "batchnorm" else -1)[0]["X"]
+    env, fd = (_one_column if name == "batchnorm" else _layernorm_rows)(rng)
+    ones, zeros = np.ones(X.shape[1]), np.zeros(X.shape[1])
+    _, cache = forward(X, ones, zeros, 1e-5)
+    # (row, column) of entry n of the column (batchnorm) or the row (layernorm) that the page's x is
+    at = (lambda n: (n, 0)) if name == "batchnorm" else (lambda n: (0, n))
+    size = X.shape[0] if name == "batchnorm" else X.shape[1]
+    rows = []
+    for n in range(size):
+        unit = np.zeros_like(X)
+        unit[at(n)] = 1
+        dx = backward(unit, cache)[0]
+        rows.append(dx[:, 0] if name == "batchnorm" else dx[0])
+
+    def hat(vector, n):  # entry n of x-hat, with the page's x set to vector
+        Xv = X.copy()
+        if name == "batchnorm":
+            Xv[:, 0] = vector
+        else:
+            Xv[0] = vector
+        return float(forward(Xv, ones, zeros, 1e-5)[0][at(n)])
+
+    x = X[:, 0] if name == "batchnorm" else X[0]
+    differences = np.stack([central(lambda v, n=n: hat(v, n), x) for n in range(size)])
+    key = "\\partial \\hat{x}/\\partial x"
+    return {**env, key: np.stack(rows)}, {**fd, key: differences}
 
 
 def batchnorm_inference(rng: np.random.Generator) -> tuple[dict, dict]:
@@ -202,6 +274,10 @@ BINDINGS: list[Binding] = [
       for page in ("backprop/computational_graphs.md", "backprop/frameworks.md")
       for fragment in ("\\bar{X} =", "\\bar{W} =")),
     Binding("backprop/frameworks.md", "\\bar{A}^{(1)} =", f"{_DENSE} (layer 2, input A^(1))", _dense_as, inline=True),
+    # computational_graphs.md: one gate, and the fork
+    Binding("backprop/computational_graphs.md", "\\bar{u} = \\frac{\\partial E}{\\partial u} =",
+            "multiply_backward, a chain of two multiply gates", one_gate),
+    Binding("backprop/computational_graphs.md", "\\bar{u} = \\bar{s} \\cdot", "fork_example and the gates' backward", fork),
     # output_layer.md, chain_rule.md: one sigmoid output layer
     Binding("backprop/output_layer.md", "= \\delta_k \\cdot 1 =", _OUT, partial(output_layer, n=1), inline=True),
     Binding("backprop/output_layer.md", "\\frac{\\partial z_k}{\\partial b_k} =", "dense_backward, one example",
@@ -245,6 +321,10 @@ BINDINGS: list[Binding] = [
     Binding("layers/layernorm.md", "\\bar{x} =", "layernorm_backward, row 1", _layernorm_rows, inline=True, wrong=True),
     Binding("layers/layernorm.md", "\\bar{x}_j = \\frac{1}{s} \\bigl(", "layernorm_backward, row 1", _layernorm_rows,
             indices="ij"),
+    *(Binding(f"layers/{name}.md", fragment, f"{name}_backward and its Jacobian, {part} 1",
+              partial(normalised_jacobian, name=name), inline=True, indices=letters)
+      for name, fragment, part, letters in (("batchnorm", "\\bar{x}_m = \\sum_n", "column", "mn"),
+                                             ("layernorm", "\\bar{x}_j = \\sum_i", "row", "ij"))),
     # the forward systems, against the snippets' forward
     Binding("layers/attention.md", "P &= \\operatorname{softmax}(Z)", "attention_forward",
             attention_forward_names),

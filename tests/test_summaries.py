@@ -187,6 +187,12 @@ FAULTS = [
     ("layers/pooling.md", r"\frac{W_{\mathrm{in}} - U}{s}", r"\frac{W_{\mathrm{in}} - U + 1}{s}"),
     ("layers/conv2d.md", r"\frac{H_{\mathrm{in}} + 2m - U}{s}", r"\frac{H_{\mathrm{in}} + m - U}{s}"),
     ("layers/layernorm.md", r"- \hat{x}_j \, \rho \bigr)", r"+ \hat{x}_j \, \rho \bigr)"),
+    # the normalisations' chain rule through the Jacobian of x-hat (symmetric for batchnorm: no index swap there)
+    ("layers/batchnorm.md", r"\bar{y}_n \cdot \gamma \cdot \frac{\partial \hat{x}_n}", r"\bar{y}_n \cdot \frac{\partial \hat{x}_n}"),
+    ("layers/layernorm.md", r"\bar{y}_i \cdot \gamma_i \cdot \frac{\partial \hat{x}_i}", r"\bar{y}_i \cdot \gamma_j \cdot \frac{\partial \hat{x}_i}"),
+    # computational_graphs.md's gate and fork
+    ("backprop/computational_graphs.md", r"= \bar{q} \cdot \frac{\partial q}{\partial u}.", r"= \bar{q}."),
+    ("backprop/computational_graphs.md", r"= m \cdot 1 + s \cdot v,", r"= m \cdot 1 + s \cdot u,"),
     # a Jacobian entry, and the chain rule through one (hidden_layers.md)
     ("backprop/output_layer.md", r"{\partial z_k}{\partial b_k} = 1", r"{\partial z_k}{\partial b_k} = 2"),
     ("backprop/hidden_layers.md", r"\frac{\partial z^{(l+1)}_k}{\partial z^{(l)}_j}\)", r"\frac{\partial z^{(l+1)}_j}{\partial z^{(l)}_k}\)"),

@@ -366,7 +366,7 @@ def check_markdown(markdown: str, src_uri: str) -> list[str]:
             errors += check_read(formula, binding, label)
     for entry in inline_exceptions.EXCEPTIONS:
         if entry.page == page and _CLAIM in entry.reason:
-            text = " ".join(entry.formula.split())
+            text = " ".join(entry.tex.split())
             for formula in pools[True]:
                 if formula.flat == text and (formula.line, text) not in bound:
                     errors.append(f"{label}:{formula.line}: sitekit/inline_exceptions.py says {_CLAIM} checks this "

@@ -41,6 +41,19 @@ def distributional_derivative(tex: str) -> bool:
     return True
 
 
+def dirac_delta(tex: str) -> bool:
+    r"""f' in the sense of distributions, the functional -\int f \varphi' (the display formula above it),
+    against the Dirac delta at the point the TeX names, \varphi \mapsto \varphi(c), for each test function."""
+    left, right = (side.strip() for side in tex.split("="))
+    point = re.fullmatch(r"\\delta_\{?\s*(-?\d+)\s*\}?", right)
+    assert left == "f'" and point, f"`{tex}` is no longer f' = \\delta_c"
+    for phi in TEST_FUNCTIONS:
+        derivative = -sp.integrate(step(X) * sp.diff(phi, X), (X, -sp.oo, sp.oo))
+        if sp.simplify(derivative - phi.subs(X, int(point.group(1)))) != 0:
+            return False
+    return True
+
+
 def tanhshrink_series(tex: str) -> bool:
     r"""x - tanh(x) = x s g(s) with s = x^2 and g(s) = (x - tanh(x))/x^3 (the formula's own definition), and
     g's series: the stated terms match SymPy's series of (x - tanh x)/x^3 in x, and `- \dots` says the
@@ -100,6 +113,8 @@ PROOFS: dict[str, Proof] = {
         "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx = -\\int_{-\\infty}^{\\infty} f(x)\\,\\varphi'(x)\\,dx "
         "= -\\int_{0}^{\\infty} \\varphi'(x)\\,dx = \\varphi(0)",
         distributional_derivative, ("= -\\int_{0}^{\\infty}", "= -\\int_{-\\infty}^{0}"), display=True),
+    "binary-step-dirac": Proof(
+        "activations/binary_step.md", "f' = \\delta_0", dirac_delta, ("\\delta_0", "\\delta_1")),
     "index-leaky-relu-mistake": Proof(
         "index.md", "= \\max(-ax, x)", folds_instead_of_leaking, ("-ax", "ax")),
     "tanhshrink-series": Proof(

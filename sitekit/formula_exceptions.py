@@ -239,8 +239,8 @@ EXCEPTIONS: list[Entry] = [
           'checked by: sitekit.summaries (numerically, against linear_torch_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/frameworks.md:212
     Entry('backprop/frameworks.md',
-          'W - \\eta \\, \\frac{\\partial E_{\\text{mean}}}{\\partial',
-          'unreadable: E_mean and E_sum are functions of the matrix W the formula does not write out; read as names, both derivatives would be 0 and the formula would hold for any factor'),
+          'W - \\eta \\, \\frac{\\partial E_{\\text{mean}}}{\\partial W} = W - \\frac{\\eta}{N} \\, \\frac{\\partial E_{\\text{sum}}}{\\partial W}',
+          'checked by: sitekit.summaries (numerically, against central differences of dense_forward with sse_half); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/gradient_checking.md:11
     Entry('backprop/gradient_checking.md',
           'D_{+}(\\epsilon) = \\frac{h(x+\\epsilon)',
@@ -352,12 +352,12 @@ EXCEPTIONS: list[Entry] = [
           'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), a batch of 5, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/regularisation.md:8
     Entry('backprop/regularisation.md',
-          'E_{\\text{reg}} = E + \\frac{\\lambda}{2}',
-          'unreadable: the norm \\lVert W \\rVert of a matrix (the formula defines E_reg and the squared norm)'),
+          'E_{\\text{reg}} = E + \\frac{\\lambda}{2} \\lVert W \\rVert^2, \\qquad \\lVert W \\rVert^2 = \\sum_{j=1}^{J} \\sum_{k=1}^{K} w_{jk}^2',
+          'checked by: sitekit.summaries (numerically, against l2_penalty, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/regularisation.md:20
     Entry('backprop/regularisation.md',
-          '\\frac{\\partial E_{\\text{reg}}}{\\partial',
-          'unreadable: gradients with respect to the matrix W of losses the formula does not write out; read as names, every derivative would be 0'),
+          '\\frac{\\partial E_{\\text{reg}}}{\\partial W} = \\frac{\\partial E}{\\partial W} + \\lambda W, \\qquad W \\leftarrow W - \\eta \\left( \\frac{\\partial E}{\\partial W} + \\lambda W \\right) = (1 - \\eta \\lambda) \\, W - \\eta \\, \\frac{\\partial E}{\\partial W}',
+          'checked by: sitekit.summaries (numerically, against dense_backward_l2, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/attention.md:10
     Entry('layers/attention.md',
           '\\begin{aligned} Z &= \\frac{Q K^{\\mathsf T}}{\\sqrt{d}}, \\\\ P &= \\operatorname{softmax}(Z) \\ \\text{(row by row)}, \\\\ Y &= P \\, V. \\end{aligned}',

@@ -225,7 +225,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/frameworks.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     Entry('backprop/frameworks.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
     Entry('backprop/frameworks.md', "Y_{n'k} = \\sum_{i=1}^{J} X_{n'i} \\cdot V_{ki} + b_k", 'unreadable: a subscript in words'),
-    Entry('backprop/frameworks.md', 'E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n = \\frac{1}{N} E_{\\text{sum}}', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/frameworks.md', 'E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n = \\frac{1}{N} E_{\\text{sum}}', 'checked by: sitekit.summaries (numerically, against sse_half, row by row, and central differences of the forward)'),
     Entry('backprop/frameworks.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     Entry('backprop/frameworks.md', "\\sigma'(x) = y\\,(1 - y)", 'hint: y = \\sigma(x), the output', hint=(('y', '\\sigma(x)'),)),
     Entry('backprop/frameworks.md', "\\tanh'(x) = 1 - y^2", 'hint: y = \\tanh(x), the output', hint=(('y', '\\tanh(x)'),)),
@@ -286,7 +286,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/output_layer.md', '\\frac{\\partial E}{\\partial b_k} = \\delta_k \\cdot 1 = \\delta_k', 'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (a sigmoid layer; sse_half loss), one example, and central differences of the forward)'),
     # docs/backprop/regularisation.md
     Entry('backprop/regularisation.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
-    Entry('backprop/regularisation.md', 'E_{\\text{reg}} = \\sum \\bar{Y} \\odot (X W + b) + \\frac{\\lambda}{2} \\lVert W \\rVert^2', NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/regularisation.md', 'E_{\\text{reg}} = \\sum \\bar{Y} \\odot (X W + b) + \\frac{\\lambda}{2} \\lVert W \\rVert^2', 'checked by: sitekit.summaries (numerically, against dense_forward and l2_penalty, and central differences of the forward)'),
     # docs/errata.md
     Entry('errata.md', "\\sigma'(z) = \\sigma(z)\\,\\bigl(1-\\sigma(z)\\bigr) = a\\,(1-a)", 'hint: a = \\sigma(z), as the prose says', hint=(('a', '\\sigma(z)'),)),
     Entry('errata.md', "f'(x) = -a", 'quoted as wrong: the slope the quoted f(x) = \\max(-a\\,x, x) was given for x < 1 (0 < a < 1)', hint=(("f'(x)", '\\frac{d}{dx}\\max(-a\\,x, x)'),), domain='x < 1, a > 0, a < 1'),

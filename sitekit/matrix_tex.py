@@ -16,13 +16,14 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
 - `\\sum_{n=1}^{N} body` loops over n (the bound N is a bound name);
   `\\sum_{k} body` loops over the length of the axis k indexes in the body;
   `\\sum_{\\text{rows}} body` adds the rows; `\\sum_{n : x_n = v} body` takes the n
-  whose x_n equals v; the body is the rest of the product;
-- `e^{x}` is the exponential, `\\lfloor x \\rfloor` the floor;
+  whose x_n equals v; `\\sum body` adds every entry; the body is the rest of the product;
+- `e^{x}` is the exponential, `\\lfloor x \\rfloor` the floor, `\\lVert W \\rVert` the Frobenius norm;
 - `g'(Z)` and `\\tanh'(Z)` call the bound function; `\\operatorname{rowsum}`,
   `\\operatorname{mean}_{\\text{row}}`, `\\operatorname{mean}` (both over the last axis) and `\\sqrt`
   are built in;
 - `\\frac{\\partial E}{\\partial w_{ij}}` and `\\partial E / \\partial w_{ij}` are the name `\\partial E/\\partial w`;
   `\\frac{\\partial z_k}{\\partial b_j}` the Jacobian `\\partial z/\\partial b` at (k, j);
+  `\\partial E_{\\text{mean}}` the name `\\partial E_mean/...`;
   `\\mathbf{1}` a name too;
 - a `\\text{...}` at the top of a side starts a remark in words: the side ends.
 
@@ -157,7 +158,7 @@ class Parser:
                 self.take()
                 op = {"\\odot": "odot", "/": "div"}.get(text, "cdot")
                 tree = Node(op, (tree, self.unary(stop)), offset=at)
-            elif text is not None and text not in ("+", "-", ")", "}", "]", "=", ",", "\\text", "\\rfloor") + stop:
+            elif text is not None and text not in ("+", "-", ")", "}", "]", "=", ",", "\\text", "\\rfloor", "\\rVert") + stop:
                 tree = Node("juxt", (tree, self.unary(stop)), offset=at)
             else:
                 return tree
@@ -169,6 +170,8 @@ class Parser:
             return Node("neg", (self.unary(stop),), offset=at)
         if self.peek() == "\\sum":
             self.take()
+            if self.peek() != "_":  # \\sum \\bar{Y} \\odot Y: every entry of the product
+                return Node("sumall", (self.product(stop),), offset=at)
             self.take("_")
             lower = self.group_text()
             if re.fullmatch(r"\\text\{rows\}", lower.replace(" ", "")):
@@ -239,6 +242,11 @@ class Parser:
             self.take()
             self.take("^")
             return Node("call", (self.braced(),), "exp", at)
+        if text == "\\lVert":  # the Frobenius norm of a matrix, the 2-norm of a vector
+            self.take()
+            inside = self.expression()
+            self.take("\\rVert")
+            return Node("call", (inside,), "norm", at)
         if text == "\\lfloor":
             self.take()
             inside = self.expression()
@@ -354,7 +362,12 @@ def derivative(numerator: Any, inner: Any, at: int) -> Name:
     if not (isinstance(numerator, Name) and isinstance(inner, Name)):
         raise TexError("a derivative of a name by a name", at)
     top = numerator.base + (f"^{numerator.sup}" if numerator.sup else "")
-    return Name(f"\\partial {top}/\\partial {inner.base}", inner.sup, numerator.sub + inner.sub, False, at)
+    # A subscript in words names the function (E_{\\text{mean}}); index letters index the Jacobian.
+    words = tuple(item for item in numerator.sub if item.startswith(("\\text", "\\mathrm")))
+    if words:
+        top += "_" + "".join(re.sub(r"\\(?:text|mathrm)\{(.*)\}", r"\1", item) for item in words)
+    indices = tuple(item for item in numerator.sub if item not in words)
+    return Name(f"\\partial {top}/\\partial {inner.base}", inner.sup, indices + inner.sub, False, at)
 
 
 def subscript_items(raw: str) -> tuple[str, ...]:
@@ -499,6 +512,7 @@ class Evaluator:
                     "mean_row": lambda x: x.mean(axis=-1, keepdims=True),
                     "mean": lambda x: x.mean(axis=-1, keepdims=True),
                     "tanh": np.tanh, "exp": np.exp, "log": np.log, "floor": np.floor,
+                    "norm": lambda x: np.sqrt(np.sum(x * x)),
                     "sigma": lambda x: 1 / (1 + np.exp(-x)),
                     "softmax": lambda x: np.exp(x - x.max(-1, keepdims=True))
                     / np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)}[function](values[0])
@@ -514,6 +528,8 @@ class Evaluator:
             return values[0].T
         if op == "sumrows":
             return values[0].sum(axis=0)
+        if op == "sumall":
+            return values[0].sum()
         return binary(op, values[0], values[1], at)
 
     def name(self, name: Name, index: dict[str, int]) -> Any:

@@ -51,6 +51,7 @@ _ALIGNED = re.compile(r"\\(?:begin|end)\{aligned\}")
 # A row break, a \quad, or a comma before `&` (`I_t &= ..., & F_t &= ...`: two statements in a row).
 _BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?|\\q?quad(?![A-Za-z])|,(?=\s*&)")
 _TRAILING = re.compile(r"[\s.,;]*$")
+_ASSIGN = re.compile(r"^[^{}()]*?\\leftarrow(?![A-Za-z])")
 
 
 def statements(tex: str) -> list[tuple[int, str]]:
@@ -98,6 +99,8 @@ def sides(offset: int, text: str) -> list[tuple[int, str]]:
             out.append((offset + last, text[last:i]))
             last = i + 1
     out.append((offset + last, text[last:]))
+    # `W \\leftarrow <value>`: the side is the value (the target is the name, not a claim).
+    out = [(o + m.end(), t[m.end():]) if (m := _ASSIGN.search(t)) else (o, t) for o, t in out]
     # The `&` of an aligned row is blanked (offsets kept): it marks alignment, not a term.
     return [(o + len(t) - len(t.lstrip()), t.replace("&", " ").strip()) for o, t in out]
 

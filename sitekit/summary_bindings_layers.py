@@ -118,6 +118,42 @@ def one_gate(rng: np.random.Generator) -> tuple[dict, dict]:
     return env, fd
 
 
+def weight_decay(rng: np.random.Generator) -> tuple[dict, dict]:
+    """regularisation.md's check: a dense layer, X (5 x 7), W (7 x 3), b, a fixed Y-bar, E = sum Y-bar * Y
+    and E_reg = E + l2_penalty(W, lambda), lambda = 0.3, eta = 0.1; the gradients from dense_backward
+    and dense_backward_l2, and by central differences of E and E_reg."""
+    dense, decay = _snippet("layers/dense.py"), _snippet("network/weight_decay.py")
+    X, W, b, Ybar, lam = rng.normal(size=(5, 7)), rng.normal(size=(7, 3)), rng.normal(size=3), rng.normal(size=(5, 3)), 0.3
+
+    def E(W):
+        return float(np.sum(Ybar * dense.dense_forward(X, W, b)[0]))
+
+    def E_reg(W):
+        return E(W) + float(decay.l2_penalty(W, lam))
+
+    env = {"X": X, "W": W, "w": W, "b": b, "\\bar{Y}": Ybar, "\\lambda": lam, "\\eta": 0.1, "J": 7, "K": 3,
+           "E": E(W), "E_reg": E_reg(W), "\\partial E/\\partial W": dense.dense_backward(Ybar, (X, W))[1],
+           "\\partial E_reg/\\partial W": decay.dense_backward_l2(Ybar, X, W, lam)[1]}
+    return env, {"\\partial E/\\partial W": central(E, W), "\\partial E_reg/\\partial W": central(E_reg, W)}
+
+
+def batch_mean(rng: np.random.Generator) -> tuple[dict, dict]:
+    """frameworks.md's mean over the batch: a dense layer on X (5 x 7), targets T, E_n = sse_half of
+    row n, E_sum = sse_half of the batch, E_mean its mean over the N = 5 examples; no backward
+    returns dE_mean/dW, so both weight gradients are central differences (a central_only binding)."""
+    dense, mse = _snippet("layers/dense.py"), _snippet("losses/mse.py")
+    X, W, b, T = rng.normal(size=(5, 7)), rng.normal(size=(7, 3)), rng.normal(size=3), rng.uniform(size=(5, 3))
+
+    def E_sum(W):
+        return float(mse.sse_half(dense.dense_forward(X, W, b)[0], T))
+
+    Y = dense.dense_forward(X, W, b)[0]
+    rows = np.array([float(mse.sse_half(Y[n:n + 1], T[n:n + 1])) for n in range(5)])
+    env = {"N": 5, "W": W, "\\eta": 0.1, "E": rows, "E_sum": E_sum(W), "E_mean": E_sum(W) / 5}
+    return env, {"\\partial E_sum/\\partial W": central(E_sum, W),
+                 "\\partial E_mean/\\partial W": central(lambda W: E_sum(W) / 5, W)}
+
+
 def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
     """dz/db of dense_forward for one example (K = 3): row k from dense_backward with the
     upstream gradient e_k, and by central differences of z_k."""
@@ -274,6 +310,17 @@ BINDINGS: list[Binding] = [
       for page in ("backprop/computational_graphs.md", "backprop/frameworks.md")
       for fragment in ("\\bar{X} =", "\\bar{W} =")),
     Binding("backprop/frameworks.md", "\\bar{A}^{(1)} =", f"{_DENSE} (layer 2, input A^(1))", _dense_as, inline=True),
+    # regularisation.md, frameworks.md: the penalty and the batch mean
+    Binding("backprop/regularisation.md", "\\lVert W \\rVert^2 = \\sum_{j=1}^{J}", "l2_penalty", weight_decay,
+            indices="jk"),
+    Binding("backprop/regularisation.md", "\\frac{\\partial E_{\\text{reg}}}{\\partial W} =", "dense_backward_l2",
+            weight_decay),
+    Binding("backprop/regularisation.md", "E_{\\text{reg}} = \\sum \\bar{Y}", "dense_forward and l2_penalty", weight_decay,
+            inline=True),
+    Binding("backprop/frameworks.md", "W - \\eta \\, \\frac{\\partial E_{\\text{mean}}}",
+            "central differences of dense_forward with sse_half", batch_mean, central_only=True),
+    Binding("backprop/frameworks.md", "E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n", "sse_half, row by row",
+            batch_mean, inline=True),
     # computational_graphs.md: one gate, and the fork
     Binding("backprop/computational_graphs.md", "\\bar{u} = \\frac{\\partial E}{\\partial u} =",
             "multiply_backward, a chain of two multiply gates", one_gate),

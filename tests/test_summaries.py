@@ -190,6 +190,13 @@ FAULTS = [
     # the normalisations' chain rule through the Jacobian of x-hat (symmetric for batchnorm: no index swap there)
     ("layers/batchnorm.md", r"\bar{y}_n \cdot \gamma \cdot \frac{\partial \hat{x}_n}", r"\bar{y}_n \cdot \frac{\partial \hat{x}_n}"),
     ("layers/layernorm.md", r"\bar{y}_i \cdot \gamma_i \cdot \frac{\partial \hat{x}_i}", r"\bar{y}_i \cdot \gamma_j \cdot \frac{\partial \hat{x}_i}"),
+    # regularisation.md's penalty and weight decay, frameworks.md's batch mean
+    ("backprop/regularisation.md", r"E + \frac{\lambda}{2} \lVert W \rVert^2,", r"E + \frac{\lambda}{2} \lVert W \rVert,"),
+    ("backprop/regularisation.md", r"w_{jk}^2 ,", r"w_{jk} ,"),
+    ("backprop/regularisation.md", r"= (1 - \eta \lambda) \, W - \eta", r"= (1 + \eta \lambda) \, W - \eta"),
+    ("backprop/regularisation.md", r"(X W + b) + \frac{\lambda}{2} \lVert W \rVert^2\)", r"(X W + b) + \lambda \lVert W \rVert^2\)"),
+    ("backprop/frameworks.md", r"= W - \frac{\eta}{N} \, \frac{\partial E_{\text{sum}}}", r"= W - \eta \, \frac{\partial E_{\text{sum}}}"),
+    ("backprop/frameworks.md", r"= \frac{1}{N} E_{\text{sum}}\)", r"= E_{\text{sum}}\)"),
     # computational_graphs.md's gate and fork
     ("backprop/computational_graphs.md", r"= \bar{q} \cdot \frac{\partial q}{\partial u}.", r"= \bar{q}."),
     ("backprop/computational_graphs.md", r"= m \cdot 1 + s \cdot v,", r"= m \cdot 1 + s \cdot u,"),

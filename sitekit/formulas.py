@@ -18,9 +18,10 @@ Each formula ends in one of three outcomes:
 - an exception: sitekit/formula_exceptions.py declares it (a definition,
   notation the parser cannot read, or checked another way), with a reason.
 A formula the parser cannot read and that is not in that table fails, and
-so does a table entry whose formula is gone (stale).
+so does a table entry whose formula is gone (stale), or an "unreadable" entry
+whose formula the checker now reads and checks (stale too: remove it).
 
-`python -m sitekit.formulas [FILE ...]` checks the given pages (default: all
+`python -m sitekit.formulas [-v] [FILE ...]` (`--help`: usage) checks the given pages (default: all
 of docs/), prints the failures and the counts, and exits 1 on any failure.
 The MkDocs hook calls `check_markdown(markdown, page.file.src_uri)`.
 """

@@ -9,13 +9,15 @@ sorted by these rules, in this order (`classify`):
 - value: every side but one is a lone name and the other a number, a
   tuple, \\pm, \\infty or a constant (`x = 0`, `\\alpha = 1`,
   `z = (1, 2, 3)`, `x = -\\tfrac32`), or a lone name is set to another
-  (`x = -a`); a point or a parameter, not a claim;
-- index condition: index letters only (`i = j`, `[i = j]`, `t = 1, \\dots, T`);
+  (`x = -a`), or a tuple of names to as many numbers (`(N, T) = (3, 4)`);
+  a point or a parameter, not a claim;
+- index condition: index letters only (`i = j`, `n' = n`, `[i = j]`, `t = 1, \\dots, T`);
 - definition: the left side is a lone plain name the checker has no meaning
   for on this page (`z = x\\,w + b`, `\\Phi(x) = ...`), so the page
   introduces it. Not a name with a bar, \\delta or \\Delta (a gradient is a
   result), nor a derivative (`f'(x)`, `\\partial`), nor a name the page's
   context already reads (`y` or `f(x)` on an activation page, `\\sigma`);
+  or a formula `= J` right after a code span (`fan_in` \\(= J\\)) naming it;
 - quoted as wrong: the first formula of a paragraph that starts with
   "Written:", or of a numbered bold heading under "Common mistakes", is a
   mistake quoted on purpose: it must read and be false, and the build fails
@@ -25,13 +27,19 @@ sorted by these rules, in this order (`classify`):
 
 Prose notation is read as meant or refused, never misread: `\\pm`/`\\mp`
 make two claims (both checked), `\\partial y / \\partial u` is the fraction,
-a limit at `\\pm\\infty` runs along a positive symbol, and a prime with no
+a limit at `\\pm\\infty` runs along a positive symbol (but a statement that
+states `\\text{nan}` reads its constants in IEEE arithmetic: 0 \\cdot \\infty is
+nan), `softshrink(x; \\lambda)` puts the parameter in, the page's own function
+without its argument (`f'`, `\\operatorname{hardsigmoid}'`) is read at x, a
+domain `\\beta = 0` fixes a parameter, and any other prime with no
 argument (`\\sigma'`, read by the parser as `\\sigma`) or an operator name
 with a digit (`\\operatorname{ReLU6}`, read as ReLU) is refused (sitekit.derivations.latex
 does both).
 
 What remains (a claim the parser cannot read, or one checked elsewhere) is
-declared in sitekit/inline_exceptions.py, one entry per formula text.
+declared in sitekit/inline_exceptions.py, one entry per formula text; an
+"unreadable" entry whose formula the checker now reads without a failure is
+stale and fails the build, as an entry whose formula is gone does.
 """
 
 from __future__ import annotations

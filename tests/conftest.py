@@ -1,3 +1,5 @@
+import fcntl
+import json
 import os
 import shutil
 from pathlib import Path
@@ -5,7 +7,7 @@ from pathlib import Path
 import pytest
 
 # The project root and tests/ are on sys.path: pyproject.toml's pytest `pythonpath`.
-from sitebuild import ROOT as _ROOT, build, cache_dir, warnings_in
+from sitebuild import ROOT as _ROOT, build, cache_dir, owns_cache, warnings_in
 
 # Everything a test run computes is cached in the run's own folder, never in
 # the project's .cache (which holds what the developer's builds computed).
@@ -13,19 +15,46 @@ os.environ["BC_CACHE_DIR"] = str(cache_dir())
 
 
 def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(cache_dir(), ignore_errors=True)
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: its tables go to the controller
+        session.config.workeroutput["bc_tables"] = json.dumps([ACCURACY_RESULTS, BROWSER_TIMINGS, FAULTS])
+    if owns_cache():
+        shutil.rmtree(cache_dir(), ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: absent under -p no:xdist
+def pytest_testnodedown(node, error):
+    """The controller gathers the workers' tables, printed whole at the end."""
+    tables = getattr(node, "workeroutput", {}).get("bc_tables")
+    if tables:
+        accuracy, browser, faults = json.loads(tables)
+        ACCURACY_RESULTS.extend(accuracy)
+        BROWSER_TIMINGS.extend(tuple(row) for row in browser)
+        FAULTS.extend(tuple(row) for row in faults)
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The site, built with `mkdocs build --strict` once per test run.
+    """The site, built with `mkdocs build --strict` once per test run: under
+    pytest-xdist the first worker to ask builds it into the run's shared
+    temporary folder, holding a lock the others wait on, and all read its log.
     BC_SITE=<dir> reuses a site built before (for working on the browser tests)."""
     if os.environ.get("BC_SITE"):
         return Path(os.environ["BC_SITE"])
-    out = tmp_path_factory.mktemp("site")
-    run = build(_ROOT, out)
-    assert run.returncode == 0, f"mkdocs build --strict failed:\n{run.stdout}\n{run.stderr}"
-    assert not warnings_in(run.stderr), run.stderr
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("site")
+        run = build(_ROOT, out)
+        returncode, stdout, stderr = run.returncode, run.stdout, run.stderr
+    else:
+        shared = tmp_path_factory.getbasetemp().parent  # the run's, above each worker's own
+        out, log = shared / "site", shared / "site-build.json"
+        with open(shared / "site.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not log.exists():
+                run = build(_ROOT, out)
+                log.write_text(json.dumps([run.returncode, run.stdout, run.stderr]))
+            returncode, stdout, stderr = json.loads(log.read_text())
+    assert returncode == 0, f"mkdocs build --strict failed:\n{stdout}\n{stderr}"
+    assert not warnings_in(stderr), stderr
     return out
 
 
@@ -39,7 +68,9 @@ BROWSER_TIMINGS: list = []
 FAULTS: list = []
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
+    if hasattr(config, "workerinput"):  # the controller prints every worker's rows
+        return
     if FAULTS:
         terminalreporter.section("injected faults: each fails the build, naming the file and line or block")
         for fault, detector, message in FAULTS:

@@ -24,18 +24,37 @@ def build_command(project: Path, site: Path) -> list[str]:
 
 
 _cache_dir: Path | None = None
+# "<pid>:<folder>" of the process that made the run's cache: its pytest-xdist
+# workers (its direct children) share that folder; anything else makes its own.
+_RUN_CACHE = "BC_TEST_RUN_CACHE"
+
+
+def _inherited_cache() -> Path | None:
+    owner, _, folder = os.environ.get(_RUN_CACHE, "").partition(":")
+    if folder and os.environ.get("PYTEST_XDIST_WORKER") and owner == str(os.getppid()):
+        return Path(folder)
+    return None
 
 
 def cache_dir() -> Path:
-    """One content-hash cache for the builds of a test session (sitekit.cache),
+    """One content-hash cache for the builds of a test run (sitekit.cache),
     empty at the start: the first build runs everything, and a later build of
     a changed copy recomputes only what the change touches. Made on first use
-    (importing this module for a helper makes nothing) and removed at exit."""
+    (importing this module for a helper makes nothing) by the run's first
+    process, which removes it at exit; its xdist workers use the same one."""
     global _cache_dir
     if _cache_dir is None:
-        _cache_dir = Path(tempfile.mkdtemp(prefix="bc-test-cache-"))
-        atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
+        _cache_dir = _inherited_cache()
+        if _cache_dir is None:
+            _cache_dir = Path(tempfile.mkdtemp(prefix="bc-test-cache-"))
+            os.environ[_RUN_CACHE] = f"{os.getpid()}:{_cache_dir}"
+            atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
     return _cache_dir
+
+
+def owns_cache() -> bool:
+    """Whether this process made the run's cache (and so removes it)."""
+    return _inherited_cache() is None
 
 
 def build_env(**extra: str) -> dict[str, str]:

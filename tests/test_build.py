@@ -230,11 +230,14 @@ def missing_includes_build(site, tmp_path_factory) -> subprocess.CompletedProces
     return build(project, folder / "site")
 
 
+# The two tests of one build stay on one pytest-xdist worker: the build runs once.
+@pytest.mark.xdist_group("missing_includes_build")
 def test_fault_missing_snippet_section(missing_includes_build):
     record("include of a missing section", missing_includes_build,
            r"docs/notation\.md:\d+: --8<-- .*snippets/activations/sigmoid\.py has no section \[no_such_section\]")
 
 
+@pytest.mark.xdist_group("missing_includes_build")
 def test_fault_missing_snippet_file(missing_includes_build):
     record("include of a missing file", missing_includes_build,
            r"docs/notation\.md:\d+: --8<-- .*no file snippets/activations/nothing\.py")
@@ -394,6 +397,7 @@ def wrong_snippets_build(site, tmp_path_factory) -> subprocess.CompletedProcess:
     return build(project, folder / "site")
 
 
+@pytest.mark.xdist_group("wrong_snippets_build")  # one build for both tests, on one worker
 def test_fault_wrong_derivative_in_snippet(wrong_snippets_build):
     """The page's derivation ends in σ(1 − σ); a snippet whose σ′ is off by
     1 % no longer agrees with it, and the build says where."""
@@ -401,6 +405,7 @@ def test_fault_wrong_derivative_in_snippet(wrong_snippets_build):
            r"docs/activations/sigmoid\.md:\d+: step \d+: .*sigmoid_grad")
 
 
+@pytest.mark.xdist_group("wrong_snippets_build")
 def test_fault_wrong_forward_in_snippet(wrong_snippets_build):
     """relu returning leaky ReLU: no derivation uses relu itself, and the
     accuracy page showed "∞ ULP" in a green build."""

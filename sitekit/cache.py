@@ -51,13 +51,37 @@ def directory() -> Path:
     return Path(os.environ.get("BC_CACHE_DIR") or ROOT / ".cache")
 
 
+_listings: dict[tuple, tuple[dict[Path, int], list[Path]]] = {}  # (root, patterns) -> (folders' mtimes, files)
+
+
 def _code_files(patterns: tuple[str, ...]) -> list[Path]:
-    return sorted({
+    """The files matching patterns, globbed again only when a folder they may
+    be in changed (a file added, removed or renamed changes its folder's
+    mtime): the build asks for every cache key, and a glob costs ms."""
+    listing = _listings.get((ROOT, patterns))
+    if listing is not None and all(_mtime(folder) == mtime for folder, mtime in listing[0].items()):
+        return listing[1]
+    folders = {ROOT}
+    for top in {pattern.split("/", 1)[0] for pattern in patterns if "/" in pattern}:
+        for folder, subfolders, _ in os.walk(ROOT / top):
+            subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+            folders.add(Path(folder))
+    mtimes = {folder: _mtime(folder) for folder in folders}
+    files = sorted({
         path
         for pattern in patterns
         for path in ROOT.glob(pattern)
         if path.is_file() and "__pycache__" not in path.parts
     })
+    _listings[(ROOT, patterns)] = (mtimes, files)
+    return files
+
+
+def _mtime(folder: Path) -> int:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return -1
 
 
 def packages() -> list[str]:
@@ -77,7 +101,8 @@ def fingerprint(code: tuple[str, ...] = _CODE) -> str:
     Recomputed when a file's size or modification time changes, so that
     `mkdocs serve` sees an edited snippet."""
     files = _code_files(tuple(code) + ("requirements.txt",))
-    return _fingerprint(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    stats = [p.stat() for p in files]
+    return _fingerprint(tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in zip(files, stats)))
 
 
 @lru_cache(maxsize=32)

@@ -52,6 +52,24 @@ def test_key_follows_every_code_file(project_copy):
         before = after
 
 
+def test_key_follows_a_new_or_removed_code_file(project_copy):
+    """The list of code files is kept between keys (a glob per key cost ms);
+    a file added to or removed from any folder, a new subfolder's included,
+    still changes the key."""
+    before = cache.key("derivations", "same page")
+    (project_copy / "snippets/activations/new_activation.py").write_text("# new\n")
+    added = cache.key("derivations", "same page")
+    assert added != before
+    (project_copy / "snippets/layers/deeper").mkdir()
+    assert cache.key("derivations", "same page") == added
+    (project_copy / "snippets/layers/deeper/new_layer.py").write_text("# new\n")
+    deeper = cache.key("derivations", "same page")
+    assert deeper != added
+    (project_copy / "snippets/layers/deeper/new_layer.py").unlink()
+    (project_copy / "snippets/activations/new_activation.py").unlink()
+    assert cache.key("derivations", "same page") == before
+
+
 def test_key_follows_every_pinned_package(project_copy, monkeypatch):
     """An upgraded package (here: another version reported for NumPy) changes the key."""
     import importlib.metadata

@@ -374,7 +374,7 @@ def judge(fault: Fault, stream: Stream, pattern: str, total: float, caught_by: s
     problems = _problems(lines)
     notes = []
     if code == 0 or not (problems or hit):
-        return Row(fault.name, f"not caught: {caught_by} " + ("passed" if code == 0 else "added no problem"),
+        return Row(fault.name, f"**not caught**: {caught_by} " + ("passed" if code == 0 else "added no problem"),
                    "-", None, total, False, [f"exit {code}"] + [s[:160] for _, s in problems[:2]])
     if hit is None:
         notes.append(f"no line matches {pattern!r}")
@@ -382,7 +382,7 @@ def judge(fault: Fault, stream: Stream, pattern: str, total: float, caught_by: s
     if first is None or not FILE_LINE.search(first[1]):
         notes.append("FINDING: no line names the file and line")
         first = first or (problems[0] if problems else lines[-1])
-    if problems and problems[0][0] < first[0] and problems[0][1] != first[1]:
+    if problems and first[0] - problems[0][0] > 1.0:  # pytest prints its E line with the file:line
         notes.append(f"reported before it ({problems[0][0]:.1f} s): {problems[0][1].strip()[:140]}")
     return Row(fault.name, f"{caught_by} (exit {code})", first[1].strip()[:200], first[0], total,
                hit is not None and bool(FILE_LINE.search(first[1])), notes)
@@ -428,7 +428,7 @@ def run_pytest(fault: Fault, project: Path, cache: Path, pattern: str, folder: P
         left = sorted(p.name for p in temp.glob("bc-test-cache-*"))
         code = stream.process.returncode
         if left and code == 0:
-            return Row(fault.name, f"not caught: {fault.catcher} passed", f"left behind: {left[0]}", None, total,
+            return Row(fault.name, f"**not caught**: {fault.catcher} passed", f"left behind: {left[0]}", None, total,
                        False, ["FINDING: no test notices a session's leftover cache folder (this tool saw it)"])
         return judge(fault, stream, r"bc-test-cache-", total, fault.catcher)
     return judge(fault, stream, pattern, total, fault.catcher)
@@ -515,7 +515,7 @@ def table(rows: list[Row], baseline: float) -> str:
     ]
     for row in rows:
         to_message = f"{row.to_message:.1f}" if row.to_message is not None else "-"
-        mark = "" if row.caught else "**NOT CAUGHT** "
+        mark = "" if row.caught or row.caught_by.startswith("**not caught") else "**NOT CAUGHT** "
         lines.append(f"| {_cell(row.fault)} | {mark}{_cell(row.caught_by)} | `{_cell(row.message)}` | "
                      f"{to_message} | {row.to_exit:.1f} | {_cell('; '.join(row.notes))} |")
     caught = sum(row.caught for row in rows)

@@ -308,12 +308,12 @@ EXCEPTIONS: list[Entry] = [
           'checked by: tests/test_formula_proofs_losses.py::test_the_formula_holds[losses-cross-entropy] (its sums written out for K = 3 and read by the parser; SymPy proves the two forms of E equal and differentiates E in each z_i, with t_3 = 1 - t_1 - t_2, the prose\'s sum t_k = 1); the TeX is pinned whole'),
     # docs/backprop/losses.md:125
     Entry('backprop/losses.md',
-          'E_{\\text{half-sum}} = \\frac{1}{2}',
-          'unreadable: the gradient \\nabla_Y of a loss over a whole matrix Y, a matrix equation (the loss before it is a definition)'),
+          'E_{\\text{half-sum}} = \\frac{1}{2} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\left(Y_{nk} - T_{nk}\\right)^2, \\qquad \\nabla_Y E_{\\text{half-sum}} = Y - T',
+          'checked by: sitekit.summaries (numerically, against sse_half and sse_half_grad, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:131
     Entry('backprop/losses.md',
-          'E_{\\text{mean}} = \\frac{1}{NK}',
-          'unreadable: the gradient \\nabla_Y of a loss over a whole matrix Y, a matrix equation (the loss before it is a definition)'),
+          'E_{\\text{mean}} = \\frac{1}{NK} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\left(Y_{nk} - T_{nk}\\right)^2, \\qquad \\nabla_Y E_{\\text{mean}} = \\frac{2}{NK} \\left(Y - T\\right)',
+          'checked by: sitekit.summaries (numerically, against mse and central differences of mse); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:137
     Entry('backprop/losses.md',
           'E_{\\text{BCE}} = \\text{mean over',

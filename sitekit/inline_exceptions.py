@@ -223,8 +223,8 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/frameworks.md
     Entry('backprop/frameworks.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
     Entry('backprop/frameworks.md', '\\bar{W} = X^{\\mathsf T} \\bar{Y}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
-    Entry('backprop/frameworks.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
-    Entry('backprop/frameworks.md', "Y_{n'k} = \\sum_{i=1}^{J} X_{n'i} \\cdot V_{ki} + b_k", 'unreadable: a subscript in words'),
+    Entry('backprop/frameworks.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", 'checked by: sitekit.summaries (numerically, against linear_torch_backward and its Jacobian, and central differences of the forward)'),
+    Entry('backprop/frameworks.md', "Y_{n'k} = \\sum_{i=1}^{J} X_{n'i} \\cdot V_{ki} + b_k", 'checked by: sitekit.summaries (numerically, against linear_torch_forward, and central differences of the forward)'),
     Entry('backprop/frameworks.md', 'E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n = \\frac{1}{N} E_{\\text{sum}}', 'checked by: sitekit.summaries (numerically, against sse_half, row by row, and central differences of the forward)'),
     Entry('backprop/frameworks.md', '\\bar{X} = \\bar{Y} W^{\\mathsf T}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     Entry('backprop/frameworks.md', "\\sigma'(x) = y\\,(1 - y)", 'hint: y = \\sigma(x), the output', hint=(('y', '\\sigma(x)'),)),
@@ -274,7 +274,7 @@ EXCEPTIONS: list[Entry] = [
     Entry('backprop/losses.md', '\\delta = \\sigma(z) - t', 'checked by: tests/test_formula_proofs_losses.py::test_the_formula_holds[losses-cross-entropy-signal] (SymPy differentiates the binary cross-entropy of sigma(z) in z); the TeX is pinned whole'),
     # docs/backprop/matrix_form.md
     Entry('backprop/matrix_form.md', '\\bar{Y} = \\partial E / \\partial Y', NAMES_THE_UPSTREAM_GRADIENT),
-    Entry('backprop/matrix_form.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", NOTATION_SYMPY_S_LATEX_PARSE),
+    Entry('backprop/matrix_form.md', "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k} \\bar{Y}_{n'k} \\cdot \\frac{\\partial Y_{n'k}}{\\partial X_{nj}}", 'checked by: sitekit.summaries (numerically, against dense_backward and its Jacobian, and central differences of the forward)'),
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial W} = \\bar{Y}^{\\mathsf T} X', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against dense_backward and central differences of the forward)'),
     Entry('backprop/matrix_form.md', '\\frac{\\partial E}{\\partial Z} = \\bar{P} \\odot P \\odot (1 - P)', 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against softmax_backward and central differences of the forward)'),
     # docs/backprop/output_layer.md

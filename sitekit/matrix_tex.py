@@ -10,11 +10,11 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
 - `^{\\mathsf T}` transposes a 2-D array; `^{2}` squares entry by entry; other
   superscripts are part of a name (`W^{(l+1)}`), one that ends in `\\mathsf T`
   names and transposes (`W^{(2)\\mathsf T}`);
-- a subscript made of index letters (the binding's), `:` and `letter±c`
-  indexes (`\\Delta_{n,:}`, `w_{jk}`, `h_{t-1}`), 1-based as the pages count;
+- a subscript made of index letters (the binding's, primed or not: `n'` is an index of its own),
+  `:` and `letter±c` indexes (`\\Delta_{n,:}`, `w_{jk}`, `h_{t-1}`, `Y_{n'k}`), 1-based as the pages count;
   any other subscript is part of the name (`A_{\\text{in}}`, `W_x`);
 - `\\sum_{n=1}^{N} body` loops over n (the bound N is a bound name);
-  `\\sum_{k} body` loops over the length of the axis k indexes in the body;
+  `\\sum_{k} body` loops over the length of the axis k indexes in the body, `\\sum_{n', k}` over both;
   `\\sum_{\\text{rows}} body` adds the rows; `\\sum_{n : x_n = v} body` takes the n
   whose x_n equals v; `\\sum body` adds every entry; the body is the rest of the product;
 - `e^{x}` is the exponential, `\\lfloor x \\rfloor` the floor, `\\lVert W \\rVert` the Frobenius norm;
@@ -23,7 +23,7 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
   are built in;
 - `\\frac{\\partial E}{\\partial w_{ij}}` and `\\partial E / \\partial w_{ij}` are the name `\\partial E/\\partial w`;
   `\\frac{\\partial z_k}{\\partial b_j}` the Jacobian `\\partial z/\\partial b` at (k, j);
-  `\\partial E_{\\text{mean}}` the name `\\partial E_mean/...`;
+  `\\partial E_{\\text{mean}}` the name `\\partial E_mean/...`; `\\nabla_Y E` is `\\partial E/\\partial Y`;
   `\\mathbf{1}` a name too;
 - a `\\text{...}` at the top of a side starts a remark in words: the side ends.
 
@@ -180,6 +180,13 @@ class Parser:
             if condition:  # \sum_{n : x_n = v}: the n whose x_n is v
                 test = Parser(condition.group(2)).side()
                 return Node("sum", (self.product(stop), test), (condition.group(1), 1, None, condition.group(3)), at)
+            primed = re.sub(r"([A-Za-z])\s*'", r"\1'", lower)
+            several = re.fullmatch(r"\s*([A-Za-z]'?(?:\s*,\s*[A-Za-z]'?)*)\s*", primed)
+            if several and ("," in primed or "'" in primed):  # \\sum_{n', k}: one sum per letter, nested
+                body = self.product(stop)
+                for letter in reversed([x.strip() for x in several.group(1).split(",")]):
+                    body = Node("sum", (body,), (letter, 1, None), at)
+                return body
             match = re.fullmatch(r"\s*([A-Za-z])\s*(?:=\s*(\d+)\s*)?", lower)
             if match is None:
                 raise TexError(f"cannot read the sum's index `{lower}` (write \\sum_{{n=1}}^{{N}} or \\sum_{{k}})", at)
@@ -242,6 +249,11 @@ class Parser:
             self.take()
             self.take("^")
             return Node("call", (self.braced(),), "exp", at)
+        if text == "\\nabla":  # \\nabla_Y E: the gradient, the name \\partial E/\\partial Y
+            self.take()
+            self.take("_")
+            variable = Parser(self.group_text()).name()
+            return derivative(self.name(), variable, at)
         if text == "\\lVert":  # the Frobenius norm of a matrix, the 2-norm of a vector
             self.take()
             inside = self.expression()
@@ -372,7 +384,7 @@ def derivative(numerator: Any, inner: Any, at: int) -> Name:
 
 def subscript_items(raw: str) -> tuple[str, ...]:
     """`n , :` -> (n, :); `n k` -> (n, k); `t - 1` -> (t-1,); `\\text { in }` -> (\\text{in},)."""
-    flat = re.sub(r"\s+", " ", raw).strip()
+    flat = re.sub(r"([A-Za-z])\s*'", r"\1'", re.sub(r"\s+", " ", raw).strip())  # n' is an index of its own
     flat = re.sub(r"\\(text|mathrm)\s*\{([^{}]*)\}", lambda m: f"\\{m.group(1)}{{{m.group(2).replace(' ', '')}}}", flat)
     if "," in flat:
         return tuple(part.replace(" ", "") for part in flat.split(","))
@@ -389,12 +401,12 @@ def parse(tex: str) -> Node | Name:
 # Evaluation
 
 
-_INDEX = re.compile(r"([A-Za-z])([+-]\d+)?|(\d+)")
+_INDEX = re.compile(r"([A-Za-z]'?)([+-]\d+)?|(\d+)")
 
 
 def is_index(items: tuple[str, ...], letters: str) -> bool:
     return bool(items) and all(
-        item == ":" or ((m := _INDEX.fullmatch(item)) is not None and (m.group(3) or m.group(1) in letters))
+        item == ":" or ((m := _INDEX.fullmatch(item)) is not None and (m.group(3) or m.group(1)[0] in letters))
         for item in items)
 
 

@@ -15,8 +15,8 @@ from functools import partial
 import numpy as np
 
 from sitekit.summary_bindings import (Binding, _normalisation, _one_column, _snippet, _upstream, activation_and_softmax,
-                                      attention, central, dense_layer, dropout, hidden_layers, lstm, output_layer,
-                                      rnn)
+                                      attention, central, dense_layer, dropout, hidden_layers, linear_torch, lstm,
+                                      output_layer, rnn)
 
 
 def _renamed(setup, names: dict[str, str], rng: np.random.Generator, **extra) -> tuple[dict, dict]:
@@ -152,6 +152,44 @@ def batch_mean(rng: np.random.Generator) -> tuple[dict, dict]:
     env = {"N": 5, "W": W, "\\eta": 0.1, "E": rows, "E_sum": E_sum(W), "E_mean": E_sum(W) / 5}
     return env, {"\\partial E_sum/\\partial W": central(E_sum, W),
                  "\\partial E_mean/\\partial W": central(lambda W: E_sum(W) / 5, W)}
+
+
+def matrix_losses(rng: np.random.Generator) -> tuple[dict, dict]:
+    """losses.md's matrix losses on Y, T (5 x 3): E_half-sum = sse_half, E_mean = mse; the gradient of
+    the first from sse_half_grad and by central differences, of the second (no snippet returns it)
+    by central differences of mse only (a central_only binding)."""
+    mse = _snippet("losses/mse.py")
+    Y, T = rng.normal(size=(5, 3)), rng.uniform(size=(5, 3))
+    mean_grad = central(lambda Y: float(mse.mse(Y, T)), Y)
+    env = {"N": 5, "K": 3, "Y": Y, "T": T, "E_half-sum": float(mse.sse_half(Y, T)), "E_mean": float(mse.mse(Y, T)),
+           "\\partial E_half-sum/\\partial Y": mse.sse_half_grad(Y, T), "\\partial E_mean/\\partial Y": mean_grad}
+    return env, {"\\partial E_half-sum/\\partial Y": central(lambda Y: float(mse.sse_half(Y, T)), Y),
+                 "\\partial E_mean/\\partial Y": mean_grad}
+
+
+def output_jacobian(rng: np.random.Generator, layer: str) -> tuple[dict, dict]:
+    """dense_layer or linear_torch (N = 5, J = 7, K = 3) with dE/dX = X-bar and the Jacobian dY/dX
+    (N x K x N x J): entry (n', k) from the backward with the upstream gradient e_{n'k}, and by
+    central differences of the forward's Y_{n'k}."""
+    if layer == "dense":
+        module, forward, backward = _snippet("layers/dense.py"), "dense_forward", "dense_backward"
+        env, fd = dense_layer(rng)
+        weight = env["W"]
+    else:
+        module, forward, backward = _snippet("layers/linear_torch.py"), "linear_torch_forward", "linear_torch_backward"
+        env, fd = linear_torch(rng)
+        weight = env["V"]
+    X, b = env["X"], env["b"]
+    Y, cache = getattr(module, forward)(X, weight, b)
+    jacobian, differences = np.zeros(Y.shape + X.shape), np.zeros(Y.shape + X.shape)
+    for at in np.ndindex(Y.shape):
+        unit = np.zeros_like(Y)
+        unit[at] = 1
+        jacobian[at] = getattr(module, backward)(unit, cache)[0]
+        differences[at] = central(lambda X, at=at: float(getattr(module, forward)(X, weight, b)[0][at]), X)
+    key = "\\partial Y/\\partial X"
+    return ({**env, "J": 7, "Y": Y, "\\partial E/\\partial X": env["\\bar{X}"], key: jacobian},
+            {**fd, "\\partial E/\\partial X": fd["\\bar{X}"], key: differences})
 
 
 def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
@@ -321,6 +359,18 @@ BINDINGS: list[Binding] = [
             "central differences of dense_forward with sse_half", batch_mean, central_only=True),
     Binding("backprop/frameworks.md", "E_{\\text{mean}} = \\frac{1}{N} \\sum_{n} E_n", "sse_half, row by row",
             batch_mean, inline=True),
+    # matrix_form.md, frameworks.md: the chain rule over a layer's outputs, and PyTorch's Linear by entries
+    *(Binding(page, "\\frac{\\partial E}{\\partial X_{nj}} = \\sum_{n', k}", f"{name}_backward and its Jacobian",
+              partial(output_jacobian, layer=layer), inline=True, indices="njk")
+      for page, name, layer in (("backprop/matrix_form.md", "dense", "dense"),
+                                ("backprop/frameworks.md", "linear_torch", "linear"))),
+    Binding("backprop/frameworks.md", "Y_{n'k} = \\sum_{i=1}^{J}", "linear_torch_forward",
+            partial(output_jacobian, layer="linear"), inline=True, indices="nik"),
+    # losses.md: the matrix forms of the squared errors
+    Binding("backprop/losses.md", "\\nabla_Y E_{\\text{half-sum}} =", "sse_half and sse_half_grad", matrix_losses,
+            indices="nk"),
+    Binding("backprop/losses.md", "\\nabla_Y E_{\\text{mean}} =", "mse and central differences of mse",
+            matrix_losses, indices="nk", central_only=True),
     # computational_graphs.md: one gate, and the fork
     Binding("backprop/computational_graphs.md", "\\bar{u} = \\frac{\\partial E}{\\partial u} =",
             "multiply_backward, a chain of two multiply gates", one_gate),

@@ -197,6 +197,17 @@ FAULTS = [
     ("backprop/regularisation.md", r"(X W + b) + \frac{\lambda}{2} \lVert W \rVert^2\)", r"(X W + b) + \lambda \lVert W \rVert^2\)"),
     ("backprop/frameworks.md", r"= W - \frac{\eta}{N} \, \frac{\partial E_{\text{sum}}}", r"= W - \eta \, \frac{\partial E_{\text{sum}}}"),
     ("backprop/frameworks.md", r"= \frac{1}{N} E_{\text{sum}}\)", r"= E_{\text{sum}}\)"),
+    # primed indices: the chain rule over a layer's outputs, PyTorch's Linear by entries
+    # (a dropped prime on Y-bar alone is no fault: the Jacobian's [n' = n] makes it equal)
+    ("backprop/matrix_form.md", r"\bar{Y}_{n'k} \cdot \frac{\partial Y_{n'k}}{\partial X_{nj}}",
+     r"\bar{Y}_{n'k} \cdot \frac{\partial Y_{n'k}}{\partial X_{nk}}"),
+    ("backprop/frameworks.md", r"\bar{Y}_{n'k} \cdot \frac{\partial Y_{n'k}}{\partial X_{nj}}",
+     r"\bar{Y}_{n'k} \cdot \frac{\partial Y_{n'k}}{\partial X_{n'j}}"),
+    ("backprop/frameworks.md", r"X_{n'i} \cdot V_{ki}", r"X_{ni} \cdot V_{ki}"),
+    # losses.md's matrix losses and their gradients
+    ("backprop/losses.md", r"\nabla_Y E_{\text{half-sum}} = Y - T,", r"\nabla_Y E_{\text{half-sum}} = T - Y,"),
+    ("backprop/losses.md", r"\nabla_Y E_{\text{mean}} = \frac{2}{NK}", r"\nabla_Y E_{\text{mean}} = \frac{1}{NK}"),
+    ("backprop/losses.md", r"E_{\text{mean}} = \frac{1}{NK} \sum_{n=1}^{N}", r"E_{\text{mean}} = \frac{1}{N} \sum_{n=1}^{N}"),
     # computational_graphs.md's gate and fork
     ("backprop/computational_graphs.md", r"= \bar{q} \cdot \frac{\partial q}{\partial u}.", r"= \bar{q}."),
     ("backprop/computational_graphs.md", r"= m \cdot 1 + s \cdot v,", r"= m \cdot 1 + s \cdot u,"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,8 +64,17 @@ def build_env(**extra: str) -> dict[str, str]:
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(build_command(project, site), cwd=project, capture_output=True, text=True,
-                          timeout=900, env=build_env(**env))
+    # A session of its own, so that a timeout (or Ctrl-C) ends the build's
+    # worker processes too, not only mkdocs, and leaves none computing.
+    command = build_command(project, site)
+    with subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=build_env(**env), start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=900)
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def copy_project(to: Path) -> Path:

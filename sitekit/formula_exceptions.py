@@ -534,8 +534,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces the windows Z_{ncijuv}'),
     # docs/layers/pooling.md:16
     Entry('layers/pooling.md',
-          '\\begin{aligned} Y^{\\max}_{ncij}',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} Y^{\\max}_{ncij} &= \\max_{u, v} M_{ncijuv}, \\\\ Y^{\\mathrm{avg}}_{ncij} &= \\frac{1}{U^2} \\sum_{u, v} M_{ncijuv}. \\end{aligned}',
+          'checked by: sitekit.summaries (numerically, against maxpool2d_forward, avgpool2d_forward; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/pooling.md:34
     Entry('layers/pooling.md',
           '\\begin{aligned} P &= \\left\\lfloor \\frac{H_{\\mathrm{in}} - U}{s} \\right\\rfloor + 1, \\\\ Q &= \\left\\lfloor \\frac{W_{\\mathrm{in}} - U}{s} \\right\\rfloor + 1. \\end{aligned}',

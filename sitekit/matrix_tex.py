@@ -16,7 +16,8 @@ the tree on NumPy arrays bound to the formula's names (`evaluate`):
 - `\\sum_{n=1}^{N} body` loops over n (the bound N is a bound name);
   `\\sum_{k} body` loops over the length of the axis k indexes in the body, `\\sum_{n', k}` over both;
   `\\sum_{\\text{rows}} body` adds the rows; `\\sum_{n : x_n = v} body` takes the n
-  whose x_n equals v; `\\sum body` adds every entry; the body is the rest of the product;
+  whose x_n equals v; `\\sum body` adds every entry; `\\max_{u, v} body` takes the largest
+  term; the body is the rest of the product;
 - `e^{x}` is the exponential, `\\lfloor x \\rfloor` the floor, `\\lVert W \\rVert` the Frobenius norm;
 - `g'(Z)` and `\\tanh'(Z)` call the bound function; `\\operatorname{rowsum}`,
   `\\operatorname{mean}_{\\text{row}}`, `\\operatorname{mean}` (both over the last axis) and `\\sqrt`
@@ -65,6 +66,7 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "Delta", "epsilon", "kappa", "lambd
           "sigma", "eta", "theta", "nu", "tau", "phi", "psi", "omega", "Sigma", "Phi", "Psi", "Omega"}
 _FUNCTIONS = {"tanh", "exp", "log", "sigma"}
 _BUILTIN = {"rowsum", "mean_row", "mean", "softmax"}
+_BRACKETS = {"\\lVert": ("\\rVert", "norm"), "\\lfloor": ("\\rfloor", "floor")}
 _TRANSPOSE = {"\\mathsf T", "\\mathsf{T}", "\\top", "\\intercal"}
 
 
@@ -168,6 +170,13 @@ class Parser:
         if self.peek() == "-":
             self.take()
             return Node("neg", (self.unary(stop),), offset=at)
+        if self.peek() == "\\max" and self.peek(1) == "_":  # \max_{u, v} body: the largest term
+            self.take()
+            self.take("_")
+            letters, body = self.group_text(), self.product(stop)
+            for letter in reversed([x.strip() for x in letters.split(",")]):
+                body = Node("max", (body,), (letter, 1, None), at)
+            return body
         if self.peek() == "\\sum":
             self.take()
             if self.peek() != "_":  # \\sum \\bar{Y} \\odot Y: every entry of the product
@@ -254,16 +263,11 @@ class Parser:
             self.take("_")
             variable = Parser(self.group_text()).name()
             return derivative(self.name(), variable, at)
-        if text == "\\lVert":  # the Frobenius norm of a matrix, the 2-norm of a vector
-            self.take()
+        if text in _BRACKETS:  # \\lVert W \\rVert (Frobenius), \\lfloor x \\rfloor
+            close, function = _BRACKETS[self.take()]
             inside = self.expression()
-            self.take("\\rVert")
-            return Node("call", (inside,), "norm", at)
-        if text == "\\lfloor":
-            self.take()
-            inside = self.expression()
-            self.take("\\rfloor")
-            return Node("call", (inside,), "floor", at)
+            self.take(close)
+            return Node("call", (inside,), function, at)
         if re.fullmatch(r"\d+(\.\d+)?", text):
             self.take()
             return Node("num", value=float(text), offset=at)
@@ -300,7 +304,7 @@ class Parser:
             return self.call(text[1:], at)
         return self.name()
 
-    def call(self, function: str, at: int) -> Node:
+    def call(self, function: str | Name, at: int) -> Node:  # a built-in's name, or a bound function's
         self.take("(")
         argument = self.expression()
         self.take(")")
@@ -348,16 +352,10 @@ class Parser:
         if sup and transposed:
             return Node("T", (tree,), offset=at)
         if prime and self.peek() == "(":
-            return self.call_name(tree, at)
+            return self.call(tree, at)
         if self.peek() == "(" and base in ("g", "f"):
-            return self.call_name(tree, at)
+            return self.call(tree, at)
         return tree
-
-    def call_name(self, tree: Name, at: int) -> Node:
-        self.take("(")
-        argument = self.expression()
-        self.take(")")
-        return Node("call", (argument,), tree, at)
 
     def name_in_braces(self) -> str:
         self.take("{")
@@ -443,7 +441,7 @@ class Evaluator:
                 if axis < array.ndim:
                     found.append((array.shape[axis], first if axis == 0 else 1, tree.text()))
         elif isinstance(tree, Node):
-            inner = bound | {tree.value[0]} if tree.op == "sum" else bound
+            inner = bound | {tree.value[0]} if tree.op in ("sum", "max") else bound
             for arg in tree.args:
                 found += self.lengths(arg, letter, inner)
         return found
@@ -456,7 +454,7 @@ class Evaluator:
             return [m.group(1) for s in tree.sub if (m := _INDEX.fullmatch(s)) and m.group(1)
                     and m.group(1) not in bound]
         if isinstance(tree, Node):
-            inner = bound | {tree.value[0]} if tree.op == "sum" else bound
+            inner = bound | {tree.value[0]} if tree.op in ("sum", "max") else bound
             return [x for arg in tree.args for x in self.free(arg, inner)]
         return []
 
@@ -494,7 +492,7 @@ class Evaluator:
         op, args, at = tree.op, tree.args, tree.offset
         if op == "num":
             return np.float64(tree.value)
-        if op == "sum":
+        if op in ("sum", "max"):
             letter, lower, upper, *equal = tree.value
             if upper is None:
                 span = self.span(list(args), letter, at)
@@ -508,7 +506,7 @@ class Evaluator:
                 if equal and self.value(args[1], {**index, letter: value}) != index[equal[0]]:
                     continue
                 term = np.asarray(self.value(args[0], {**index, letter: value}))
-                total = term if total is None else binary("+", total, term, at)
+                total = term if total is None else np.maximum(total, term) if op == "max" else binary("+", total, term, at)
             if total is None and equal:  # no n with x_n = v: zeros of a term's shape
                 total = np.zeros_like(np.asarray(self.value(args[0], {**index, letter: span[0]})))
             return total

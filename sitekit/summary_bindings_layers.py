@@ -192,6 +192,15 @@ def output_jacobian(rng: np.random.Generator, layer: str) -> tuple[dict, dict]:
             {**fd, "\\partial E/\\partial X": fd["\\bar{X}"], key: differences})
 
 
+def pooled_windows(rng: np.random.Generator) -> tuple[dict, dict]:
+    """maxpool2d_forward and avgpool2d_forward on x (2, 3, 9, 8), U = 3, stride 2 (windows overlap):
+    M_{ncijuv} the snippet's windows (_pool_windows), Y^max and Y^avg the two outputs."""
+    layer = _snippet("layers/pooling.py")
+    x = rng.normal(size=(2, 3, 9, 8))
+    return {"U": 3, "M": layer._pool_windows(x, 3, 2)[1], "Y^\\max": layer.maxpool2d_forward(x, 3, 2)[0],
+            "Y^\\mathrm{avg}": layer.avgpool2d_forward(x, 3, 2)[0]}, {}
+
+
 def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
     """dz/db of dense_forward for one example (K = 3): row k from dense_backward with the
     upstream gradient e_k, and by central differences of z_k."""
@@ -434,6 +443,8 @@ BINDINGS: list[Binding] = [
             partial(window_counts, layer="pooling")),
     Binding("layers/conv2d.md", "Q &= \\left\\lfloor \\frac{W_{\\mathrm{in}} + 2m - V}{s}", "conv2d_forward's output size",
             partial(window_counts, layer="conv2d")),
+    Binding("layers/pooling.md", "Y^{\\max}_{ncij} &=", "maxpool2d_forward, avgpool2d_forward",
+            pooled_windows, indices="ncijuv"),
     # pooling.md: the matrix forms
     Binding("layers/pooling.md", "/ U^2", "avgpool2d_backward", partial(pooling, kind="avg"), inline=True),
     Binding("layers/pooling.md", "\\odot S", "maxpool2d_backward", partial(pooling, kind="max"), inline=True),

@@ -197,6 +197,10 @@ FAULTS = [
     ("backprop/regularisation.md", r"(X W + b) + \frac{\lambda}{2} \lVert W \rVert^2\)", r"(X W + b) + \lambda \lVert W \rVert^2\)"),
     ("backprop/frameworks.md", r"= W - \frac{\eta}{N} \, \frac{\partial E_{\text{sum}}}", r"= W - \eta \, \frac{\partial E_{\text{sum}}}"),
     ("backprop/frameworks.md", r"= \frac{1}{N} E_{\text{sum}}\)", r"= E_{\text{sum}}\)"),
+    # pooling's index forms: the largest and the mean of a window
+    # (u and v swapped is no fault: a window's largest entry is the same either way)
+    ("layers/pooling.md", r"&= \max_{u, v} M_{ncijuv}", r"&= \max_{u} M_{ncijuv}"),
+    ("layers/pooling.md", r"\frac{1}{U^2} \sum_{u, v} M_{ncijuv}", r"\frac{1}{U} \sum_{u, v} M_{ncijuv}"),
     # primed indices: the chain rule over a layer's outputs, PyTorch's Linear by entries
     # (a dropped prime on Y-bar alone is no fault: the Jacobian's [n' = n] makes it equal)
     ("backprop/matrix_form.md", r"\bar{Y}_{n'k} \cdot \frac{\partial Y_{n'k}}{\partial X_{nj}}",

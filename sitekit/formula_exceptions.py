@@ -384,8 +384,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: y_n in evaluation mode, with the running mean and variance'),
     # docs/layers/batchnorm.md:93
     Entry('layers/batchnorm.md',
-          '\\frac{\\partial \\hat{x}_n}{\\partial',
-          'unreadable: a total derivative through \\mu and v, with a partial held at fixed \\mu, v'),
+          '\\frac{\\partial \\hat{x}_n}{\\partial x_m} = \\frac{\\partial \\hat{x}_n}{\\partial x_m}\\Big|_{\\mu, v} + \\frac{\\partial \\hat{x}_n}{\\partial \\mu} \\cdot \\frac{\\partial \\mu}{\\partial x_m} + \\frac{\\partial \\hat{x}_n}{\\partial v} \\cdot \\frac{\\partial v}{\\partial x_m}',
+          "checked by: sitekit.summaries (numerically, against central differences of batchnorm_forward (the whole) and of the page's definitions (the paths)); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/layers/batchnorm.md:130
     Entry('layers/batchnorm.md',
           '\\frac{\\partial \\mu}{\\partial x_m} =',
@@ -457,8 +457,8 @@ EXCEPTIONS: list[Entry] = [
           'definition: introduces \\hat{x}_i and y_i'),
     # docs/layers/layernorm.md:108
     Entry('layers/layernorm.md',
-          '\\frac{\\partial \\hat{x}_i}{\\partial',
-          'unreadable: a total derivative through \\mu and v, with a partial held at fixed \\mu, v'),
+          '\\frac{\\partial \\hat{x}_i}{\\partial x_j} = \\frac{\\partial \\hat{x}_i}{\\partial x_j}\\Big|_{\\mu, v} + \\frac{\\partial \\hat{x}_i}{\\partial \\mu} \\cdot \\frac{\\partial \\mu}{\\partial x_j} + \\frac{\\partial \\hat{x}_i}{\\partial v} \\cdot \\frac{\\partial v}{\\partial x_j}',
+          "checked by: sitekit.summaries (numerically, against central differences of layernorm_forward (the whole) and of the page's definitions (the paths)); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/layers/layernorm.md:145
     Entry('layers/layernorm.md',
           '\\frac{\\partial \\mu}{\\partial x_j} =',

@@ -278,7 +278,12 @@ class Parser:
                 return Node("div", (Node("num", value=float(digits[0])), Node("num", value=float(digits[1]))),
                             offset=at)
             if self.peek(0) == "{" and self.peek(1) == "\\partial":
-                return self.partial(at)
+                held = self.partial(at)
+                if self.peek() == "|" and self.peek(1) == "_":  # \Big|_{\mu, v}: with mu and v held fixed
+                    self.take()
+                    self.take("_")
+                    held = Name(f"{held.base}|{self.group_text().replace(' ', '')}", held.sup, held.sub, False, at)
+                return held
             numerator = self.braced()
             return Node("div", (numerator, self.braced()), offset=at)
         if text == "\\partial":  # \partial E / \partial b_k, the slash form of the fraction

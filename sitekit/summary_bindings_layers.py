@@ -270,6 +270,32 @@ def normalised_jacobian(rng: np.random.Generator, name: str) -> tuple[dict, dict
     return {**env, key: np.stack(rows)}, {**fd, key: differences}
 
 
+def normalisation_paths(rng: np.random.Generator, name: str) -> tuple[dict, dict]:
+    """normalised_jacobian (the whole dx-hat/dx; its central differences, as the paths' factors are
+    central differences too: a central_only binding) with the three paths' factors, by central
+    differences of the page's definitions, x-hat = (x - mu) /
+    sqrt(v + kappa), mu the mean and v the mean square deviation of the column (row): dx-hat/dx
+    with mu and v held, dx-hat/dmu, dx-hat/dv, dmu/dx, dv/dx."""
+    X = _normalisation(copy.deepcopy(rng), name, 0 if name == "batchnorm" else -1)[0]["X"]  # the draws to come
+    env, fd = normalised_jacobian(rng, name)
+    x = X[:, 0] if name == "batchnorm" else X[0]
+    mu, v, kappa = x.mean(), ((x - x.mean()) ** 2).mean(), 1e-5
+
+    def hat(x, mu, v):
+        return (x - mu) / np.sqrt(v + kappa)
+
+    size = len(x)
+    paths = {"\\partial \\hat{x}/\\partial x|\\mu,v": np.stack([central(lambda y, n=n: float(hat(y, mu, v)[n]), x)
+                                                               for n in range(size)]),
+             "\\partial \\hat{x}/\\partial \\mu": np.array([float(central(lambda m, n=n: float(hat(x, m, v)[n]),
+                                                                       np.asarray(mu))) for n in range(size)]),
+             "\\partial \\hat{x}/\\partial v": np.array([float(central(lambda w, n=n: float(hat(x, mu, w)[n]),
+                                                                    np.asarray(v))) for n in range(size)]),
+             "\\partial \\mu/\\partial x": central(lambda y: float(y.mean()), x),
+             "\\partial v/\\partial x": central(lambda y: float(((y - y.mean()) ** 2).mean()), x)}
+    return {**env, **paths}, {**fd, **paths}
+
+
 def batchnorm_inference(rng: np.random.Generator) -> tuple[dict, dict]:
     """batchnorm_inference on X (5 x 7) with running statistics; no backward exists, so X-bar is
     central differences of batchnorm_inference only (a central_only binding)."""
@@ -431,6 +457,11 @@ BINDINGS: list[Binding] = [
               partial(normalised_jacobian, name=name), inline=True, indices=letters)
       for name, fragment, part, letters in (("batchnorm", "\\bar{x}_m = \\sum_n", "column", "mn"),
                                              ("layernorm", "\\bar{x}_j = \\sum_i", "row", "ij"))),
+    *(Binding(f"layers/{name}.md", fragment,
+              f"central differences of {name}_forward (the whole) and of the page's definitions (the paths)",
+              partial(normalisation_paths, name=name), indices=letters, central_only=True)
+      for name, fragment, letters in (("batchnorm", "\\frac{\\partial \\hat{x}_n}{\\partial x_m} =", "nm"),
+                                      ("layernorm", "\\frac{\\partial \\hat{x}_i}{\\partial x_j} =", "ij"))),
     # the forward systems, against the snippets' forward
     Binding("layers/attention.md", "P &= \\operatorname{softmax}(Z)", "attention_forward",
             attention_forward_names),

@@ -197,6 +197,10 @@ FAULTS = [
     ("backprop/regularisation.md", r"(X W + b) + \frac{\lambda}{2} \lVert W \rVert^2\)", r"(X W + b) + \lambda \lVert W \rVert^2\)"),
     ("backprop/frameworks.md", r"= W - \frac{\eta}{N} \, \frac{\partial E_{\text{sum}}}", r"= W - \eta \, \frac{\partial E_{\text{sum}}}"),
     ("backprop/frameworks.md", r"= \frac{1}{N} E_{\text{sum}}\)", r"= E_{\text{sum}}\)"),
+    # the normalisations' three paths: the direct one not held, or doubled (a fault on a later row of a
+    # side is reported at the side's first line)
+    ("layers/batchnorm.md", r"= \frac{\partial \hat{x}_n}{\partial x_m}\Big|_{\mu, v}", r"= \frac{\partial \hat{x}_n}{\partial x_m}"),
+    ("layers/layernorm.md", r"= \frac{\partial \hat{x}_i}{\partial x_j}\Big|_{\mu, v}", r"= 2 \frac{\partial \hat{x}_i}{\partial x_j}\Big|_{\mu, v}"),
     # pooling's index forms: the largest and the mean of a window
     # (u and v swapped is no fault: a window's largest entry is the same either way)
     ("layers/pooling.md", r"&= \max_{u, v} M_{ncijuv}", r"&= \max_{u} M_{ncijuv}"),

@@ -138,6 +138,8 @@ _SLOW_TESTS = {
     # formula checkers run over every page (what the build runs; `python -m sitekit.formulas <page>` for one)
     "test_short_block_against_oracle", "test_gelu_tanh_29_bits_to_spare", "test_gelu_tanh_near_root_points",
     "test_every_page_passes",
+    # two processes that import matplotlib and draw (3.5 s of CPU)
+    "test_plots_are_deterministic",
 }
 _SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
 # Matched in the test's name and in the text of a parametrized claim (its

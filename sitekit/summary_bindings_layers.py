@@ -201,6 +201,16 @@ def pooled_windows(rng: np.random.Generator) -> tuple[dict, dict]:
             "Y^\\mathrm{avg}": layer.avgpool2d_forward(x, 3, 2)[0]}, {}
 
 
+def square_output(rng: np.random.Generator) -> tuple[dict, dict]:
+    """gradient_checking.md's square output layer: dense_forward / dense_backward with A (5 x 7),
+    W (7 x 7), the error signals Delta (5 x 7) as upstream gradient; A-bar its dX."""
+    dense = _snippet("layers/dense.py")
+    A, W, b, Delta = rng.normal(size=(5, 7)), rng.normal(size=(7, 7)), rng.normal(size=7), rng.normal(size=(5, 7))
+    _, cache = dense.dense_forward(A, W, b)
+    return ({"A": A, "W": W, "\\Delta": Delta, "\\bar{A}": dense.dense_backward(Delta, cache)[0]},
+            {"\\bar{A}": central(_upstream(lambda A: dense.dense_forward(A, W, b)[0], Delta), A)})
+
+
 def _bias_jacobian(rng: np.random.Generator) -> tuple[dict, dict]:
     """dz/db of dense_forward for one example (K = 3): row k from dense_backward with the
     upstream gradient e_k, and by central differences of z_k."""
@@ -401,6 +411,8 @@ BINDINGS: list[Binding] = [
                                 ("backprop/frameworks.md", "linear_torch", "linear"))),
     Binding("backprop/frameworks.md", "Y_{n'k} = \\sum_{i=1}^{J}", "linear_torch_forward",
             partial(output_jacobian, layer="linear"), inline=True, indices="nik"),
+    Binding("backprop/gradient_checking.md", "\\bar{A} = \\Delta", "dense_backward, a square layer", square_output,
+            inline=True, wrong=True),
     # losses.md: the matrix forms of the squared errors
     Binding("backprop/losses.md", "\\nabla_Y E_{\\text{half-sum}} =", "sse_half and sse_half_grad", matrix_losses,
             indices="nk"),

@@ -250,6 +250,7 @@ CORRECTED = [
     ("layers/attention.md", r"\(\bar{Z} = \bar{P} \odot P \odot (1 - P)\)",
      r"\(\bar{Z} = P \odot (\bar{P} - \operatorname{rowsum}(\bar{P} \odot P))\)"),
     ("layers/dropout.md", r"\(\bar{X} = M \odot \bar{Y}\)", r"\(\bar{X} = M \odot \bar{Y} / (1 - \rho)\)"),
+    ("backprop/gradient_checking.md", r"\(\bar{A} = \Delta W\)", r"\(\bar{A} = \Delta W^{\mathsf T}\)"),
     ("layers/batchnorm.md", r"\(\bar{X} = \bar{Y} \odot \gamma / s\)",
      r"\(\bar{X} = \gamma / s \odot (\bar{Y} - \bar{\beta} / N - \hat{X} \odot \bar{\gamma} / N)\)"),
     ("layers/layernorm.md", r"\(\bar{x} = \bar{y} \odot \gamma / s\)",

@@ -19,8 +19,6 @@ from __future__ import annotations
 from sitekit.exception_entry import Entry
 
 # Reasons shared by several entries.
-A_DERIVATIVE_WRITTEN_WITH_A = 'unreadable: a derivative written with a slash, \\partial E / \\partial v, of names the prose gives'
-NOTATION_SYMPY_S_LATEX_PARSE = "unreadable: notation SymPy's LaTeX parser rejects (vectors, sets, words)"
 WHERE_X_BELOW_0 = 'hint: holds where the prose says it does (x < 0), checked there'
 MATHSF_IS_NOTATION_THE_PARSE = 'unreadable: `\\mathsf` is notation the parser does not read'
 NAMES_THE_UPSTREAM_GRADIENT = 'definition: names the upstream gradient, \\partial E / \\partial v (notation page)'

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, read, sides,
+    DOCS, Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, read, sides,
 )
+
+from sitekit.catalogue import snippet
+from sitekit.definitions import DEFINITIONS, x
 
 X = sp.Symbol("x", real=True)
 
@@ -107,6 +111,58 @@ def folds_instead_of_leaking(tex: str) -> bool:
                for a in (sp.Rational(1, 100), sp.Rational(1, 2)))
 
 
+def linear_backward(tex: str) -> bool:
+    r"""dE/dx = c dE/dy for y = f(x) the page's linear function (the registry's definition) and any
+    loss E of y: the chain rule, d/dx E(f(x)), against the right side with dE/dy at y = f(x)."""
+    left, right = (side.strip() for side in tex.split("="))
+    assert left == "\\frac{\\partial E}{\\partial x}", f"`{tex}` no longer gives dE/dx"
+    d = DEFINITIONS["linear"]
+    loss, y = sp.Function("E"), sp.Dummy("y")
+    upstream = sp.Subs(sp.Derivative(loss(y), y), y, d.expr)
+    stated = evaluate(read(right, {"\\frac{\\partial E}{\\partial y}": "G"}), {"G": upstream, **d.symbols()})
+    return sp.simplify((sp.diff(loss(d.expr), x) - stated).doit()) == 0
+
+
+def hardtanh_kink_slope(tex: str) -> bool:
+    r"""A convention, not a limit: the snippet's df/dx at each kink (x at either bound), in float32 and
+    float64 and for several bounds, is the value the TeX states."""
+    left, right = (side.strip() for side in tex.split("="))
+    assert left == "\\partial f/\\partial x", f"`{tex}` no longer gives df/dx"
+    value = float(read(right))
+    grad = snippet("hardtanh").hardtanh_grad
+    for lo, hi in ((-1.0, 1.0), (-2.5, 0.5), (0.25, 3.0)):
+        for dtype in (np.float32, np.float64):
+            kinks = np.array([lo, hi], dtype=dtype)
+            if not np.all(grad(kinks, lo, hi) == value):
+                return False
+    return True
+
+
+def _prose_vector(page: str, before: str, name: str) -> list[sp.Expr]:
+    """A vector the prose sets, \\(name = (a, b)\\), in the paragraph that holds `before`, read from its TeX."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    paragraph = text[text.rfind("\n\n", 0, text.index(before)):text.index(before)]
+    found = re.findall(rf"\\\(\s*{name} = \(([^()]*)\)\s*\\\)", paragraph)
+    assert len(found) == 1, f"docs/{page}: {len(found)} places set \\({name} = (...)\\) before `{before}`"
+    return [read(part) for part in found[0].split(",")]
+
+
+def underflowed_gradient(tex: str) -> bool:
+    r"""log_softmax.md's worked case: p = softmax(z) at the prose's z, minus its one-hot t, exactly,
+    against the stated vector (a tuple of entries over a common denominator)."""
+    left, right = (side.strip() for side in tex.split("="))
+    assert left == "p - t", f"`{tex}` no longer gives p - t"
+    shape = re.fullmatch(r"\((.*)\)\s*/\s*\((.*)\)", right)
+    assert shape, f"`{right}` is no longer (a, b) / (c)"
+    entries = [evaluate(read(part), {}) for part in shape.group(1).split(",")]
+    denominator = evaluate(read(shape.group(2)), {})
+    z, t = (_prose_vector("activations/log_softmax.md", "\\(p - t =", name) for name in "zt")
+    exps = [sp.exp(v) for v in z]
+    p = [e / sum(exps) for e in exps]
+    return len(entries) == len(p) and all(sp.simplify(pi - ti - entry / denominator) == 0
+                                          for pi, ti, entry in zip(p, t, entries))
+
+
 PROOFS: dict[str, Proof] = {
     "binary-step-distribution": Proof(
         "activations/binary_step.md",
@@ -125,6 +181,14 @@ PROOFS: dict[str, Proof] = {
     "rrelu-branch-free": Proof(
         "activations/rrelu.md", "f(x) = \\bigl((1+a)\\,x + (1-a)\\,|x|\\bigr)/2", branch_free_leaky_relu,
         ("(1-a)", "(a-1)")),
+    "linear-backward": Proof(
+        "activations/linear.md", "\\frac{\\partial E}{\\partial x} = c \\cdot \\frac{\\partial E}{\\partial y}",
+        linear_backward, ("c \\cdot", "\\frac{1}{c} \\cdot")),
+    "hardtanh-kink-slope": Proof(
+        "activations/hardtanh.md", "\\partial f/\\partial x = 0", hardtanh_kink_slope, ("= 0", "= 1")),
+    "log-softmax-underflowed-gradient": Proof(
+        "activations/log_softmax.md", "p - t = (-e^{-1000}, e^{-1000}) / (1 + e^{-1000})", underflowed_gradient,
+        ("(-e^{-1000}, e^{-1000})", "(e^{-1000}, -e^{-1000})")),
     "gelu-tanh-dropped-three": Proof(
         "activations/gelu_tanh.md", "u'(x) = \\sqrt{2/\\pi}\\,(1 + 0.044715\\,x^2)", dropped_three,
         ("0.044715", "3 \\cdot 0.044715")),

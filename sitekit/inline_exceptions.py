@@ -36,7 +36,6 @@ HARDTANH_HAS_NO_LATEX_NAME_T = "unreadable: `hardtanh` has no LaTeX name the che
 LAMBDA_AND_ALPHA_ARE_THE_PAG = "hint: \\lambda and \\alpha are the page's constants (line 19), where x < 0"
 TANH_WITHOUT_PARENTHESES_WHI = 'unreadable: `\\tanh` without parentheses, which the parser would misread'
 THE_INDEX_CONDITION_THAT_PIC = 'not an identity: the index condition that picks the windows meeting entry (\\alpha, \\beta)'
-H_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `h'` is a function the prose names, with no formula the checker has"
 ODOT_AN_ELEMENTWISE_PRODUCT = 'unreadable: `\\odot` (an elementwise product) before a bracket, which the parser reads as a function'
 G_IS_A_FUNCTION_THE_PROSE_NA = "unreadable: `g'` is a function the prose names, with no formula the checker has"
 THE_DERIVATIVE_OF_Z_K_WHICH = 'unreadable: the derivative of z_k, which the notation page defines as a sum over j, by one entry; the parser cannot take it'
@@ -245,7 +244,7 @@ EXCEPTIONS: list[Entry] = [
     # docs/backprop/hidden_layers.md
     Entry('backprop/hidden_layers.md', "\\delta_k = (a_k - t_k) \\cdot g'(z_k)", TESTS_TEST_LAYERS_PY_TEST_IN),
     Entry('backprop/hidden_layers.md', '\\frac{\\partial E}{\\partial z^{(l)}_j} = \\sum_k \\frac{\\partial E}{\\partial z^{(l+1)}_k} \\cdot \\frac{\\partial z^{(l+1)}_k}{\\partial z^{(l)}_j}', 'checked by: sitekit.summaries (numerically, against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), one example, and central differences of the forward)'),
-    Entry('backprop/hidden_layers.md', "\\delta_j = h'(z_j)", H_IS_A_FUNCTION_THE_PROSE_NA),
+    Entry('backprop/hidden_layers.md', "\\delta_j = h'(z_j)", "checked by: tests/test_formula_proofs_losses.py::test_the_formula_holds[hidden-signal-of-any-dependence] (SymPy: d/dz_j of the prose's E = h(z_j), any h, with delta as the notation page defines it)"),
     Entry('backprop/hidden_layers.md', "\\delta_j = g'(z_j) \\cdot \\delta_k \\cdot w_{jk}", 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), one example and central differences of the forward)'),
     Entry('backprop/hidden_layers.md', "\\delta_j = g'(z_j) \\cdot \\sum_k \\delta_k \\cdot w_{jk}", TESTS_TEST_LAYERS_PY_TEST_IN),
     Entry('backprop/hidden_layers.md', "\\Delta^{(l)} = \\bigl(\\Delta^{(l+1)} W^{(l+1)}\\bigr) \\odot g'(Z^{(l)})", 'checked by: sitekit.summaries (a mistake quoted as wrong: numerically false against dense_backward and activation_backward (tanh, tanh, sigmoid layers; sse_half loss), a batch of 5 and central differences of the forward)'),

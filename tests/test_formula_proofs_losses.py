@@ -13,8 +13,8 @@ import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, display_formula, evaluate, proof_contract,
-    sides,
+    DOCS, Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, display_formula, evaluate, proof_contract,
+    read, sides,
     vanishes,
 )
 
@@ -181,7 +181,22 @@ def layer_gradients(tex: str) -> bool:
     return True
 
 
+def signal_of_any_dependence(tex: str) -> bool:
+    r"""hidden_layers.md: E = h(z_j) for any h (the prose's definition of h), and delta_j is dE/dz_j
+    (the notation page's definition of delta): the stated side against d/dz_j h(z_j)."""
+    left, right = (side.strip() for side in tex.split("="))
+    assert left == "\\delta_j", f"`{tex}` no longer gives delta_j"
+    assert "\\delta_k = \\frac{\\partial E}{\\partial z_k}" in (DOCS / "notation.md").read_text(encoding="utf-8")
+    assert "\\(E = h(z_j)\\)" in (DOCS / "backprop/hidden_layers.md").read_text(encoding="utf-8")
+    h, z, s = sp.Function("h"), sp.Symbol("z_j", real=True), sp.Dummy("s")
+    slope = sp.Subs(sp.Derivative(h(s), s), s, z)
+    stated = evaluate(read(right, {"h'(z_j)": "D"}), {"D": slope})
+    return sp.simplify((sp.diff(h(z), z) - stated).doit()) == 0
+
+
 PROOFS: dict[str, Proof] = {
+    "hidden-signal-of-any-dependence": Proof(
+        "backprop/hidden_layers.md", "\\delta_j = h'(z_j)", signal_of_any_dependence, ("h'(z_j)", "2 h'(z_j)")),
     "chain-rule-three-factors": Proof(
         CHAIN, "\\frac{\\partial E}{\\partial w_{jk}} = \\frac{\\partial E}{\\partial a_k} \\cdot \\frac{\\partial a_k}{\\partial z_k} "
         "\\cdot \\frac{\\partial z_k}{\\partial w_{jk}} = \\bigl(g(z_k) - t_k\\bigr) \\cdot g'(z_k) \\cdot x_j",

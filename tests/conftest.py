@@ -122,8 +122,9 @@ def pytest_terminal_summary(terminalreporter, config):
 # site or drives a browser, and the exhaustive float32 sweeps: those are
 # marked here, by what they use, so no test file has to remember to.
 # "choosing" runs the choosing page's dead-unit experiment, "deep" the
-# initialisation page's deep network (seconds each).
-_SLOW_FIXTURES = {"site", "project", "server", "page", "browser", "choosing", "deep"}
+# initialisation page's deep network (seconds each), "profiles" tests/test_init.py's
+# six 50-layer networks (11 s of CPU).
+_SLOW_FIXTURES = {"site", "project", "server", "page", "browser", "choosing", "deep", "profiles"}
 # Tests in files of their own that took over 2 s of CPU each (sweeps over
 # float32 ranges, root searches with the oracle, a build of a copied project).
 _SLOW_TESTS = {

@@ -69,10 +69,12 @@ def call(fn, value):
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 def test_shape_dtype_nan_and_no_warning(name, dtype):
+    snippet_functions = functions(name)  # loaded once, not once per example
+
     @SETTINGS
     @given(arrays(dtype))
     def check(values):
-        for fn_name, fn in functions(name):
+        for fn_name, fn in snippet_functions:
             result = np.asarray(call(fn, values))
             assert result.shape == values.shape, fn_name
             assert result.dtype == values.dtype, fn_name
@@ -104,10 +106,12 @@ def test_monotonic_and_within_its_limits(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_python_scalars_and_lists(name):
+    snippet_functions = functions(name)  # loaded once, not once per example
+
     @SETTINGS
     @given(st.lists(st.floats(allow_nan=False, allow_infinity=True), max_size=6), st.integers(-10**6, 10**6))
     def check(items, integer):
-        for fn_name, fn in functions(name):
+        for fn_name, fn in snippet_functions:
             from_list = call(fn, items)
             assert np.asarray(from_list).dtype == np.float64 and np.shape(from_list) == (len(items),), fn_name
             expected = call(fn, np.asarray(items, dtype=np.float64))

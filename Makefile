@@ -12,7 +12,9 @@ check:
 	$(PYTHON) -m sitekit.stamp --check
 	$(PYTHON) -m sitekit.notebook --check
 
-# The fast loop: every test that builds no site and drives no browser.
+# The fast loop: every test that builds no site and drives no browser. Both
+# targets run on every core (pytest-xdist, pyproject.toml's addopts); add
+# `-n 0` to a pytest command for one process (pdb, -s).
 fast:
 	$(PYTHON) -m pytest -m "not slow" -q
 

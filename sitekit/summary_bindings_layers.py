@@ -392,6 +392,8 @@ BINDINGS: list[Binding] = [
     *(Binding(page, fragment, _DENSE, dense_layer, inline=True)
       for page in ("backprop/computational_graphs.md", "backprop/frameworks.md")
       for fragment in ("\\bar{X} =", "\\bar{W} =")),
+    # about.md's example of what this check reads
+    Binding("about.md", "\\bar{X} = \\bar{Y}", _DENSE, dense_layer, inline=True),
     Binding("backprop/frameworks.md", "\\bar{A}^{(1)} =", f"{_DENSE} (layer 2, input A^(1))", _dense_as, inline=True),
     # regularisation.md, frameworks.md: the penalty and the batch mean
     Binding("backprop/regularisation.md", "\\lVert W \\rVert^2 = \\sum_{j=1}^{J}", "l2_penalty", weight_decay,

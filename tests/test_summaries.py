@@ -205,6 +205,7 @@ FAULTS = [
     # (u and v swapped is no fault: a window's largest entry is the same either way)
     ("layers/pooling.md", r"&= \max_{u, v} M_{ncijuv}", r"&= \max_{u} M_{ncijuv}"),
     ("layers/pooling.md", r"\frac{1}{U^2} \sum_{u, v} M_{ncijuv}", r"\frac{1}{U} \sum_{u, v} M_{ncijuv}"),
+    ("about.md", r"\(\bar{X} = \bar{Y}\, W^{\mathsf T}\)", r"\(\bar{X} = \bar{Y}\, W\)"),
     # primed indices: the chain rule over a layer's outputs, PyTorch's Linear by entries
     # (a dropped prime on Y-bar alone is no fault: the Jacobian's [n' = n] makes it equal)
     ("backprop/matrix_form.md", r"\bar{Y}_{n'k} \cdot \frac{\partial Y_{n'k}}{\partial X_{nj}}",

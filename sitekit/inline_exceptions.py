@@ -49,6 +49,7 @@ RELU6_DIGIT = ('unreadable: the parser keeps only the letters of an operator nam
 EXCEPTIONS: list[Entry] = [
     # docs/about.md
     Entry('about.md', '\\max(0, x) = x', WHERE_X_ABOVE_0, domain='x > 0'),
+    Entry('about.md', '\\bar{X} = \\bar{Y}\\, W^{\\mathsf T}', 'checked by: sitekit.summaries (numerically, against dense_backward, and central differences of the forward)'),
     # docs/activations/binary_step.md
     Entry('activations/binary_step.md', "f' = \\delta_0", "checked by: tests/test_formula_proofs_activations.py::test_the_formula_holds[binary-step-dirac] (SymPy: f' in the sense of distributions, the functional minus the integral of f times phi', equals the Dirac delta at the point the TeX names, phi(0), for three test functions); the TeX is pinned whole"),
     # docs/activations/celu.md

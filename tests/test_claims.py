@@ -262,9 +262,11 @@ CLAIMS = [
           "float16 has no kernels of its own, so it is computed in float32 and rounded once.",
           check_float16_through_float32("sigmoid")),
     Claim("activations/tanh.md",
-          r"Its float32 kernel is within 1.4 ULP, so float32 stays float32 (`tests/test_claims.py` checks all "
-          r"335 544 322 float32 values in \([2^{-12}, 2^{8}]\) of either sign);",
-          check_sweep("tanh", tanh_float64, 1.4)),
+          # 1.37 with NumPy's AVX-512 kernel, 2.19 with NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4 X86_V3"
+          r"Its float32 kernels are within 2.2 ULP, with or without NumPy's AVX2 and AVX-512 code paths, so float32 "
+          r"stays float32 (`tests/test_claims.py` checks all 335 544 322 float32 values in \([2^{-12}, 2^{8}]\) of "
+          r"either sign);",
+          check_sweep("tanh", tanh_float64, 2.2)),
     Claim("activations/tanh.md", "float16 goes through float32 and is rounded once.",
           check_float16_through_float32("tanh")),
     Claim("activations/leaky_relu.md",

@@ -377,10 +377,10 @@ def test_softplus_from_output_obvious_form():
 
 # ---------------------------------------------------------------- tanhshrink
 
-@pytest.mark.claim("activations/tanhshrink.md", "NumPy's float32 `tanh` is within 1.4 ULP, so float32 stays float32 here.")
+@pytest.mark.claim("activations/tanhshrink.md", "NumPy's float32 `tanh` is within 2.2 ULP, so float32 stays float32 here.")
 @pytest.mark.claim("activations/tanhshrink.md",
-                   "In float32, `tanh` and the subtraction stay float32 (NumPy's float32 `tanh` is within 1.4 ULP),")
-def test_numpy_float32_tanh_within_1_4_ulp():
+                   "In float32, `tanh` and the subtraction stay float32 (NumPy's float32 `tanh` is within 2.2 ULP),")
+def test_numpy_float32_tanh_within_2_2_ulp():
     """Every 5th float32 of either sign in [2^-12, 2^8] (the range the tanh page sweeps in full),
     against tanh in float64 from expm1, a route that shares nothing with np.tanh."""
     first, last = (int(np.float32(v).view(np.uint32)) for v in (2.0 ** -12, 2.0 ** 8))
@@ -391,5 +391,6 @@ def test_numpy_float32_tanh_within_1_4_ulp():
             e = np.expm1(-2 * np.abs(signed.astype(np.float64)))
             exact = np.copysign(-e / (e + 2), signed)
             worst = max(worst, float((np.abs(np.tanh(signed).astype(np.float64) - exact) / float32_ulp(exact)).max()))
-    assert 1.0 < worst <= 1.4, worst
+    # 1.37 with NumPy's AVX-512 kernel; 2.17 on its baseline path (NPY_DISABLE_CPU_FEATURES, see tests/test_claims.py)
+    assert 1.0 < worst <= 2.2, worst
     assert snippet("tanhshrink").tanhshrink_grad(np.float32(0.5)).dtype == np.float32

@@ -316,12 +316,12 @@ EXCEPTIONS: list[Entry] = [
           'checked by: sitekit.summaries (numerically, against mse and central differences of mse); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:137
     Entry('backprop/losses.md',
-          'E_{\\text{BCE}} = \\text{mean over',
-          'unreadable: words in the formula (\\text{...})'),
+          'E_{\\text{BCE}} = -\\frac{1}{NK} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\bigl(T_{nk} \\log(\\sigma(Z_{nk})) + (1 - T_{nk}) \\log(1 - \\sigma(Z_{nk}))\\bigr), \\qquad \\nabla_Z E_{\\text{BCE}} = \\frac{1}{NK} \\left(\\sigma(Z) - T\\right)',
+          'checked by: sitekit.summaries (numerically, against bce_with_logits and bce_with_logits_grad, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:143
     Entry('backprop/losses.md',
-          'E_{\\text{CE}} = \\text{mean over',
-          'unreadable: words in the formula (\\text{...})'),
+          'E_{\\text{CE}} = -\\frac{1}{N} \\sum_{n=1}^{N} \\sum_{k=1}^{K} T_{nk} \\log(P_{nk}), \\qquad \\nabla_Z E_{\\text{CE}} = \\frac{1}{N} \\left(P - T\\right), \\quad P_{n,:} = \\operatorname{softmax}(Z_{n,:})',
+          'checked by: sitekit.summaries (numerically, against softmax_cross_entropy and softmax_cross_entropy_grad, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/matrix_form.md:8
     Entry('backprop/matrix_form.md',
           'Y = X W + b, \\qquad Y_{nk} = \\sum_{j=1}^{J}',

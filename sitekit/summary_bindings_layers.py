@@ -167,6 +167,23 @@ def matrix_losses(rng: np.random.Generator) -> tuple[dict, dict]:
                  "\\partial E_mean/\\partial Y": mean_grad}
 
 
+def logit_losses(rng: np.random.Generator, loss: str) -> tuple[dict, dict]:
+    """losses.md's losses on logits Z (5 x 3): E_BCE = bce_with_logits with targets T in [0, 1], or
+    E_CE = softmax_cross_entropy with one-hot rows T; the gradient from the snippet's _grad function,
+    and by central differences of its forward."""
+    Z = rng.normal(size=(5, 3))
+    if loss == "BCE":
+        module, forward, T = _snippet("losses/bce_with_logits.py"), "bce_with_logits", rng.uniform(size=(5, 3))
+    else:
+        module, forward, T = _snippet("losses/softmax_cross_entropy.py"), "softmax_cross_entropy", \
+            np.eye(3)[rng.integers(0, 3, size=5)]
+    E, grad = getattr(module, forward), getattr(module, forward + "_grad")
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    env = {"N": 5, "K": 3, "Z": Z, "T": T, "P": P / P.sum(axis=1, keepdims=True), f"E_{loss}": float(E(Z, T)),
+           f"\\partial E_{loss}/\\partial Z": grad(Z, T)}
+    return env, {f"\\partial E_{loss}/\\partial Z": central(lambda Z: float(E(Z, T)), Z)}
+
+
 def output_jacobian(rng: np.random.Generator, layer: str) -> tuple[dict, dict]:
     """dense_layer or linear_torch (N = 5, J = 7, K = 3) with dE/dX = X-bar and the Jacobian dY/dX
     (N x K x N x J): entry (n', k) from the backward with the upstream gradient e_{n'k}, and by
@@ -420,6 +437,9 @@ BINDINGS: list[Binding] = [
             indices="nk"),
     Binding("backprop/losses.md", "\\nabla_Y E_{\\text{mean}} =", "mse and central differences of mse",
             matrix_losses, indices="nk", central_only=True),
+    *(Binding("backprop/losses.md", f"\\nabla_Z E_{{\\text{{{loss}}}}} =", f"{forward} and {forward}_grad",
+              partial(logit_losses, loss=loss), indices="nk")
+      for loss, forward in (("BCE", "bce_with_logits"), ("CE", "softmax_cross_entropy"))),
     # computational_graphs.md: one gate, and the fork
     Binding("backprop/computational_graphs.md", "\\bar{u} = \\frac{\\partial E}{\\partial u} =",
             "multiply_backward, a chain of two multiply gates", one_gate),

@@ -217,6 +217,11 @@ FAULTS = [
     ("backprop/losses.md", r"\nabla_Y E_{\text{half-sum}} = Y - T,", r"\nabla_Y E_{\text{half-sum}} = T - Y,"),
     ("backprop/losses.md", r"\nabla_Y E_{\text{mean}} = \frac{2}{NK}", r"\nabla_Y E_{\text{mean}} = \frac{1}{NK}"),
     ("backprop/losses.md", r"E_{\text{mean}} = \frac{1}{NK} \sum_{n=1}^{N}", r"E_{\text{mean}} = \frac{1}{N} \sum_{n=1}^{N}"),
+    ("backprop/losses.md", r"\nabla_Z E_{\text{BCE}} = \frac{1}{NK}", r"\nabla_Z E_{\text{BCE}} = \frac{1}{N}"),
+    ("backprop/losses.md", r"+ (1 - T_{nk}) \log", r"+ (1 + T_{nk}) \log"),
+    ("backprop/losses.md", r"T_{nk} \log(P_{nk})", r"T_{nk} \log(1 - P_{nk})"),
+    ("backprop/losses.md", r"\frac{1}{N} \left(P - T\right)", r"\frac{1}{N} \left(T - P\right)"),
+    ("backprop/losses.md", r"\operatorname{softmax}(Z_{n,:})", r"\operatorname{softmax}(-Z_{n,:})"),
     # computational_graphs.md's gate and fork
     ("backprop/computational_graphs.md", r"= \bar{q} \cdot \frac{\partial q}{\partial u}.", r"= \bar{q}."),
     ("backprop/computational_graphs.md", r"= m \cdot 1 + s \cdot v,", r"= m \cdot 1 + s \cdot u,"),

@@ -409,16 +409,16 @@ EXCEPTIONS: list[Entry] = [
           'checked by: sitekit.summaries (numerically, against batchnorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/conv2d.md:11
     Entry('layers/conv2d.md',
-          '\\begin{aligned} Y_{nfij} = b_f',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} Y_{nfij} = b_f & + \\sum_{c=1}^{C} \\sum_{u=0}^{U-1} \\sum_{v=0}^{V-1} \\\\ & W_{fcuv} \\cdot X^{\\mathrm{pad}}_{n,\\,c,\\,s i + u,\\,s j + v}. \\end{aligned}',
+          'checked by: tests/test_formula_proofs_layers.py::test_the_formula_holds[conv2d-forward-sum] (numerically: loops over the subscripts as the page writes them, s i + u read by SymPy, against conv2d_forward)'),
     # docs/layers/conv2d.md:33
     Entry('layers/conv2d.md',
           '\\begin{aligned} P &= \\left\\lfloor \\frac{H_{\\mathrm{in}} + 2m - U}{s} \\right\\rfloor + 1, \\\\ Q &= \\left\\lfloor \\frac{W_{\\mathrm{in}} + 2m - V}{s} \\right\\rfloor + 1. \\end{aligned}',
           "checked by: sitekit.summaries (numerically, against conv2d_forward's output size; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/layers/conv2d.md:104
     Entry('layers/conv2d.md',
-          '\\begin{aligned} \\bar{X}^{\\mathrm{pad}}_{nc\\alpha\\beta}',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} \\bar{X}^{\\mathrm{pad}}_{nc\\alpha\\beta} = \\sum_{u, v} \\sum_{f=1}^{F} & \\bar{Y}_{n,\\,f,\\,(\\alpha-u)/s,\\,(\\beta-v)/s} \\\\ & \\cdot W_{fcuv}, \\end{aligned}',
+          'checked by: tests/test_formula_proofs_layers.py::test_the_formula_holds[conv2d-backward-sum] (numerically: loops over the offsets whose (alpha - u)/s is an output position, against conv2d_backward)'),
     # docs/layers/conv2d.md:121
     Entry('layers/conv2d.md',
           '\\begin{aligned} \\bar{W} &= \\bar{Y}^{\\mathsf T} M, \\\\ \\bar{M} &= \\bar{Y} W, \\\\ \\bar{b} &= \\textstyle\\sum_{\\text{rows}} \\bar{Y}, \\end{aligned}',
@@ -486,8 +486,8 @@ EXCEPTIONS: list[Entry] = [
           'checked by: sitekit.summaries (numerically, against layernorm_backward, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/layers/lstm.md:11
     Entry('layers/lstm.md',
-          '\\begin{aligned} Z_t &= X_t W_x',
-          'unreadable: a system of formulas in an aligned environment'),
+          '\\begin{aligned} Z_t &= X_t W_x + h_{t-1} W_h + b \\\\ &= \\bigl[\\, Z^{I}_t \\ \\ Z^{F}_t \\ \\ Z^{G}_t \\ \\ Z^{O}_t \\,\\bigr]. \\end{aligned}',
+          'checked by: tests/test_formula_proofs_layers.py::test_the_formula_holds[lstm-block-row] (numerically: Z_t split into H-column blocks in the order of the block row, each through the function of its gate, against the gates of lstm_forward)'),
     # docs/layers/lstm.md:21
     Entry('layers/lstm.md',
           '\\begin{aligned} I_t &= \\sigma\\bigl(Z^{I}_t\\bigr), & F_t &= \\sigma\\bigl(Z^{F}_t\\bigr), \\\\ G_t &= \\tanh\\bigl(Z^{G}_t\\bigr), & O_t &= \\sigma\\bigl(Z^{O}_t\\bigr). \\end{aligned}',
@@ -542,8 +542,8 @@ EXCEPTIONS: list[Entry] = [
           "checked by: sitekit.summaries (numerically, against maxpool2d_forward's output size; no gradient in it); the TeX is pinned whole, so any edit fails here until it is reviewed again"),
     # docs/layers/pooling.md:109
     Entry('layers/pooling.md',
-          '\\bar{X}_{nc\\alpha\\beta} = \\sum_{u',
-          'unreadable: a sum over window offsets with fractional indices'),
+          '\\bar{X}_{nc\\alpha\\beta} = \\sum_{u, v} \\bar{M}_{n,\\,c,\\,(\\alpha-u)/s,\\,(\\beta-v)/s,\\,u,\\,v}',
+          'checked by: tests/test_formula_proofs_layers.py::test_the_formula_holds[pooling-backward-sum] (numerically: loops over the offsets whose (alpha - u)/s is an output position, against maxpool2d_backward and avgpool2d_backward with overlapping windows)'),
     # docs/layers/rnn.md:10
     Entry('layers/rnn.md',
           'Z_t = X_t W_x + h_{t-1} W_h + b',

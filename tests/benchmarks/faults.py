@@ -515,7 +515,7 @@ def table(rows: list[Row], baseline: float) -> str:
     ]
     for row in rows:
         to_message = f"{row.to_message:.1f}" if row.to_message is not None else "-"
-        mark = "" if row.caught or row.caught_by.startswith("**not caught") else "**NOT CAUGHT** "
+        mark = "" if row.caught or row.caught_by.startswith("**not caught") else "**no file:line** "
         lines.append(f"| {_cell(row.fault)} | {mark}{_cell(row.caught_by)} | `{_cell(row.message)}` | "
                      f"{to_message} | {row.to_exit:.1f} | {_cell('; '.join(row.notes))} |")
     caught = sum(row.caught for row in rows)

@@ -163,7 +163,18 @@ def underflowed_gradient(tex: str) -> bool:
                                           for pi, ti, entry in zip(p, t, entries))
 
 
+def first_order_in_d(tex: str) -> bool:
+    """gelu.md: the two sides agree to first order in the tiny d (their difference over d tends to 0),
+    as the prose says; a wrong sign of the d term leaves a difference of order d."""
+    left, right = (read(side) for side in tex.split("="))
+    d = next(s for s in left.free_symbols | right.free_symbols if s.name == "d")
+    difference = evaluate(left - right, {})
+    return sp.limit(difference / d, d, 0) == 0 and sp.limit(difference, d, 0) == 0
+
+
 PROOFS: dict[str, Proof] = {
+    "gelu-first-order-in-d": Proof(
+        "activations/gelu.md", "e^{-(c + d)/2} = e^{-c/2}\\,(1 - d/2)", first_order_in_d, ("(1 - d/2)", "(1 + d/2)")),
     "binary-step-distribution": Proof(
         "activations/binary_step.md",
         "\\int_{-\\infty}^{\\infty} f'(x)\\,\\varphi(x)\\,dx = -\\int_{-\\infty}^{\\infty} f(x)\\,\\varphi'(x)\\,dx "

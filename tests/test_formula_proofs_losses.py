@@ -9,6 +9,7 @@ fail."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -194,7 +195,18 @@ def signal_of_any_dependence(tex: str) -> bool:
     return sp.simplify((sp.diff(h(z), z) - stated).doit()) == 0
 
 
+def log_of_zero(tex: str) -> bool:
+    """losses.md: log 0 is the limit of log from above, and NumPy's float64 log(0) gives it."""
+    left, right = (side.strip() for side in tex.split("="))
+    assert left == "\\log 0", f"`{tex}` no longer gives log 0"
+    stated, t = read(right), sp.Symbol("t", positive=True)
+    with np.errstate(divide="ignore"):
+        computed = float(np.log(np.float64(0.0)))
+    return sp.limit(sp.log(t), t, 0, "+") == stated and computed == float(stated)
+
+
 PROOFS: dict[str, Proof] = {
+    "losses-log-of-zero": Proof("backprop/losses.md", "\\log 0 = -\\infty", log_of_zero, ("-\\infty", "\\infty")),
     "hidden-signal-of-any-dependence": Proof(
         "backprop/hidden_layers.md", "\\delta_j = h'(z_j)", signal_of_any_dependence, ("h'(z_j)", "2 h'(z_j)")),
     "chain-rule-three-factors": Proof(

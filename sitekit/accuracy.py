@@ -53,9 +53,18 @@ EXACT_ULP = {"f": 4.0, "grad": 8.0}
 log = logging.getLogger("mkdocs.plugins.sitekit.accuracy")
 
 
+def _def_line(file: str, label: str) -> str:
+    """file:line of the `def` of the function the label names (`relu_grad (float32)` -> relu_grad)."""
+    function = label.split(" ", 1)[0]
+    path = Path(__file__).resolve().parent.parent / file
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    found = next((n for n, text in enumerate(lines, start=1) if text.startswith(f"def {function}(")), None)
+    return f"{file}:{found}" if found else file
+
+
 def _breach(page: str, file: str, label: str, found: str, bound: str) -> None:
     """A snippet beyond its contract fails the strict build, not only the tests."""
-    log.warning(f"{page}: {file}: `{label}` measured {found}, beyond its contract of {bound}: "
+    log.warning(f"{page}: {_def_line(file, label)}: `{label}` measured {found}, beyond its contract of {bound}: "
                 "the code is wrong (or the contract is); pytest tests/test_activations.py "
                 "tests/test_short_blocks.py -k <name> shows the points")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from pathlib import Path
 
 # The page being rendered and the first block of it that failed.
 state: dict = {"page": None, "failed_block": None, "warnings": None}
@@ -30,8 +31,10 @@ class _NamePage(logging.Filter):
         page = state["page"]
         if page is not None and record.levelno >= logging.WARNING:
             message = record.getMessage()
-            line = block_line(message, page.file.content_string)
+            line = block_line(message, page.file.content_string, _snippets_dir(page))
             prefix = f"docs/{page.file.src_uri}:{line}: " if line else f"docs/{page.file.src_uri}: "
+            origin = snippet_origin(message, page.file.content_string, _snippets_dir(page))
+            prefix += f"{origin}: " if origin else ""
             message = follow_on(message, line)
             if not message.startswith(prefix.rstrip(" ")):
                 record.msg, record.args = prefix + message, None
@@ -69,9 +72,36 @@ def page_done() -> None:
     state["page"] = None
 
 
-def block_line(message: str, source: str) -> int | None:
-    """The line of the page where the code of a failed block starts (found by
-    its lines; None for code included from a snippet file, named in its title)."""
+def _snippets_dir(page) -> Path | None:
+    """snippets/ beside the page's docs/ (pymdownx.snippets' base_path in mkdocs.yml)."""
+    source = getattr(page.file, "abs_src_path", None)
+    if not source:
+        return None
+    docs = Path(source).parents[len(Path(page.file.src_uri).parts) - 1]
+    return docs.parent / "snippets"
+
+
+_INCLUDE = re.compile(r'^--8<--\s+"([^":]+)(?::([\w-]+))?"$')
+_MARKER = re.compile(r"--8<-- \[(?:start|end):[\w-]+\]")
+
+
+def _included(line: str, snippets: Path | None) -> list[str]:
+    """A fence's line with each `--8<-- "file:section"` put in as pymdownx.snippets does."""
+    include = _INCLUDE.match(line)
+    if not include or snippets is None or not (snippets / include.group(1)).is_file():
+        return [line]
+    text = (snippets / include.group(1)).read_text(encoding="utf-8").splitlines()
+    if include.group(2):
+        name = include.group(2)
+        starts = [i for i, t in enumerate(text) if f"--8<-- [start:{name}]" in t]
+        ends = [i for i, t in enumerate(text) if f"--8<-- [end:{name}]" in t]
+        text = text[starts[0] + 1:ends[0]] if starts and ends else []
+    return [t for t in text if not _MARKER.search(t)]
+
+
+def block_line(message: str, source: str, snippets: Path | None = None) -> int | None:
+    """The line of the page where a failed block's fence is: found by the
+    block's code, with the code a fence includes from snippets/ put in."""
     if not _EXEC_FAILED.match(message) or "Code block is:" not in message:
         return None
     code = message.split("Code block is:", 1)[1].split("Output is:", 1)[0]
@@ -80,7 +110,33 @@ def block_line(message: str, source: str) -> int | None:
     for start in range(len(lines)):
         if wanted and lines[start:start + len(wanted)] == wanted:
             return start if start and lines[start - 1].startswith("```") else start + 1  # the fence's line
+    # A block whose code comes from snippets/: its fence, with the includes put in.
+    for start, line in enumerate(lines):
+        if line.startswith("```") and 'exec="on"' in line:
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("```")), len(lines))
+            body = [t.strip() for raw in lines[start + 1:end] for t in _included(raw, snippets)]
+            if wanted and [t for t in body if t] == wanted:
+                return start + 1
     return None
+
+
+_FRAME = re.compile(r'^\s*File "<code block[^"]*>", line \d+, in \S+\n\s*(\S.*)$', re.M)
+
+
+def snippet_origin(message: str, source: str, snippets: Path | None) -> str | None:
+    """snippets/<file>:<line> of the innermost failing line of a block's traceback, where
+    that line is one line of a file the page includes (code from snippets/ runs as the block's)."""
+    frames = _FRAME.findall(message) if _EXEC_FAILED.match(message) else []
+    if not frames or snippets is None:
+        return None
+    failing = frames[-1].strip()
+    found = set()
+    for include in {m.group(1) for m in (_INCLUDE.match(t.strip()) for t in source.splitlines()) if m}:
+        path = snippets / include
+        if path.is_file():
+            found |= {f"snippets/{include}:{n}" for n, text in
+                      enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text.strip() == failing}
+    return found.pop() if len(found) == 1 else None
 
 
 def follow_on(message: str, line: int | None = None) -> str:

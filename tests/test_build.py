@@ -410,7 +410,7 @@ def test_fault_wrong_forward_in_snippet(wrong_snippets_build):
     """relu returning leaky ReLU: no derivation uses relu itself, and the
     accuracy page showed "∞ ULP" in a green build."""
     record("wrong forward function in a snippet", wrong_snippets_build,
-           r"docs/accuracy\.md: snippets/activations/relu\.py: `relu` measured .* beyond its contract")
+           r"docs/accuracy\.md: snippets/activations/relu\.py:\d+: `relu` measured .* beyond its contract")
 
 
 def test_fault_plot_of_nan_data(project, tmp_path):

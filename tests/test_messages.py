@@ -75,3 +75,25 @@ def test_a_defined_function_without_a_latex_name_is_one_error():
         f"but has no LaTeX name a chain can use: add \"{name}\" to `aliases` in its registry entry, "
         f"or write f(x) on its own page\n    step 1 (line 4): \\frac{{d}}{{dx}}\\operatorname{{{name}}}(x)"]
     assert report.lines[0].endswith("step 1 unread: endpoints not checked"), report.lines
+
+
+def test_a_failed_block_of_included_code_names_its_fence_and_the_snippet_line(tmp_path):
+    """A block whose code comes from snippets/ (`--8<--`) is found by its fence, and the line of the
+    traceback that failed is named in the snippet file it came from."""
+    from sitekit.hook_blocks import block_line, snippet_origin
+
+    snippets = tmp_path / "snippets"
+    (snippets / "activations").mkdir(parents=True)
+    (snippets / "activations" / "f.py").write_text(
+        "import numpy as np\n\n# --8<-- [start:forward]\ndef f(x):\n    return np.exp(x)\n# --8<-- [end:forward]\n")
+    page = "# F\n\n```python exec=\"on\" session=\"f\"\n--8<-- \"activations/f.py:forward\"\nys = f(1000.0)\n```\n"
+    message = ("markdown_exec: Execution of python code block exited with errors\n\nCode block is:\n\n"
+               "  def f(x):\n      return np.exp(x)\n  ys = f(1000.0)\n\nOutput is:\n\n"
+               "  Traceback (most recent call last):\n"
+               '    File "<code block: session f; n1>", line 3, in <module>\n      ys = f(1000.0)\n'
+               '    File "<code block: session f; n1>", line 2, in f\n      return np.exp(x)\n'
+               "  RuntimeWarning: overflow encountered in exp\n")
+    assert block_line(message, page, snippets) == 3
+    assert block_line(message, page) is None  # without the snippets, the included code cannot be matched
+    assert snippet_origin(message, page, snippets) == "snippets/activations/f.py:5"
+    assert snippet_origin(message.replace("return np.exp(x)", "return np.exp(2 * x)"), page, snippets) is None

@@ -308,19 +308,19 @@ EXCEPTIONS: list[Entry] = [
           'checked by: tests/test_formula_proofs_losses.py::test_the_formula_holds[losses-cross-entropy] (its sums written out for K = 3 and read by the parser; SymPy proves the two forms of E equal and differentiates E in each z_i, with t_3 = 1 - t_1 - t_2, the prose\'s sum t_k = 1); the TeX is pinned whole'),
     # docs/backprop/losses.md:125
     Entry('backprop/losses.md',
-          'E_{\\text{half-sum}} = \\frac{1}{2} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\left(Y_{nk} - T_{nk}\\right)^2, \\qquad \\nabla_Y E_{\\text{half-sum}} = Y - T',
+          '\\begin{aligned} E_{\\text{half-sum}} &= \\frac{1}{2} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\left(Y_{nk} - T_{nk}\\right)^2, \\\\ \\nabla_Y E_{\\text{half-sum}} &= Y - T, \\end{aligned}',
           'checked by: sitekit.summaries (numerically, against sse_half and sse_half_grad, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:131
     Entry('backprop/losses.md',
-          'E_{\\text{mean}} = \\frac{1}{NK} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\left(Y_{nk} - T_{nk}\\right)^2, \\qquad \\nabla_Y E_{\\text{mean}} = \\frac{2}{NK} \\left(Y - T\\right)',
+          '\\begin{aligned} E_{\\text{mean}} &= \\frac{1}{NK} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\left(Y_{nk} - T_{nk}\\right)^2, \\\\ \\nabla_Y E_{\\text{mean}} &= \\frac{2}{NK} \\left(Y - T\\right), \\end{aligned}',
           'checked by: sitekit.summaries (numerically, against mse and central differences of mse); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:137
     Entry('backprop/losses.md',
-          'E_{\\text{BCE}} = -\\frac{1}{NK} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\bigl(T_{nk} \\log(\\sigma(Z_{nk})) + (1 - T_{nk}) \\log(1 - \\sigma(Z_{nk}))\\bigr), \\qquad \\nabla_Z E_{\\text{BCE}} = \\frac{1}{NK} \\left(\\sigma(Z) - T\\right)',
+          '\\begin{aligned} E_{\\text{BCE}} &= -\\frac{1}{NK} \\sum_{n=1}^{N} \\sum_{k=1}^{K} \\bigl(T_{nk} \\log(\\sigma(Z_{nk})) \\\\ &+ (1 - T_{nk}) \\log(1 - \\sigma(Z_{nk}))\\bigr), \\\\ \\nabla_Z E_{\\text{BCE}} &= \\frac{1}{NK} \\left(\\sigma(Z) - T\\right), \\end{aligned}',
           'checked by: sitekit.summaries (numerically, against bce_with_logits and bce_with_logits_grad, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/losses.md:143
     Entry('backprop/losses.md',
-          'E_{\\text{CE}} = -\\frac{1}{N} \\sum_{n=1}^{N} \\sum_{k=1}^{K} T_{nk} \\log(P_{nk}), \\qquad \\nabla_Z E_{\\text{CE}} = \\frac{1}{N} \\left(P - T\\right), \\quad P_{n,:} = \\operatorname{softmax}(Z_{n,:})',
+          '\\begin{aligned} E_{\\text{CE}} &= -\\frac{1}{N} \\sum_{n=1}^{N} \\sum_{k=1}^{K} T_{nk} \\log(P_{nk}), \\\\ \\nabla_Z E_{\\text{CE}} &= \\frac{1}{N} \\left(P - T\\right), \\\\ P_{n,:} &= \\operatorname{softmax}(Z_{n,:}). \\end{aligned}',
           'checked by: sitekit.summaries (numerically, against softmax_cross_entropy and softmax_cross_entropy_grad, and central differences of the forward); the TeX is pinned whole, so any edit fails here until it is reviewed again'),
     # docs/backprop/matrix_form.md:8
     Entry('backprop/matrix_form.md',

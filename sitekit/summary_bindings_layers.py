@@ -433,11 +433,11 @@ BINDINGS: list[Binding] = [
     Binding("backprop/gradient_checking.md", "\\bar{A} = \\Delta", "dense_backward, a square layer", square_output,
             inline=True, wrong=True),
     # losses.md: the matrix forms of the squared errors
-    Binding("backprop/losses.md", "\\nabla_Y E_{\\text{half-sum}} =", "sse_half and sse_half_grad", matrix_losses,
+    Binding("backprop/losses.md", "\\nabla_Y E_{\\text{half-sum}} &=", "sse_half and sse_half_grad", matrix_losses,
             indices="nk"),
-    Binding("backprop/losses.md", "\\nabla_Y E_{\\text{mean}} =", "mse and central differences of mse",
+    Binding("backprop/losses.md", "\\nabla_Y E_{\\text{mean}} &=", "mse and central differences of mse",
             matrix_losses, indices="nk", central_only=True),
-    *(Binding("backprop/losses.md", f"\\nabla_Z E_{{\\text{{{loss}}}}} =", f"{forward} and {forward}_grad",
+    *(Binding("backprop/losses.md", f"\\nabla_Z E_{{\\text{{{loss}}}}} &=", f"{forward} and {forward}_grad",
               partial(logit_losses, loss=loss), indices="nk")
       for loss, forward in (("BCE", "bce_with_logits"), ("CE", "softmax_cross_entropy"))),
     # computational_graphs.md: one gate, and the fork

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import ast
 import math
+import os
+import subprocess
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -382,3 +385,16 @@ def test_prune_is_for_the_projects_own_folder_unless_asked(monkeypatch):
     assert cache.pruning()
     monkeypatch.setenv("BC_CACHE", "off")
     assert not cache.pruning()
+
+
+def test_a_test_run_leaves_no_cache_folder(tmp_path):
+    """A test run (with its xdist workers) removes the cache folder it made: run one small test
+    file in a fresh temporary directory and find no bc-test-cache-* left in it."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("BC_TEST_RUN_CACHE", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider",
+                          "tests/test_repo.py"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    left = sorted(p.name for p in tmp_path.glob("bc-test-cache-*"))
+    assert not left, f"the test run left {left} in the temporary directory: tests/sitebuild.py cache_dir() must remove it"

@@ -38,7 +38,9 @@ def test_every_page_passes():
     assert report.errors == []
     # Each outcome occurs: formulas checked, declared exceptions, relations that are not equalities.
     assert report.checked > 0 and report.equalities >= report.checked
-    assert report.exceptions.get("definition", 0) > 0 and report.exceptions.get("unreadable", 0) > 0
+    # Every kind of exception is a known one; none is left unreadable today (issue 15), though the kind exists.
+    assert report.exceptions.get("definition", 0) > 0
+    assert set(report.exceptions) <= {"definition", "checked by", "not an identity", "unreadable"}, report.exceptions
     assert report.exceptions.get("checked by", 0) > 0 and report.hinted > 0
     assert report.not_equalities > 0
     assert report.formulas == report.checked + sum(report.exceptions.values()) + report.not_equalities

@@ -31,3 +31,46 @@ class Entry(NamedTuple):
     def formula(self) -> str:
         """The inline-formula table's name for `tex`."""
         return self.tex
+
+
+def entry_line(table: str, entry: Entry) -> str:
+    """`sitekit/<table>.py:N`, N the line holding the entry's TeX (as the table writes it)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / f"{table}.py"
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if repr(entry.tex) in line or repr(entry.tex).replace("'", '"') in line:
+            return f"sitekit/{table}.py:{n}"
+    return f"sitekit/{table}.py"
+
+
+def edited(entry: Entry, formulas: list[str]) -> int | None:
+    """The index of the formula an unused entry most likely pinned before an edit:
+    the closest by text, if close enough to be the same formula changed."""
+    import difflib
+
+    pinned = " ".join(entry.tex.split())
+    ratios = [difflib.SequenceMatcher(None, pinned, flat, autojunk=False).ratio() for flat in formulas]
+    best = max(range(len(ratios)), key=ratios.__getitem__, default=None)
+    return best if best is not None and ratios[best] >= 0.8 else None
+
+
+def edited_message(label: str, table: str, entry: Entry, formula, checks: bool = False) -> str:
+    """What to say when a pinned formula was edited, at the line of the first difference:
+    where it was pinned, and how the entry says it is checked."""
+    import re
+
+    pinned, now = " ".join(entry.tex.split()), formula.flat
+    at = next((i for i, (a, b) in enumerate(zip(pinned, now)) if a != b), min(len(pinned), len(now)))
+    # flat offset -> offset in the TeX, whose words flat joins with one space
+    offset, seen = 0, 0
+    for word in re.finditer(r"\S+", formula.tex):
+        if seen + len(word.group()) >= at:
+            offset = word.start() + max(0, at - seen)
+            break
+        seen += len(word.group()) + 1
+    todo = ("it is now checked here as it stands: delete the entry" if checks else
+            "if the edit is right, check it as the entry says and copy the new TeX into the entry; if not, undo it")
+    return (f"{label}:{formula.line_at(offset)}: formula edited since it was pinned (stale entry in "
+            f"{entry_line(table, entry)}, {entry.reason.split(' (')[0]}); {todo}"
+            f"\n    pinned: {pinned}\n    now:    {now}")

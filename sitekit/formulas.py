@@ -274,6 +274,7 @@ def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Rep
 
 
 def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
+    from sitekit.exception_entry import edited, edited_message
     from sitekit.formula_exceptions import EXCEPTIONS
 
     started = time.perf_counter()
@@ -282,6 +283,7 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
     report = Report()
     entries = [e for e in EXCEPTIONS if e.page == src_uri]
     used: set[int] = set()
+    unmatched: list[tuple] = []  # (formula, its errors' slice in report.errors)
     for formula in extract_formulas(markdown):
         report.formulas += 1
         where = f"{label}:{formula.line}"
@@ -317,6 +319,7 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
             report.lines.append(f"{where}: exception ({entry.reason}){checked}")
             continue
         outcome, errors, equalities = check_formula(formula, label, page)
+        unmatched.append((formula, slice(len(report.errors), len(report.errors) + len(errors))))
         report.errors += errors
         report.equalities += equalities
         if outcome == "checked":
@@ -331,9 +334,21 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
     report.errors += inline["errors"]
     report.lines += inline["lines"]
     for i, entry in enumerate(entries):
-        if i not in used:
-            report.errors.append(f"{label}: stale entry in sitekit/formula_exceptions.py: no display formula "
-                                 f"contains `{entry.fragment}`; delete the entry or fix its fragment")
+        if i in used:
+            continue
+        # A pinned formula edited: say so at its line, instead of why the generic checker cannot read it.
+        k = edited(entry, [f.flat for f, _ in unmatched])
+        if k is not None:
+            formula, own = unmatched.pop(k)
+            message = edited_message(label, "formula_exceptions", entry, formula, checks=own.stop == own.start)
+            if own.stop > own.start:  # in place of its own errors, same list length (None dropped below)
+                report.errors[own] = [message] + [None] * (own.stop - own.start - 1)
+            else:
+                report.errors.append(message)
+            continue
+        report.errors.append(f"{label}: stale entry in sitekit/formula_exceptions.py: no display formula "
+                             f"contains `{entry.fragment}`; delete the entry or fix its fragment")
+    report.errors = [e for e in report.errors if e is not None]
     report.seconds = time.perf_counter() - started
     return report
 

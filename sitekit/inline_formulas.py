@@ -444,6 +444,7 @@ def _stale(inline: Inline, label: str, src_uri: str, page_name: str | None) -> l
 
 def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -> dict:
     """Every inline formula of one page: {"counts", "exceptions", "errors", "lines"}."""
+    from sitekit.exception_entry import edited, edited_message
     from sitekit.inline_exceptions import EXCEPTIONS
 
     counts: dict[str, int] = {}
@@ -453,6 +454,7 @@ def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -
     entries = [e for e in EXCEPTIONS if e.page == src_uri]
     used: set[int] = set()
     seen: dict[str, int] = {}
+    unmatched: list[tuple] = []  # (formula, its errors' slice in errors)
 
     def count(kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1
@@ -476,6 +478,8 @@ def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -
             continue
         outcome = check_inline(inline, label, src_uri, page_name, *(entry[3:] if entry else ()),
                                wrong=entry is not None and entry.kind == "quoted as wrong")
+        if entry is None:
+            unmatched.append((inline, slice(len(errors), len(errors) + len(outcome.errors))))
         errors += outcome.errors
         count(outcome.kind)
         counts["equalities"] = counts.get("equalities", 0) + outcome.equalities
@@ -483,7 +487,19 @@ def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -
             count("hinted")
         lines.append(f"{where}: {outcome.kind}" + (" with a hint" if entry else "") + f"  {inline.flat}")
     for i, entry in enumerate(entries):
-        if i not in used:
-            errors.append(f"{label}: stale entry in sitekit/inline_exceptions.py: no inline formula is "
-                          f"`{entry.formula}`; delete the entry or copy the formula's new text into it")
+        if i in used:
+            continue
+        # A pinned formula edited: say so at its line, instead of why the generic checker cannot read it.
+        k = edited(entry, [inline.flat for inline, _ in unmatched])
+        if k is not None:
+            inline, own = unmatched.pop(k)
+            message = edited_message(label, "inline_exceptions", entry, inline, checks=own.stop == own.start)
+            if own.stop > own.start:  # in place of its own errors, same list length (None dropped below)
+                errors[own] = [message] + [None] * (own.stop - own.start - 1)
+            else:
+                errors.append(message)
+            continue
+        errors.append(f"{label}: stale entry in sitekit/inline_exceptions.py: no inline formula is "
+                      f"`{entry.formula}`; delete the entry or copy the formula's new text into it")
+    errors = [e for e in errors if e is not None]
     return {"counts": counts, "exceptions": exceptions, "errors": errors, "lines": lines}

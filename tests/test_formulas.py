@@ -151,6 +151,19 @@ def test_a_stale_entry_fails(monkeypatch):
     assert [e for e in report.errors if "stale entry" in e and "y = 4 x" in e], report.errors
 
 
+def test_an_edited_pinned_formula_names_its_entry():
+    """A transposed index in a formula pinned as 'checked by' says where it was pinned
+    (file and line), at the changed line, not why the generic checker cannot read it."""
+    page = "backprop/hidden_layers.md"
+    text = (DOCS / page).read_text(encoding="utf-8")
+    old = r"\delta^{(l+1)}_k \cdot w^{(l+1)}_{jk},"
+    line = text.count("\n", 0, text.index(old)) + 1
+    errors = formulas.check_markdown(text.replace(old, old.replace("{jk}", "{kj}")), page).errors
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"docs/{page}:{line}: formula edited since it was pinned"), errors
+    assert re.search(r"stale entry in sitekit/formula_exceptions\.py:\d+, checked by: sitekit\.summaries", errors[0]), errors
+
+
 def test_an_unreadable_entry_the_checker_now_reads_is_stale(monkeypatch):
     """A reading that improved must not leave a false 'unreadable' claim behind."""
     entry = Entry(SCRATCH, "x + x = 2 x", "unreadable: claimed, not true")

@@ -17,6 +17,8 @@ import re
 import warnings
 from pathlib import Path
 
+from sitekit.notebook import section_of
+
 # The page being rendered and the first block of it that failed.
 state: dict = {"page": None, "failed_block": None, "warnings": None}
 
@@ -82,7 +84,6 @@ def _snippets_dir(page) -> Path | None:
 
 
 _INCLUDE = re.compile(r'^--8<--\s+"([^":]+)(?::([\w-]+))?"$')
-_MARKER = re.compile(r"--8<-- \[(?:start|end):[\w-]+\]")
 
 
 def _included(line: str, snippets: Path | None) -> list[str]:
@@ -90,13 +91,11 @@ def _included(line: str, snippets: Path | None) -> list[str]:
     include = _INCLUDE.match(line)
     if not include or snippets is None or not (snippets / include.group(1)).is_file():
         return [line]
-    text = (snippets / include.group(1)).read_text(encoding="utf-8").splitlines()
-    if include.group(2):
-        name = include.group(2)
-        starts = [i for i, t in enumerate(text) if f"--8<-- [start:{name}]" in t]
-        ends = [i for i, t in enumerate(text) if f"--8<-- [end:{name}]" in t]
-        text = text[starts[0] + 1:ends[0]] if starts and ends else []
-    return [t for t in text if not _MARKER.search(t)]
+    lines = (snippets / include.group(1)).read_text(encoding="utf-8").splitlines()
+    try:
+        return section_of(lines, include.group(2), stamps=True)  # markdown-exec ran the stamp lines too
+    except ValueError:
+        return []
 
 
 def block_line(message: str, source: str, snippets: Path | None = None) -> int | None:

@@ -30,20 +30,30 @@ _FENCE = re.compile(r"^```(python)?\s*$")
 
 
 _STAMP = re.compile(r"# (?:end )?stamp: ")
+_MARKER = re.compile(r"--8<-- \[(?:start|end):[\w-]+\]")
+
+
+def section_of(lines: list[str], name: str | None, *, stamps: bool = False) -> list[str]:
+    """The lines of a snippet file that `--8<-- "file:name"` puts in a page (the
+    whole file when name is None), without section markers, as pymdownx.snippets
+    includes them. The stamp lines of shared helpers (sitekit.stamp) are for
+    maintainers: dropped unless stamps=True (sitekit.hook_blocks matches the code
+    markdown-exec ran, which had them)."""
+    if name is not None:
+        begins = [i for i, line in enumerate(lines) if f"--8<-- [start:{name}]" in line]
+        ends = [i for i, line in enumerate(lines) if f"--8<-- [end:{name}]" in line]
+        if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+            raise ValueError(f"no single section [{name}]")
+        lines = lines[begins[0] + 1 : ends[0]]
+    return [line for line in lines if not _MARKER.search(line) and (stamps or not _STAMP.match(line))]
 
 
 def section(path: str, name: str) -> str:
-    """The named section of a snippet file, as pymdownx.snippets includes it."""
-    lines = (SNIPPETS / path).read_text(encoding="utf-8").splitlines()
-    start, end = f"--8<-- [start:{name}]", f"--8<-- [end:{name}]"
-    begins = [i for i, line in enumerate(lines) if line.strip().endswith(start)]
-    ends = [i for i, line in enumerate(lines) if line.strip().endswith(end)]
-    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
-        raise ValueError(f"snippets/{path}: no single section [{name}]")
-    # Neither the section markers nor the stamp markers of shared helpers
-    # (sitekit.stamp) are shown: they are for maintainers.
-    shown = lines[begins[0] + 1 : ends[0]]
-    return "\n".join(line for line in shown if "--8<--" not in line and not _STAMP.match(line))
+    """The named section of a snippet file, as a notebook shows it."""
+    try:
+        return "\n".join(section_of((SNIPPETS / path).read_text(encoding="utf-8").splitlines(), name))
+    except ValueError as error:
+        raise ValueError(f"snippets/{path}: {error}") from None
 
 
 def cells_of(source: str, label: str) -> list[dict]:

@@ -12,6 +12,7 @@ defined is reported in one line, not a second traceback.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import warnings
@@ -57,6 +58,7 @@ def page_started(page) -> None:
     """The page's blocks are about to run: warnings are errors until blocks_done()."""
     state["page"] = page
     state["failed_block"] = None
+    _snippet_lines.cache_clear()
     state["warnings"] = warnings.catch_warnings()
     state["warnings"].__enter__()
     warnings.simplefilter("error", RuntimeWarning)
@@ -86,12 +88,19 @@ def _snippets_dir(page) -> Path | None:
 _INCLUDE = re.compile(r'^--8<--\s+"([^":]+)(?::([\w-]+))?"$')
 
 
+@functools.lru_cache(maxsize=None)
+def _snippet_lines(path: Path) -> list[str] | None:
+    """A snippet file's lines, read once per page (block_line and snippet_origin
+    both read the files of one message); page_started empties the cache."""
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else None
+
+
 def _included(line: str, snippets: Path | None) -> list[str]:
     """A fence's line with each `--8<-- "file:section"` put in as pymdownx.snippets does."""
     include = _INCLUDE.match(line)
-    if not include or snippets is None or not (snippets / include.group(1)).is_file():
+    lines = _snippet_lines(snippets / include.group(1)) if include and snippets is not None else None
+    if lines is None:
         return [line]
-    lines = (snippets / include.group(1)).read_text(encoding="utf-8").splitlines()
     try:
         return section_of(lines, include.group(2), stamps=True)  # markdown-exec ran the stamp lines too
     except ValueError:
@@ -131,10 +140,8 @@ def snippet_origin(message: str, source: str, snippets: Path | None) -> str | No
     failing = frames[-1].strip()
     found = set()
     for include in {m.group(1) for m in (_INCLUDE.match(t.strip()) for t in source.splitlines()) if m}:
-        path = snippets / include
-        if path.is_file():
-            found |= {f"snippets/{include}:{n}" for n, text in
-                      enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text.strip() == failing}
+        found |= {f"snippets/{include}:{n}" for n, text in
+                  enumerate(_snippet_lines(snippets / include) or [], start=1) if text.strip() == failing}
     return found.pop() if len(found) == 1 else None
 
 

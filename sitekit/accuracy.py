@@ -17,6 +17,7 @@ the build recomputes them only when a snippet, the oracle or a package changes.
 from __future__ import annotations
 
 import ast
+import inspect
 import io
 import logging
 import math
@@ -29,7 +30,9 @@ import mpmath
 import numpy as np
 
 from sitekit import cache
-from sitekit.catalogue import ACTIVATIONS, elementwise_names, function_for, load_snippet, measurable, snippet
+from sitekit.catalogue import (
+    ACTIVATIONS, ROOT, SnippetImportError, elementwise_names, function_for, load_snippet, measurable, snippet,
+)
 from sitekit.oracle import DIGITS, is_normal, shared_oracle, ulp_error
 from sitekit.points import hard_points, log_grid
 from sitekit.registry import REGISTRY
@@ -54,12 +57,19 @@ log = logging.getLogger("mkdocs.plugins.sitekit.accuracy")
 
 
 def _def_line(file: str, label: str) -> str:
-    """file:line of the `def` of the function the label names (`relu_grad (float32)` -> relu_grad)."""
+    """file:line of the `def` of the function the label names (`relu_grad (float32)` -> relu_grad):
+    where Python has it (inspect, on the function the file defines), else the line that starts `def <name>(`."""
     function = label.split(" ", 1)[0]
-    path = Path(__file__).resolve().parent.parent / file
+    path = ROOT / file
+    try:
+        found = getattr(load_snippet(path), function, None) if path.is_file() else None
+    except SnippetImportError:  # no line from Python: the text search below still finds one
+        found = None
+    if inspect.isfunction(found) and Path(inspect.getsourcefile(found)).resolve() == path.resolve():
+        return f"{file}:{inspect.getsourcelines(found)[1]}"
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    found = next((n for n, text in enumerate(lines, start=1) if text.startswith(f"def {function}(")), None)
-    return f"{file}:{found}" if found else file
+    line = next((n for n, text in enumerate(lines, start=1) if text.startswith(f"def {function}(")), None)
+    return f"{file}:{line}" if line else file
 
 
 def _breach(page: str, file: str, label: str, found: str, bound: str) -> None:

@@ -8,7 +8,7 @@ module reads each such formula's TeX from the page at every build
 seeded random float64 arrays of small odd shapes (sitekit.summary_bindings),
 and evaluates every side of every statement twice:
 - with the gradients the snippets' backward functions return; the sides must
-  agree within `_CLOSE` ulps of their size;
+  agree within `CLOSE` ulps of their size;
 - with every gradient replaced by central differences of the snippets'
   forward functions, so nothing rests on the backward code alone; the sides
   must agree within the central-difference bound `_CENTRAL`.
@@ -42,7 +42,7 @@ from sitekit.matrix_tex import Evaluator, ShapeError, TexError, parse
 _EPS = np.finfo(np.float64).eps
 # Sides computed in another order (loops, matmul): a few rounding errors per
 # term of sums of at most a dozen terms; 2^8 ulps of the largest entry.
-_CLOSE = 2.0**8 * _EPS
+CLOSE = 2.0**8 * _EPS
 # Central differences with the step eps^(1/3) err by about eps^(2/3) relative
 # (truncation and rounding alike); 2^7 of that leaves room for sums of terms
 # (the pages' largest is 3.2e-10 of 4.7e-9).
@@ -172,7 +172,7 @@ def _findings(formula, binding, label: str, env: dict, central: dict, parts) -> 
                                  f"cannot read `{side}`: {error}; write it in the notation the module's "
                                  f"docstring lists")]
         for against, with_central in _passes(binding).items():
-            names, bound = ({**env, **central}, _CENTRAL) if with_central else (env, _CLOSE)
+            names, bound = ({**env, **central}, _CENTRAL) if with_central else (env, CLOSE)
             evaluator = Evaluator(names, binding.indices, binding.ranges)
             values, side_at = [], None
             try:

@@ -48,8 +48,12 @@ class Binding:
 
 
 @lru_cache(maxsize=None)
-def _snippet(path: str):
+def snippet_file(path: str):
+    """The module of snippets/<path> (`layers/dense.py`), loaded once."""
     return load_snippet(ROOT / "snippets" / path)
+
+
+_snippet = snippet_file  # the name summary_bindings_layers and summary_bindings_vector import
 
 
 def central(function: Callable[[np.ndarray], float], array: np.ndarray) -> np.ndarray:
@@ -70,8 +74,8 @@ def central(function: Callable[[np.ndarray], float], array: np.ndarray) -> np.nd
 
 def hidden_layers(rng: np.random.Generator, n: int = 5) -> tuple[dict, dict]:
     """Layers tanh (3 -> 7), tanh (7 -> 9, layer l), sigmoid (9 -> 11, layer l+1), E = sse_half."""
-    dense, act = _snippet("layers/dense.py"), _snippet("layers/activation.py")
-    mse = _snippet("losses/mse.py")
+    dense, act = snippet_file("layers/dense.py"), snippet_file("layers/activation.py")
+    mse = snippet_file("losses/mse.py")
     tanh, sigmoid = snippet("tanh"), snippet("sigmoid")
     acts = [(tanh.tanh, tanh.tanh_grad), (tanh.tanh, tanh.tanh_grad), (sigmoid.sigmoid, sigmoid.sigmoid_grad)]
     sizes = (3, 7, 9, 11)
@@ -128,8 +132,8 @@ def hidden_layers(rng: np.random.Generator, n: int = 5) -> tuple[dict, dict]:
 
 def output_layer(rng: np.random.Generator, n: int = 5) -> tuple[dict, dict]:
     """A_in (n x 7) -> Z = A_in W + b (n x 3) -> A = sigmoid(Z); E = sse_half(A, T)."""
-    dense, act = _snippet("layers/dense.py"), _snippet("layers/activation.py")
-    mse, sigmoid = _snippet("losses/mse.py"), snippet("sigmoid")
+    dense, act = snippet_file("layers/dense.py"), snippet_file("layers/activation.py")
+    mse, sigmoid = snippet_file("losses/mse.py"), snippet("sigmoid")
     A_in, W, b = rng.uniform(size=(n, 7)), rng.normal(size=(7, 3)), rng.normal(size=3)
     T = rng.uniform(size=(n, 3))
 
@@ -182,7 +186,7 @@ def _upstream(forward: Callable[[np.ndarray], np.ndarray], upstream: np.ndarray)
 
 def dense_layer(rng: np.random.Generator) -> tuple[dict, dict]:
     """dense_forward / dense_backward: X (5 x 7), W (7 x 3), b (3), upstream Ybar (5 x 3)."""
-    dense = _snippet("layers/dense.py")
+    dense = snippet_file("layers/dense.py")
     X, W, b, Ybar = rng.normal(size=(5, 7)), rng.normal(size=(7, 3)), rng.normal(size=3), rng.normal(size=(5, 3))
     _, cache = dense.dense_forward(X, W, b)
     dX, dW, db = dense.dense_backward(Ybar, cache)
@@ -195,7 +199,7 @@ def dense_layer(rng: np.random.Generator) -> tuple[dict, dict]:
 
 def activation_and_softmax(rng: np.random.Generator) -> tuple[dict, dict]:
     """activation_forward/backward with f = tanh on X (5 x 7); softmax_forward/backward on Z (5 x 3)."""
-    act, tanh = _snippet("layers/activation.py"), snippet("tanh")
+    act, tanh = snippet_file("layers/activation.py"), snippet("tanh")
     X, Ybar = rng.normal(size=(5, 7)), rng.normal(size=(5, 7))
     Z, Pbar = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     _, act_cache = act.activation_forward(X, tanh.tanh, tanh.tanh_grad)
@@ -210,7 +214,7 @@ def activation_and_softmax(rng: np.random.Generator) -> tuple[dict, dict]:
 def linear_torch(rng: np.random.Generator) -> tuple[dict, dict]:
     """linear_torch_forward / _backward: X (5 x 7), V (3 x 7) as torch.nn.Linear stores it, b (3),
     upstream Ybar (5 x 3); W = V^T from dense_from_torch."""
-    layer = _snippet("layers/linear_torch.py")
+    layer = snippet_file("layers/linear_torch.py")
     X, V, b, Ybar = rng.normal(size=(5, 7)), rng.normal(size=(3, 7)), rng.normal(size=3), rng.normal(size=(5, 3))
     Y, cache = layer.linear_torch_forward(X, V, b)
     dX, dV, db = layer.linear_torch_backward(Ybar, cache)
@@ -226,7 +230,7 @@ def embedding(rng: np.random.Generator) -> tuple[dict, dict]:
     """embedding_forward / _backward: V = 7 rows of D = 5, N = 9 ids (id 3 of the page's 1..V
     never drawn, so an empty sum is met), upstream Ybar (9 x 5); x the ids counted from 1
     as the page counts rows, O the one-hot matrix O_nv = [x_n = v]."""
-    layer = _snippet("layers/embedding.py")
+    layer = snippet_file("layers/embedding.py")
     ids = rng.choice([0, 1, 3, 4, 5, 6], size=9)
     W, Ybar = rng.normal(size=(7, 5)), rng.normal(size=(9, 5))
     Y, cache = layer.embedding_forward(ids, W)
@@ -240,7 +244,7 @@ def conv2d(rng: np.random.Generator) -> tuple[dict, dict]:
     """conv2d_forward / _backward: x (3, 3, 6, 5), w (5, 3, 3, 3), stride 1: P x Q = 4 x 3 windows.
     M (NPQ x CUV) is the snippet's _conv2d_windows as rows, W (F x CUV) the filters as rows,
     Y-bar (NPQ x F) the upstream gradient as rows; M-bar that of the dense layer Y = M W^T + b."""
-    layer, dense = _snippet("layers/conv2d.py"), _snippet("layers/dense.py")
+    layer, dense = snippet_file("layers/conv2d.py"), snippet_file("layers/dense.py")
     x, w, b = rng.normal(size=(3, 3, 6, 5)), rng.normal(size=(5, 3, 3, 3)), rng.normal(size=5)
     out, cache = layer.conv2d_forward(x, w, b)
     dout = rng.normal(size=out.shape)
@@ -261,7 +265,7 @@ def conv2d(rng: np.random.Generator) -> tuple[dict, dict]:
 
 def dropout(rng: np.random.Generator) -> tuple[dict, dict]:
     """dropout_forward / dropout_backward on X (5 x 7) with rho = 0.3; M the 0/1 mask the draw keeps."""
-    layer, rho, seed = _snippet("layers/dropout.py"), 0.3, int(rng.integers(2**31))
+    layer, rho, seed = snippet_file("layers/dropout.py"), 0.3, int(rng.integers(2**31))
     X, Ybar = rng.normal(size=(5, 7)), rng.normal(size=(5, 7))
 
     def forward(X):  # the same seed, so the same mask at every call
@@ -280,7 +284,7 @@ def dropout(rng: np.random.Generator) -> tuple[dict, dict]:
 def _normalisation(rng: np.random.Generator, name: str, axis: int) -> tuple[dict, dict]:
     """<name>_forward / _backward on X (5 x 7) with kappa = 1e-5; mu, v, s and X-hat as the page
     defines them (over each column for batchnorm, axis 0; each row for layernorm, axis -1)."""
-    layer, kappa = _snippet(f"layers/{name}.py"), 1e-5
+    layer, kappa = snippet_file(f"layers/{name}.py"), 1e-5
     forward, backward = getattr(layer, f"{name}_forward"), getattr(layer, f"{name}_backward")
     X, gamma, beta, Ybar = (rng.normal(size=(5, 7)), rng.normal(size=7), rng.normal(size=7),
                             rng.normal(size=(5, 7)))
@@ -315,7 +319,8 @@ def attention(rng: np.random.Generator) -> tuple[dict, dict]:
     P-bar and Z-bar come from the snippets too: P-bar from dense_backward (Y = P V is a
     dense layer without bias), Z-bar from attention_backward with K = I and the scale 1
     (its dq is then the softmax's vector-Jacobian product itself)."""
-    layer, dense, act = _snippet("layers/attention.py"), _snippet("layers/dense.py"), _snippet("layers/activation.py")
+    layer, dense = snippet_file("layers/attention.py"), snippet_file("layers/dense.py")
+    act = snippet_file("layers/activation.py")
     Q, K, V, Ybar = (rng.normal(size=shape) for shape in ((3, 5), (7, 5), (7, 9), (3, 9)))
     _, cache = layer.attention_forward(Q, K, V)
     P = cache[3]
@@ -340,7 +345,7 @@ def rnn(rng: np.random.Generator) -> tuple[dict, dict]:
     """rnn_forward / rnn_backward: N = 3 examples, T = 5 steps, D = 7 inputs, H = 9 states.
     s-bar_t (the gradient into the state step t reads) is dh0 of rnn_backward run on steps
     t..T from h_{t-1}; Z-bar is dx of rnn_backward with W_x = I (dx_t = Z-bar_t W_x^T)."""
-    layer = _snippet("layers/rnn.py")
+    layer = snippet_file("layers/rnn.py")
     N, T, D, H = 3, 5, 7, 9
     x, h0, Ybar = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, T, H))
     Wx, Wh, b = rng.normal(size=(D, H)) / 3, rng.normal(size=(H, H)) / 3, rng.normal(size=H)
@@ -398,7 +403,7 @@ def lstm(rng: np.random.Generator) -> tuple[dict, dict]:
     s-bar_t = Z-bar_t W_h^T and h-bar_t = Y-bar_t + s-bar_{t+1} are the backward's own recursion,
     so those two are checked by the central differences alone. The central differences into a
     mid-sequence state run the page's step, which must reproduce lstm_forward to the last bits."""
-    layer = _snippet("layers/lstm.py")
+    layer = snippet_file("layers/lstm.py")
     N, T, D, H = 3, 5, 7, 3
     x, h0, Ybar = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)), rng.normal(size=(N, T, H))
     Wx, Wh, b = rng.normal(size=(D, 4 * H)) / 2, rng.normal(size=(H, 4 * H)) / 2, rng.normal(size=4 * H)

@@ -21,15 +21,8 @@ import sympy as sp
 from formula_proofs_reading import (
     Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, display_formula, flat, proof_contract, read,
 )
-from sitekit.catalogue import ROOT, load_snippet
-
-_EPS = np.finfo(np.float64).eps
-# Sums of a few dozen products in another order: 2^8 ulps of the largest entry.
-_CLOSE = 2.0 ** 8 * _EPS
-
-
-def _snippet(path: str):
-    return load_snippet(ROOT / "snippets" / path)
+from sitekit.summaries import CLOSE
+from sitekit.summary_bindings import snippet_file
 
 
 def subscripts(tex: str, name: str) -> list[sp.Expr]:
@@ -62,7 +55,7 @@ def inside(index, shape) -> bool:
 
 
 def close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= _CLOSE * max(1.0, float(np.abs(b).max()))))
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= CLOSE * max(1.0, float(np.abs(b).max()))))
 
 
 def _conv_case():
@@ -75,7 +68,7 @@ def conv2d_forward_sum(tex: str) -> bool:
     """Y_{nfij} = b_f + sum_c sum_u sum_v W_{fcuv} X^pad at the TeX's index expressions, counting from 0."""
     assert "Y_{nfij} = b_f" in tex and "\\sum_{u=0}^{U-1} \\sum_{v=0}^{V-1}" in tex, f"`{tex}` changed shape"
     X, W, b, s, pad = _conv_case()
-    Y, _ = _snippet("layers/conv2d.py").conv2d_forward(X, W, b, stride=s, padding=pad)
+    Y, _ = snippet_file("layers/conv2d.py").conv2d_forward(X, W, b, stride=s, padding=pad)
     Xpad = np.pad(X, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     w_at, x_at = indexer(subscripts(tex, "W")), indexer(subscripts(tex, "X^{\\mathrm{pad}}"))
     F, C, U, V = W.shape
@@ -119,7 +112,7 @@ def conv2d_backward_sum(tex: str) -> bool:
     cropped to X's entries, against conv2d_backward's dE/dx."""
     assert "\\sum_{u, v} \\sum_{f=1}^{F}" in tex, f"`{tex}` changed shape"
     X, W, b, s, pad = _conv_case()
-    conv = _snippet("layers/conv2d.py")
+    conv = snippet_file("layers/conv2d.py")
     Y, cache = conv.conv2d_forward(X, W, b, stride=s, padding=pad)
     Y_bar = np.random.default_rng(7).normal(size=Y.shape)
     dX = conv.conv2d_backward(Y_bar, cache)[0]
@@ -133,7 +126,7 @@ def pooling_backward_sum(tex: str) -> bool:
     gradient of each window entry (max: the upstream gradient at the window's first maximum; average:
     its share 1/k^2), against maxpool2d_backward and avgpool2d_backward; 3 x 3 windows at stride 2 overlap."""
     assert "\\bar{X}_{nc\\alpha\\beta} = \\sum_{u, v}" in tex, f"`{tex}` changed shape"
-    pool = _snippet("layers/pooling.py")
+    pool = snippet_file("layers/pooling.py")
     rng = np.random.default_rng(20261207)
     X, k, s = rng.normal(size=(2, 3, 9, 7)), 3, 2
     for kind in ("max", "avg"):
@@ -164,7 +157,7 @@ def lstm_block_row(tex: str) -> bool:
     order = re.findall(r"Z\^\{(\w)\}_t", tex.split("\\bigl[", 1)[1])
     if sorted(order) != sorted(_GATES):
         return False
-    lstm = _snippet("layers/lstm.py")
+    lstm = snippet_file("layers/lstm.py")
     rng = np.random.default_rng(20261207)
     N, T, D, H = 3, 4, 2, 5
     x, h0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H))

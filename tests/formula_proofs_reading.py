@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+import pytest
 import sympy as sp
 
 from sitekit import formula_exceptions, inline_exceptions
@@ -222,3 +223,23 @@ def check_every_entry_has_its_proof(proofs: dict[str, Proof], module: str) -> No
     named = {reason.split("::", 1)[1].split(" ", 1)[0] for _, _, reason in entries_naming(module)}
     assert named == {f"test_the_formula_holds[{ident}]" for ident in proofs}, (
         f"sitekit/*_exceptions.py names {sorted(named)}; tests/{module} proves {sorted(proofs)}")
+
+
+def proof_tests(proofs: dict[str, Proof], module: str) -> tuple[Callable, Callable, Callable]:
+    """The three tests of a tests/test_formula_proofs*.py module, to be bound to these names there
+    (the exception entries cite `tests/<module>::test_the_formula_holds[<ident>]`):
+    `test_the_formula_holds, test_a_faulty_formula_fails, test_every_checked_by_entry_names_a_proof`."""
+
+    @pytest.mark.parametrize("ident", sorted(proofs))
+    def test_the_formula_holds(ident):
+        proof_contract(proofs, module, ident)
+        check_holds(proofs, module, ident)
+
+    @pytest.mark.parametrize("ident", sorted(proofs))
+    def test_a_faulty_formula_fails(ident):
+        check_fault_fails(proofs, ident)
+
+    def test_every_checked_by_entry_names_a_proof():
+        check_every_entry_has_its_proof(proofs, module)
+
+    return test_the_formula_holds, test_a_faulty_formula_fails, test_every_checked_by_entry_names_a_proof

@@ -15,12 +15,10 @@ from __future__ import annotations
 import functools
 import re
 
-import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, at_indices, bracketed, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, expect,
-    normal, proof_contract, read, sides, sums_written_out, uniform,
+    Proof, at_indices, bracketed, evaluate, expect, normal, proof_tests, read, sides, sums_written_out, uniform,
 )
 
 # --- docs/backprop/initialisation.md: means and variances over the random draw --------------
@@ -267,20 +265,5 @@ PROOFS: dict[str, Proof] = {
         first_order_change, ("\\rVert^2", "\\rVert")),
 }
 
-
-MODULE = "test_formula_proofs.py"
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_the_formula_holds(ident):
-    proof_contract(PROOFS, MODULE, ident)
-    check_holds(PROOFS, MODULE, ident)
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_a_faulty_formula_fails(ident):
-    check_fault_fails(PROOFS, ident)
-
-
-def test_every_checked_by_entry_names_a_proof():
-    check_every_entry_has_its_proof(PROOFS, MODULE)
+test_the_formula_holds, test_a_faulty_formula_fails, test_every_checked_by_entry_names_a_proof = proof_tests(
+    PROOFS, "test_formula_proofs.py")

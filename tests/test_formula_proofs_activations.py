@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    DOCS, Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, evaluate, proof_contract, read, sides,
+    DOCS, Proof, evaluate, proof_tests, read, sides,
 )
 
 from sitekit.catalogue import snippet
@@ -205,19 +204,5 @@ PROOFS: dict[str, Proof] = {
         ("0.044715", "3 \\cdot 0.044715")),
 }
 
-MODULE = "test_formula_proofs_activations.py"
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_the_formula_holds(ident):
-    proof_contract(PROOFS, MODULE, ident)
-    check_holds(PROOFS, MODULE, ident)
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_a_faulty_formula_fails(ident):
-    check_fault_fails(PROOFS, ident)
-
-
-def test_every_checked_by_entry_names_a_proof():
-    check_every_entry_has_its_proof(PROOFS, MODULE)
+test_the_formula_holds, test_a_faulty_formula_fails, test_every_checked_by_entry_names_a_proof = proof_tests(
+    PROOFS, "test_formula_proofs_activations.py")

@@ -15,11 +15,10 @@ import itertools
 import re
 
 import numpy as np
-import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, display_formula, flat, proof_contract, read,
+    Proof, display_formula, flat, proof_tests, read,
 )
 from sitekit.summaries import CLOSE
 from sitekit.summary_bindings import snippet_file
@@ -191,22 +190,8 @@ PROOFS: dict[str, Proof] = {
         ("Z^{F}_t \\ \\ Z^{G}_t", "Z^{G}_t \\ \\ Z^{F}_t"), display=True),
 }
 
-MODULE = "test_formula_proofs_layers.py"
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_the_formula_holds(ident):
-    proof_contract(PROOFS, MODULE, ident)
-    check_holds(PROOFS, MODULE, ident)
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_a_faulty_formula_fails(ident):
-    check_fault_fails(PROOFS, ident)
-
-
-def test_every_checked_by_entry_names_a_proof():
-    check_every_entry_has_its_proof(PROOFS, MODULE)
+test_the_formula_holds, test_a_faulty_formula_fails, test_every_checked_by_entry_names_a_proof = proof_tests(
+    PROOFS, "test_formula_proofs_layers.py")
 
 
 def test_subscripts_read_arithmetic():

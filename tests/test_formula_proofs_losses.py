@@ -10,13 +10,10 @@ fail."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import sympy as sp
 
 from formula_proofs_reading import (
-    DOCS, Proof, check_every_entry_has_its_proof, check_fault_fails, check_holds, display_formula, evaluate, proof_contract,
-    read, sides,
-    vanishes,
+    DOCS, Proof, display_formula, evaluate, proof_tests, read, sides, vanishes,
 )
 
 
@@ -231,19 +228,5 @@ PROOFS: dict[str, Proof] = {
         ("\\sigma(z) - t", "\\sigma(z) - 2t")),
 }
 
-MODULE = "test_formula_proofs_losses.py"
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_the_formula_holds(ident):
-    proof_contract(PROOFS, MODULE, ident)
-    check_holds(PROOFS, MODULE, ident)
-
-
-@pytest.mark.parametrize("ident", sorted(PROOFS))
-def test_a_faulty_formula_fails(ident):
-    check_fault_fails(PROOFS, ident)
-
-
-def test_every_checked_by_entry_names_a_proof():
-    check_every_entry_has_its_proof(PROOFS, MODULE)
+test_the_formula_holds, test_a_faulty_formula_fails, test_every_checked_by_entry_names_a_proof = proof_tests(
+    PROOFS, "test_formula_proofs_losses.py")

@@ -37,7 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from sitekit import cache
-from sitekit.matrix_tex import Evaluator, ShapeError, TexError, parse
+from sitekit.matrix_eval import Evaluator
+from sitekit.matrix_tex import ShapeError, TexError, parse
 
 _EPS = np.finfo(np.float64).eps
 # Sides computed in another order (loops, matmul): a few rounding errors per

@@ -4,7 +4,7 @@ A binding names its page, a fragment of the formula (whitespace-insensitive,
 in no other display formula of the page), the index letters of its
 subscripts, and a setup: seeded random float64 arrays of small odd shapes, run
 through the page's snippets. The setup returns two dicts:
-- every name of the formula (as sitekit.matrix_tex.key writes it: `W^(l+1)`,
+- every name of the formula (as sitekit.matrix_eval.key writes it: `W^(l+1)`,
   `\\bar{X}`, `\\partial E/\\partial w_ij`, `g'`) -> what the snippets compute;
   a name whose index letters matter (`\\delta_j` is layer l, `\\delta_k` the
   layer above) is bound with them, and sizes that bound sums (`N`) as ints;
@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from sitekit.catalogue import ROOT, load_snippet, snippet
-from sitekit.matrix_tex import Seq
+from sitekit.matrix_eval import Seq
 
 _STEP = np.finfo(np.float64).eps ** (1 / 3)  # central differences: truncation ~ rounding
 

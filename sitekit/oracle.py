@@ -132,8 +132,10 @@ class Oracle:
         if key not in self._values:
             stored, name = _stores[self._digest], f"{which} {float(value).hex()}"
             if name in stored or (_refresh(self._digest) and name in stored):
-                # make_mpf: as stored, not rounded to the working precision.
-                self._values[key] = mpmath.mp.make_mpf(tuple(stored[name]))
+                # make_mpf: as stored, not rounded to the working precision;
+                # the mantissa as mpmath's backend keeps it (an mpz on gmpy2).
+                sign, man, exp, bc = stored[name]
+                self._values[key] = mpmath.mp.make_mpf((sign, mpmath.libmp.MPZ(man), exp, bc))
             else:
                 exact = self._evaluate(which, value)
                 if not isinstance(exact, mpmath.mpf):  # a constant branch gives an int

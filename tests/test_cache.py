@@ -154,6 +154,8 @@ def test_stored_exact_values_are_the_computed_ones(fresh_cache, monkeypatch):
     for which, values in computed.items():
         stored = oracle.Oracle("celu", alpha=0.3).many(which, points)
         assert [v._mpf_ for v in stored] == [v._mpf_ for v in values], which
+        # mpmath's invariant (checked under MPMATH_STRICT): a mantissa is its backend's integer.
+        assert {type(v._mpf_[1]) for v in stored} == {mpmath.libmp.MPZ_TYPE}, which
     assert [v._mpf_ for v in oracle.Oracle("relu").many("grad", points)] == [v._mpf_ for v in computed_relu]
     assert all(isinstance(v, mpmath.mpf) for v in computed_relu)
     with pytest.raises(AssertionError, match="computed again"):
@@ -161,8 +163,9 @@ def test_stored_exact_values_are_the_computed_ones(fresh_cache, monkeypatch):
 
 
 def _exact_values(name: str, alpha: float, points: list[float]) -> list[list[int]]:
-    """A worker's job: exact values, as the cache keeps them (JSON lists)."""
-    return [list(v._mpf_) for v in oracle.Oracle(name, alpha=alpha).many("f", points)]
+    """A worker's job: exact values, as the cache keeps them (JSON lists of
+    ints: on gmpy2 a mantissa is an mpz, which JSON cannot write)."""
+    return [[int(part) for part in v._mpf_] for v in oracle.Oracle(name, alpha=alpha).many("f", points)]
 
 
 def test_a_workers_exact_values_reach_the_other_processes(fresh_cache, monkeypatch):

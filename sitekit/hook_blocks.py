@@ -34,11 +34,16 @@ class _NamePage(logging.Filter):
         page = state["page"]
         if page is not None and record.levelno >= logging.WARNING:
             message = record.getMessage()
-            line = block_line(message, page.file.content_string, _snippets_dir(page))
-            prefix = f"docs/{page.file.src_uri}:{line}: " if line else f"docs/{page.file.src_uri}: "
-            origin = snippet_origin(message, page.file.content_string, _snippets_dir(page))
+            source, snippets = page.file.content_string, _snippets_dir(page)
+            line = block_line(message, source, snippets)
+            # The page line that failed inside the block, else the block's fence.
+            at = failing_line(message, source, snippets, line) or line
+            prefix = f"docs/{page.file.src_uri}:{at}: " if at else f"docs/{page.file.src_uri}: "
+            origin = snippet_origin(message, source, snippets)
             prefix += f"{origin}: " if origin else ""
             message = follow_on(message, line)
+            raised = _raised(message)
+            prefix += f"{raised}; " if raised else ""
             if not message.startswith(prefix.rstrip(" ")):
                 record.msg, record.args = prefix + message, None
         return True
@@ -143,6 +148,39 @@ def snippet_origin(message: str, source: str, snippets: Path | None) -> str | No
         found |= {f"snippets/{include}:{n}" for n, text in
                   enumerate(_snippet_lines(snippets / include) or [], start=1) if text.strip() == failing}
     return found.pop() if len(found) == 1 else None
+
+
+_FRAMES = re.compile(r'^\s*File "(<code block[^"]*>)", line (\d+), in \S+\n\s*(\S.*)$', re.M)
+_RAISED = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Warning|Exception)\b.*)$", re.M)
+
+
+def failing_line(message: str, source: str, snippets: Path | None, fence: int | None) -> int | None:
+    """The page line of the innermost frame of the failed block that is the page's
+    own code (not code it includes from snippets/), by its line in the block."""
+    frames = _FRAMES.findall(message) if fence and _EXEC_FAILED.match(message) else []
+    if not frames:
+        return None
+    lines = source.splitlines()
+    end = next((i for i in range(fence, len(lines)) if lines[i].strip().startswith("```")), len(lines))
+    body: list[tuple[int, str, bool]] = []  # (page line, code line, from snippets/)
+    for number in range(fence + 1, end + 1):
+        raw = lines[number - 1]
+        put_in = _included(raw.strip(), snippets)
+        body += [(number, text, put_in != [raw.strip()]) for text in put_in]
+    block = frames[0][0]  # the traceback starts in the block that failed
+    for name, n, text in reversed(frames):
+        k = int(n) - 1
+        if name == block and k < len(body) and not body[k][2] and body[k][1].strip() == text.strip():
+            return body[k][0]
+    return None
+
+
+def _raised(message: str) -> str | None:
+    """The exception a failed block's traceback ends with, for the message's first line."""
+    if not _EXEC_FAILED.match(message):
+        return None
+    found = _RAISED.findall(message.split("Output is:", 1)[-1])
+    return found[-1].strip()[:200] if found else None
 
 
 def follow_on(message: str, line: int | None = None) -> str:

@@ -199,11 +199,13 @@ def test_fault_snippet_raises(project, tmp_path):
     inject(project, "activations/sigmoid.md", '```python exec="on" session="sigmoid"\nys = sigmoid("x")\n```\n\n'
            '```python exec="on" session="sigmoid"\nprint(ys)\n```')
     run = build(project, tmp_path / "site")
-    record("executed block raises", run, rf"docs/activations/sigmoid\.md:{fence}: .*Execution of python code block")
+    # Named at the line that raised, with the exception, on the message's first line.
+    record("executed block raises", run, rf"docs/activations/sigmoid\.md:{fence + 1}: TypeError: .*"
+           rf"Execution of python code block")
     # The block is named too: its session and number on the page, and its code.
     assert "<code block: session sigmoid; n" in run.stderr and "TypeError" in run.stderr
     # The next block, which needs the failed one's name, says so in one line.
-    record("follow-on NameError", run, rf"docs/activations/sigmoid\.md:{fence + 4}: a later block fails with NameError "
+    record("follow-on NameError", run, rf"docs/activations/sigmoid\.md:{fence + 5}: a later block fails with NameError "
            rf"\(name 'ys' is not defined\), most likely because the block that failed first \(.* at line {fence}\)")
     assert run.stderr.count("Traceback") == 1
     # The strict build writes the pages before it aborts: the page-level
@@ -213,10 +215,11 @@ def test_fault_snippet_raises(project, tmp_path):
 
 def test_fault_warning_in_executed_block(project, tmp_path):
     """A block that overflows printed inf, logged at INFO, and built green."""
+    fence = (project / "docs/activations/tanh.md").read_text().count("\n") + 2
     inject(project, "activations/tanh.md", '```python exec="on"\nimport numpy as np\nprint(np.exp(1000.0))\n```')
     run = build(project, tmp_path / "site")
-    record("warning in an executed block", run, r"docs/activations/tanh\.md:\d+: .*Execution of python code block")
-    assert "RuntimeWarning: overflow encountered in exp" in run.stderr
+    record("warning in an executed block", run, rf"docs/activations/tanh\.md:{fence + 2}: "
+           r"RuntimeWarning: overflow encountered in exp; .*Execution of python code block")
 
 
 @pytest.fixture(scope="module")

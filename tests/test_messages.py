@@ -97,3 +97,30 @@ def test_a_failed_block_of_included_code_names_its_fence_and_the_snippet_line(tm
     assert block_line(message, page) is None  # without the snippets, the included code cannot be matched
     assert snippet_origin(message, page, snippets) == "snippets/activations/f.py:5"
     assert snippet_origin(message.replace("return np.exp(x)", "return np.exp(2 * x)"), page, snippets) is None
+
+
+def test_a_failed_block_is_named_by_the_page_line_that_raised_and_the_exception(tmp_path):
+    """The innermost frame of the failed block that is the page's own code names the line
+    (included code is named by snippet_origin); the exception goes on the first line."""
+    from sitekit.hook_blocks import _raised, failing_line
+
+    snippets = tmp_path / "snippets"
+    (snippets / "activations").mkdir(parents=True)
+    (snippets / "activations" / "f.py").write_text(
+        "import numpy as np\n\n# --8<-- [start:forward]\ndef f(x):\n    return np.exp(x)\n# --8<-- [end:forward]\n")
+    page = ("# F\n\n```python exec=\"on\" session=\"f\"\n--8<-- \"activations/f.py:forward\"\n\nxs = 1.0\n"
+            "ys = f(1000.0)\n```\n")
+    message = ("markdown_exec: Execution of python code block exited with errors\n\nCode block is:\n\n"
+               "  def f(x):\n      return np.exp(x)\n\n  xs = 1.0\n  ys = f(1000.0)\n\nOutput is:\n\n"
+               "  Traceback (most recent call last):\n"
+               '    File "<code block: session f; n1>", line 5, in <module>\n      ys = f(1000.0)\n'
+               '    File "<code block: session f; n1>", line 2, in f\n      return np.exp(x)\n'
+               "  RuntimeWarning: overflow encountered in exp\n")
+    assert failing_line(message, page, snippets, 3) == 7
+    assert failing_line(message, page, None, 3) is None  # the includes unknown: the line cannot be mapped
+    # A frame of an earlier block (a function it defined) is not a line of this block.
+    other = message.replace('session f; n1>", line 2, in f\n      return np.exp(x)',
+                            'session f; n0>", line 4, in g\n      xs = 1.0')
+    assert other != message and failing_line(other, page, snippets, 3) == 7
+    assert _raised(message) == "RuntimeWarning: overflow encountered in exp"
+    assert _raised("some other warning") is None

@@ -53,12 +53,13 @@ def at_line(rel: str, old: str, new: str, then: str = "") -> Callable[[Path, Pat
 
 
 def append_block(rel: str, code: str, then: str = "") -> Callable[[Path, Path], str]:
-    """An executed block at the end of a page, reported at its fence's line."""
+    """An executed block at the end of a page, failing on its last line: reported at that line."""
     def inject(project: Path, cache: Path) -> str:
         path = project / rel
         text = path.read_text()
         path.write_text(f"{text}\n```python exec=\"on\"\n{code}\n```\n")
-        return rf"{re.escape(rel)}:{text.count(chr(10)) + 2}\b{then}"
+        fence = text.count(chr(10)) + 2
+        return rf"{re.escape(rel)}:{fence + code.count(chr(10)) + 1}\b{then}"
     return inject
 
 

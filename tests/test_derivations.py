@@ -457,3 +457,12 @@ def test_a_wrong_index_fails_at_its_line(page, line, span, replacement):
     lines[line - 1] = text[: span[0]] + replacement + text[span[1] :]
     report = check_markdown("\n".join(lines), str(page.relative_to(DOCS)))
     assert report.errors, f"{page.name}:{line}: {replacement} passed"
+
+
+def test_values_beyond_float_range_are_shown_as_numbers():
+    """A wrong step found where both sides overflow a float was reported as 'inf vs inf'."""
+    from sitekit.derivations.equality import _show
+
+    assert _show(sp.exp(sp.Integer(1000))) == "1.970071114e+434"
+    assert _show(-sp.exp(sp.Integer(1000))) != _show(sp.exp(sp.Integer(1000)))
+    assert _show(sp.Rational(1, 3)) == "0.3333333333"

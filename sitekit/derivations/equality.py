@@ -8,6 +8,8 @@ it), not for every display and inline formula."""
 
 from __future__ import annotations
 
+import cmath
+
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -209,7 +211,10 @@ def _to_mp(value: sp.Expr):
 def _show(value) -> str:
     if value is None:
         return "undefined"
-    value = complex(value) if not sp.sympify(value).is_real else float(value)
+    exact = sp.sympify(value)
+    value = complex(exact) if not exact.is_real else float(exact)
+    if not cmath.isfinite(value):  # beyond float range: "inf vs inf" would read as equal
+        return str(sp.N(exact, 10))
     return f"{value:.10g}" if isinstance(value, float) else f"{value:.6g}"
 
 

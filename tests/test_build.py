@@ -181,45 +181,98 @@ def record(fault: str, run: subprocess.CompletedProcess, pattern: str) -> None:
     FAULTS.append((fault, "mkdocs build --strict", line.strip()[:160]))
 
 
-def test_fault_malformed_formula(project, tmp_path):
-    inject(project, "activations/sigmoid.md", "A broken formula: \\(\\frac{1}{2\\).")
-    run = build(project, tmp_path / "site")
-    lines = (project / "docs/activations/sigmoid.md").read_text().count("\n")
-    record("malformed formula", run, rf"docs/activations/sigmoid\.md:{lines}: MathJax cannot typeset")
+@pytest.fixture(scope="module")
+def page_faults_build(site, tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict[str, int], Path]:
+    """One build for the faults that each break one page and let the strict
+    build go on (it counts the warnings and fails at the end): the build, the
+    line each fault's message must name, and the site it wrote."""
+    folder = tmp_path_factory.mktemp("page-faults")
+    project = copy_project(folder / "project")
+    lines: dict[str, int] = {}
 
+    def end_of(page: str) -> int:
+        return (project / "docs" / page).read_text().count("\n")
 
-def test_fault_undefined_macro(project, tmp_path):
+    inject(project, "activations/softsign.md", "A broken formula: \\(\\frac{1}{2\\).")
+    lines["malformed"] = end_of("activations/softsign.md")
     inject(project, "notation.md", "A typo: \\(\\sigmaa(x)\\).")
-    run = build(project, tmp_path / "site")
-    record("undefined macro", run, r"docs/notation\.md:\d+: .*sigmaa")
-
-
-def test_fault_snippet_raises(project, tmp_path):
-    fence = (project / "docs/activations/sigmoid.md").read_text().count("\n") + 2
+    inject(project, "notation.md", "See [nowhere](activations/nowhere.md) and [here](#no-such-anchor).")
+    lines["raises"] = end_of("activations/sigmoid.md") + 2  # the fence
     inject(project, "activations/sigmoid.md", '```python exec="on" session="sigmoid"\nys = sigmoid("x")\n```\n\n'
            '```python exec="on" session="sigmoid"\nprint(ys)\n```')
-    run = build(project, tmp_path / "site")
+    page = project / "docs/activations/sigmoid.md"
+    text = page.read_text()
+    wrong = text.replace(r"-\left(1+e^{-x}\right)^{-2} \cdot \left(-e^{-x}\right)",
+                         r"-\left(1+e^{-x}\right)^{-3} \cdot \left(-e^{-x}\right)", 1)
+    assert wrong != text
+    page.write_text(wrong)
+    lines["step"] = wrong[: wrong.index("^{-3}")].count("\n") + 1
+    lines["warning"] = end_of("activations/tanh.md") + 2
+    inject(project, "activations/tanh.md", '```python exec="on"\nimport numpy as np\nprint(np.exp(1000.0))\n```')
+    lines["nan plot"] = end_of("activations/tanh.md") + 2
+    inject(project, "activations/tanh.md",
+           '```python exec="on" html="true" session="tanh"\n'
+           'print(plot_activation("bad", lambda x: tanh(x) * np.nan, tanh_grad))\n```')
+    return build(project, folder / "site"), lines, folder / "site"
+
+
+# The tests of one build stay on one pytest-xdist worker: the build runs once.
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_malformed_formula(page_faults_build):
+    run, lines, _ = page_faults_build
+    record("malformed formula", run, rf"docs/activations/softsign\.md:{lines['malformed']}: MathJax cannot typeset")
+
+
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_undefined_macro(page_faults_build):
+    record("undefined macro", page_faults_build[0], r"docs/notation\.md:\d+: .*sigmaa")
+
+
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_snippet_raises(page_faults_build):
+    run, lines, site_dir = page_faults_build
+    fence = lines["raises"]
     # Named at the line that raised, with the exception, on the message's first line.
-    record("executed block raises", run, rf"docs/activations/sigmoid\.md:{fence + 1}: TypeError: .*"
-           rf"Execution of python code block")
+    record("executed block raises", run, rf"docs/activations/sigmoid\.md:{fence + 1}: "
+           rf"snippets/activations/sigmoid\.py:\d+: TypeError: .*Execution of python code block")
     # The block is named too: its session and number on the page, and its code.
     assert "<code block: session sigmoid; n" in run.stderr and "TypeError" in run.stderr
-    # The next block, which needs the failed one's name, says so in one line.
+    # The next block, which needs the failed one's name, says so in one line, with no traceback.
     record("follow-on NameError", run, rf"docs/activations/sigmoid\.md:{fence + 5}: a later block fails with NameError "
            rf"\(name 'ys' is not defined\), most likely because the block that failed first \(.* at line {fence}\)")
-    assert run.stderr.count("Traceback") == 1
+    assert "NameError: name 'ys'" not in run.stderr
     # The strict build writes the pages before it aborts: the page-level
     # check of test_every_page_built_and_every_block_ran sees this failure.
-    assert failed_blocks(html_of(tmp_path / "site", "activations/sigmoid.md"))
+    assert failed_blocks(html_of(site_dir, "activations/sigmoid.md"))
 
 
-def test_fault_warning_in_executed_block(project, tmp_path):
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_warning_in_executed_block(page_faults_build):
     """A block that overflows printed inf, logged at INFO, and built green."""
-    fence = (project / "docs/activations/tanh.md").read_text().count("\n") + 2
-    inject(project, "activations/tanh.md", '```python exec="on"\nimport numpy as np\nprint(np.exp(1000.0))\n```')
-    run = build(project, tmp_path / "site")
-    record("warning in an executed block", run, rf"docs/activations/tanh\.md:{fence + 2}: "
+    run, lines, _ = page_faults_build
+    record("warning in an executed block", run, rf"docs/activations/tanh\.md:{lines['warning'] + 2}: "
            r"RuntimeWarning: overflow encountered in exp; .*Execution of python code block")
+
+
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_plot_of_nan_data(page_faults_build):
+    run, lines, _ = page_faults_build
+    record("plot of NaN data", run, rf"docs/activations/tanh\.md:{lines['nan plot'] + 1}: .*"
+           r"Execution of python code block")
+    assert "is not finite" in run.stderr, run.stderr[-2000:]
+
+
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_broken_link(page_faults_build):
+    run = page_faults_build[0]
+    record("broken internal link", run, r"notation\.md.*nowhere\.md")
+    assert re.search(r"notation\.md.*no-such-anchor", run.stderr), run.stderr
+
+
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_wrong_derivation_step(page_faults_build):
+    run, lines, _ = page_faults_build
+    record("wrong derivation step", run, rf"docs/activations/sigmoid\.md:{lines['step']}: step")
 
 
 @pytest.fixture(scope="module")
@@ -244,25 +297,6 @@ def test_fault_missing_snippet_section(missing_includes_build):
 def test_fault_missing_snippet_file(missing_includes_build):
     record("include of a missing file", missing_includes_build,
            r"docs/notation\.md:\d+: --8<-- .*no file snippets/activations/nothing\.py")
-
-
-def test_fault_broken_link(project, tmp_path):
-    inject(project, "notation.md", "See [nowhere](activations/nowhere.md) and [here](#no-such-anchor).")
-    run = build(project, tmp_path / "site")
-    record("broken internal link", run, r"notation\.md.*nowhere\.md")
-    assert re.search(r"notation\.md.*no-such-anchor", run.stderr), run.stderr
-
-
-def test_fault_wrong_derivation_step(project, tmp_path):
-    page = project / "docs/activations/sigmoid.md"
-    text = page.read_text()
-    wrong = text.replace(r"-\left(1+e^{-x}\right)^{-2} \cdot \left(-e^{-x}\right)",
-                         r"-\left(1+e^{-x}\right)^{-3} \cdot \left(-e^{-x}\right)", 1)
-    assert wrong != text
-    page.write_text(wrong)
-    line = wrong[: wrong.index("^{-3}")].count("\n") + 1
-    run = build(project, tmp_path / "site")
-    record("wrong derivation step", run, rf"docs/activations/sigmoid\.md:{line}: step")
 
 
 def _sections(page_html: str) -> dict[str, str]:
@@ -414,15 +448,6 @@ def test_fault_wrong_forward_in_snippet(wrong_snippets_build):
     accuracy page showed "∞ ULP" in a green build."""
     record("wrong forward function in a snippet", wrong_snippets_build,
            r"docs/accuracy\.md: snippets/activations/relu\.py:\d+: `relu` measured .* beyond its contract")
-
-
-def test_fault_plot_of_nan_data(project, tmp_path):
-    inject(project, "activations/tanh.md",
-           '```python exec="on" html="true" session="tanh"\n'
-           'print(plot_activation("bad", lambda x: tanh(x) * np.nan, tanh_grad))\n```')
-    run = build(project, tmp_path / "site")
-    record("plot of NaN data", run, r"docs/activations/tanh\.md:\d+: .*Execution of python code block")
-    assert "is not finite" in run.stderr, run.stderr[-2000:]
 
 
 def test_every_page_links_to_its_source_for_editing(site):

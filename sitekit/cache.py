@@ -122,6 +122,15 @@ def _fingerprint(signature: tuple) -> str:
     return digest.hexdigest()
 
 
+def notebook_folder() -> Path:
+    """Where mkdocs-jupyter keeps executed notebooks: a folder per Python and
+    package versions only. A notebook runs the code written into it
+    (sitekit.notebook inlines the snippets) and mkdocs-jupyter keys each entry
+    by the notebook's bytes, so an edit elsewhere in sitekit/ or snippets/
+    cannot change its outputs and does not run it again."""
+    return directory() / "notebooks" / fingerprint(())
+
+
 def key(namespace: str, *parts: Any, code: tuple[str, ...] = _CODE) -> str:
     """The key of a result computed from `parts` by the code in `code`."""
     payload = json.dumps([namespace, fingerprint(code), *parts], sort_keys=True, default=str)
@@ -195,7 +204,7 @@ def prune(since: float) -> int:
     return how many files went."""
     root = directory()
     removed = 0
-    current = root / "notebooks" / fingerprint()
+    current = notebook_folder()
     for path in sorted(root.glob("*/*")):
         if path.parent.name == "notebooks":
             if path.is_dir() and path != current:

@@ -21,12 +21,12 @@ _INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
 
 def use_fingerprinted_cache(config) -> None:
     """mkdocs-jupyter caches an executed notebook by the notebook's bytes and
-    its own options, not by the code and packages the notebook runs. So
-    mkdocs.yml leaves its cache off, and here it is turned on in a folder
-    named by the fingerprint of all of those (sitekit.cache): the same
-    notebook under other code or packages is executed again."""
+    its own options, not by the packages the notebook runs. So mkdocs.yml
+    leaves its cache off, and here it is turned on in a folder named by the
+    Python and package versions (sitekit.cache.notebook_folder): the same
+    notebook under other packages is executed again."""
     jupyter = config.plugins.get("mkdocs-jupyter")
-    folder = cache.directory() / "notebooks" / cache.fingerprint()
+    folder = cache.notebook_folder()
     if jupyter is not None and cache.enabled() and cache.writable(folder):
         jupyter.config["cache"] = True
         jupyter.config["cache_dir"] = str(folder)

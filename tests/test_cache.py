@@ -361,7 +361,7 @@ def test_prune_keeps_what_the_build_used_and_only_that(fresh_cache, monkeypatch)
     stale_notebooks = fresh_cache / "notebooks" / ("0" * 64)
     stale_notebooks.mkdir(parents=True)
     (stale_notebooks / "entry.json").write_text("{}")
-    current_notebooks = fresh_cache / "notebooks" / cache.fingerprint()
+    current_notebooks = cache.notebook_folder()
     current_notebooks.mkdir(parents=True)
     (current_notebooks / "entry.json").write_text("{}")
     past = time.time() - 60
@@ -401,3 +401,16 @@ def test_a_test_run_leaves_no_cache_folder(tmp_path):
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     left = sorted(p.name for p in tmp_path.glob("bc-test-cache-*"))
     assert not left, f"the test run left {left} in the temporary directory: tests/sitebuild.py cache_dir() must remove it"
+
+
+def test_an_edit_to_the_code_keeps_the_executed_notebooks(project_copy, fresh_cache):
+    """A notebook runs the code written into it: an edited snippet changes the
+    fingerprint of every other result, not the folder of executed notebooks;
+    a package version changes both."""
+    code, notebooks = cache.fingerprint(), cache.notebook_folder()
+    snippet = project_copy / "snippets" / "activations" / "relu.py"
+    snippet.write_text(snippet.read_text() + "\n# edited\n")
+    assert cache.fingerprint() != code and cache.notebook_folder() == notebooks
+    requirements = project_copy / "requirements.txt"
+    requirements.write_text(requirements.read_text() + "\nno-such-package==1.0\n")
+    assert cache.notebook_folder() != notebooks

@@ -1,7 +1,7 @@
 """Every Python block a page shows runs on its own, as a reader would run it.
 
 Taken from the built HTML (the text the copy button copies), each block runs
-in a fresh `python -I -W error` in an empty folder, and a static check makes
+as in a fresh `python -I -W error` in an empty folder (tests/fresh_python.py), and a static check makes
 sure every name it uses (at module level or inside its functions) is a
 builtin or defined or imported in the block itself.
 
@@ -19,15 +19,13 @@ import ast
 import builtins
 import posixpath
 import re
-import subprocess
-import sys
 import symtable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fresh_python import run_all
 
 CONTINUES = re.compile(r"\(continues (?P<what>.+)\)\s*$")
 ABOVE = "the block above"
@@ -181,11 +179,6 @@ def undefined_names(code: str) -> set[str]:
     return missing
 
 
-def _run(code: str, folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-I", "-W", "error", "-c", code], cwd=folder,
-                          capture_output=True, text=True, timeout=120)
-
-
 def test_every_shown_block_runs_on_its_own(site, tmp_path, record_property):
     blocks, _ = shown_blocks(site)
     assert blocks, "no code blocks found on the site"
@@ -212,9 +205,9 @@ def test_every_shown_block_runs_on_its_own(site, tmp_path, record_property):
         folder.mkdir()
         runs[b.page, b.index] = (b.label, len(parts), code, folder)
 
-    # Two at a time: each is a fresh interpreter, and most of the time is its start.
-    with ThreadPoolExecutor(2) as pool:
-        done = list(pool.map(lambda r: _run(r[2], r[3]), runs.values()))
+    # Two at a time, each as `python -I -W error -c` in a fork of an interpreter that has
+    # imported NumPy and scipy.special (tests/fresh_python.py): most of a fresh start is those imports.
+    done = run_all([(code, folder) for _, _, code, folder in runs.values()])
     for (label, *_), run in zip(runs.values(), done):
         if run.returncode != 0:
             last = (run.stderr.strip().splitlines() or ["(no message)"])[-1]

@@ -23,23 +23,20 @@ def _as_float(x):
 
 
 def softsign(x):
-    """softsign(x) = x / (1 + |x|), for any x."""
+    """softsign(x) = x / (1 + |x|) = 1 / (1 + 1/|x|) with the sign of x, for any x."""
     x = _as_float(x)
-    # float16 has no kernels of its own: work in float32, round once.
-    w = x.astype(np.float32) if x.dtype == np.float16 else x
-    # Two roundings (1 + |x| and the quotient), each half an ULP: nothing
-    # cancels, so plain arithmetic in the input's own type is accurate.
-    # 1 + |x| cannot overflow: at |x| = max it rounds to max.
-    d = np.abs(w, out=np.empty_like(w))
-    # inf / (1 + inf) is nan; at +-max softsign has already reached its
-    # float limit 1, so +-inf (rare: one fast check) is clipped to +-max.
-    if np.fmax.reduce(d, axis=None, initial=0) == np.inf:
-        big = np.finfo(w.dtype).max
-        w = np.clip(w, -big, big)
-        np.abs(w, out=d)
-    d += 1
-    np.divide(w, d, out=d)
-    return d.astype(x.dtype, copy=False)[()]
+    # float16 and float32 are computed in float64 and rounded once (0.5 ULP).
+    a = np.abs(x, dtype=np.float64)
+    # x / (1 + |x|) can decrease as x grows (each rounding of 1 + |x| is a jump);
+    # each step here is a rounded monotone function of the one before: no jump back.
+    # Below 2^-60, softsign(x) rounds to x and 1/|x| could overflow.
+    y = np.maximum(a, 2.0**-60, out=np.empty_like(a))
+    np.divide(1, y, out=y)
+    y += 1
+    np.divide(1, y, out=y)  # at |x| = inf: 1 / (1 + 0) = 1, the limit
+    np.copyto(y, a, where=a < 2.0**-60)  # NaN < 2^-60 is False: NaN stays NaN
+    np.copysign(y, x, out=y)  # -0.0 stays -0.0
+    return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]
 
 

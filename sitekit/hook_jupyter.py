@@ -33,6 +33,21 @@ def use_fingerprinted_cache(config) -> None:
         cache.drop_damaged_notebooks(folder)
 
 
+# The seam between two printed chunks of one cell's output: the kernel sends
+# what a cell prints in chunks as its buffer flushes, so where a long output
+# is cut depends on timing, not on the notebook.
+_STREAM_SEAM = re.compile(
+    r'\n</pre>\n</div>\n</div>\n<div class="jp-OutputArea-child">\n'
+    r'<div class="jp-OutputPrompt jp-OutputArea-prompt"></div>\n'
+    r'<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain" tabindex="0">\n<pre>'
+)
+
+
+def joined_streams(html: str) -> str:
+    """Consecutive plain-text outputs of a cell as one block, the same at every execution."""
+    return _STREAM_SEAM.sub("\n", html)
+
+
 def notebook_math(html: str) -> str:
     """A notebook page as the rest of the site: math in arithmatex elements,
     typeset by the site's own MathJax; no MathJax 2 loader and config from

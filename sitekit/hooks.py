@@ -102,7 +102,7 @@ def on_page_markdown(markdown, page, **kwargs):
 def on_page_content(html, page, **kwargs):
     hook_blocks.blocks_done()
     if page.file.src_uri.endswith(".ipynb"):
-        html = hook_jupyter.notebook_math(html)
+        html = hook_jupyter.notebook_math(hook_jupyter.joined_streams(html))
     source = page.file.content_string if page.file.src_uri.endswith(".md") else ""
     html, problems = hook_html.finish_page(html, page.file.src_uri, source, _build["files"], _build["typesetter"])
     for problem in problems:

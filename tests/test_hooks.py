@@ -59,3 +59,19 @@ def test_the_formula_job_is_the_one_the_page_reads(monkeypatch):
     assert (namespace, parts) == read[0]
     monkeypatch.undo()
     assert compute(*args) == asdict(formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md"))
+
+
+def test_a_cells_printed_chunks_are_one_block():
+    """Where the kernel cut a cell's printed output depends on timing: the page
+    shows the chunks as one block, so two executions give the same HTML."""
+    from sitekit.hook_jupyter import joined_streams
+
+    def child(text: str) -> str:
+        return ('<div class="jp-OutputArea-child">\n<div class="jp-OutputPrompt jp-OutputArea-prompt"></div>\n'
+                '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain" tabindex="0">\n'
+                f"<pre>{text}\n</pre>\n</div>\n</div>")
+
+    assert joined_streams(child("epoch 1") + "\n" + child("epoch 2\nepoch 5")) == child("epoch 1\nepoch 2\nepoch 5")
+    assert joined_streams(child("one")) == child("one")
+    stderr = child("oops").replace('data-mime-type="text/plain"', 'data-mime-type="application/vnd.jupyter.stderr"')
+    assert joined_streams(child("one") + "\n" + stderr) == child("one") + "\n" + stderr

@@ -397,7 +397,7 @@ def test_a_test_run_leaves_no_cache_folder(tmp_path):
     env.pop("BC_TEST_RUN_CACHE", None)
     env.pop("PYTEST_XDIST_WORKER", None)
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider",
-                          "tests/test_repo.py"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+                          "tests/test_hooks.py"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     left = sorted(p.name for p in tmp_path.glob("bc-test-cache-*"))
     assert not left, f"the test run left {left} in the temporary directory: tests/sitebuild.py cache_dir() must remove it"

@@ -190,7 +190,7 @@ def drop_line(rel: str, contains: str) -> Callable[[Path, Path], str]:
 def no_cleanup(project: Path, cache: Path) -> str:
     drop_line("tests/sitebuild.py", "atexit.register(shutil.rmtree")(project, cache)
     drop_line("tests/conftest.py", "shutil.rmtree(cache_dir()")(project, cache)
-    return r"bc-test-cache-"
+    return r"tests/test_cache\.py:\d+"
 
 
 HIDDEN = "docs/backprop/hidden_layers.md"
@@ -249,5 +249,5 @@ FAULTS = [
         "tests/conftest.py", 'os.environ["BC_CACHE_DIR"] = str(cache_dir())'),
         catcher="tests/test_cache.py::test_the_tests_never_use_the_projects_cache"),
     Fault("a test session leaves a bc-test-cache-* folder", no_cleanup,
-          catcher="tests/test_messages.py"),
+          catcher="tests/test_cache.py::test_a_test_run_leaves_no_cache_folder"),
 ]

@@ -187,13 +187,10 @@ def run_pytest(fault: Fault, project: Path, cache: Path, pattern: str, folder: P
     stream = Stream([sys.executable, "-m", "pytest", fault.catcher, "-p", "no:cacheprovider"], project,
                     _env(cache, TMPDIR=str(temp)))
     total = stream.finish()
-    if pattern == "bc-test-cache-":
-        left = sorted(p.name for p in temp.glob("bc-test-cache-*"))
-        code = stream.process.returncode
-        if left and code == 0:
-            return Row(fault.name, f"**not caught**: {fault.catcher} passed", f"left behind: {left[0]}", None, total,
-                       False, ["FINDING: no test notices a session's leftover cache folder (this tool saw it)"])
-        return judge(fault, stream, r"bc-test-cache-", total, fault.catcher)
+    left = sorted(p.name for p in temp.glob("bc-test-cache-*"))
+    if left and stream.process.returncode == 0:
+        return Row(fault.name, f"**not caught**: {fault.catcher} passed", f"left behind: {left[0]}", None, total,
+                   False, ["FINDING: no test notices a session's leftover cache folder (this tool saw it)"])
     return judge(fault, stream, pattern, total, fault.catcher)
 
 

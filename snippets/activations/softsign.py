@@ -25,16 +25,16 @@ def _as_float(x):
 def softsign(x):
     """softsign(x) = x / (1 + |x|) = 1 / (1 + 1/|x|) with the sign of x, for any x."""
     x = _as_float(x)
-    # float16 and float32 are computed in float64 and rounded once (0.5 ULP).
-    a = np.abs(x, dtype=np.float64)
+    # float16 and float32 are computed in float64 and rounded once.
+    y = np.abs(x, out=np.empty(x.shape), dtype=np.float64)
     # x / (1 + |x|) can decrease as x grows (each rounding of 1 + |x| is a jump);
     # each step here is a rounded monotone function of the one before: no jump back.
-    # Below 2^-60, softsign(x) rounds to x and 1/|x| could overflow.
-    y = np.maximum(a, 2.0**-60, out=np.empty_like(a))
-    np.divide(1, y, out=y)
+    small = y < 2.0**-60  # there softsign(x) rounds to x, and 1/|x| could overflow
+    with np.errstate(divide="ignore", over="ignore"):  # 1/0 and 1/tiny: replaced below
+        np.divide(1, y, out=y)
     y += 1
     np.divide(1, y, out=y)  # at |x| = inf: 1 / (1 + 0) = 1, the limit
-    np.copyto(y, a, where=a < 2.0**-60)  # NaN < 2^-60 is False: NaN stays NaN
+    np.abs(x, out=y, where=small, dtype=np.float64)  # NaN < 2^-60 is False: NaN stays NaN
     np.copysign(y, x, out=y)  # -0.0 stays -0.0
     return y.astype(x.dtype, copy=False)[()]
 # --8<-- [end:forward]

@@ -134,6 +134,8 @@ SLOWER_BECAUSE = {
     "gelu_grad": "float64: as for gelu, ndtr + x·φ loses the same accuracy; ours stays within 4.2 ULP",
     "softplus": "log(1+exp(x)) loses every digit below x ≈ −37 in float64 (−17 in float32); ours pays NumPy's log1p "
                 "(1.14 ms against 0.94 for log, float64) and two passes (min, max) that keep exp from overflowing",
+    "softsign": "x/(1+|x|) decreases between some neighbouring floats (each rounding of 1+|x| is a jump); "
+                "ours is 1/(1 + 1/|x|), which cannot: two divisions, in float64 for float32 (rounded once)",
     "swish_grad": "float32: float32 arithmetic grows the error near the slope's root (t ≈ −1.28) past 8 ULP, so ours works in float64",
     "mish": "float32: ours computes in float64 and rounds once (0.5 ULP); the float32 reference gives that up",
     "mish_grad": "float32: as for swish′, ours works in float64 near the slope's root; the reference loses accuracy there and in the left tail",

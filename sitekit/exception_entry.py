@@ -74,3 +74,19 @@ def edited_message(label: str, table: str, entry: Entry, formula, checks: bool =
     return (f"{label}:{formula.line_at(offset)}: formula edited since it was pinned (stale entry in "
             f"{entry_line(table, entry)}, {entry.reason.split(' (')[0]}); {todo}"
             f"\n    pinned: {pinned}\n    now:    {now}")
+
+
+def report_edited(entry: Entry, unmatched: list, errors: list, label: str, table: str) -> bool:
+    """Whether an unused entry pinned one of the unmatched formulas before an edit; if so,
+    the edited message takes the place of that formula's own errors (its slice in errors;
+    the list keeps its length, the caller drops the None) and the formula leaves unmatched."""
+    k = edited(entry, [formula.flat for formula, _ in unmatched])
+    if k is None:
+        return False
+    formula, own = unmatched.pop(k)
+    message = edited_message(label, table, entry, formula, checks=own.stop == own.start)
+    if own.stop > own.start:
+        errors[own] = [message] + [None] * (own.stop - own.start - 1)
+    else:
+        errors.append(message)
+    return True

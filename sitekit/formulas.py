@@ -274,7 +274,7 @@ def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Rep
 
 
 def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
-    from sitekit.exception_entry import edited, edited_message
+    from sitekit.exception_entry import report_edited
     from sitekit.formula_exceptions import EXCEPTIONS
 
     started = time.perf_counter()
@@ -337,14 +337,7 @@ def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:
         if i in used:
             continue
         # A pinned formula edited: say so at its line, instead of why the generic checker cannot read it.
-        k = edited(entry, [f.flat for f, _ in unmatched])
-        if k is not None:
-            formula, own = unmatched.pop(k)
-            message = edited_message(label, "formula_exceptions", entry, formula, checks=own.stop == own.start)
-            if own.stop > own.start:  # in place of its own errors, same list length (None dropped below)
-                report.errors[own] = [message] + [None] * (own.stop - own.start - 1)
-            else:
-                report.errors.append(message)
+        if report_edited(entry, unmatched, report.errors, label, "formula_exceptions"):
             continue
         report.errors.append(f"{label}: stale entry in sitekit/formula_exceptions.py: no display formula "
                              f"contains `{entry.fragment}`; delete the entry or fix its fragment")

@@ -444,7 +444,7 @@ def _stale(inline: Inline, label: str, src_uri: str, page_name: str | None) -> l
 
 def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -> dict:
     """Every inline formula of one page: {"counts", "exceptions", "errors", "lines"}."""
-    from sitekit.exception_entry import edited, edited_message
+    from sitekit.exception_entry import report_edited
     from sitekit.inline_exceptions import EXCEPTIONS
 
     counts: dict[str, int] = {}
@@ -490,14 +490,7 @@ def check_page(markdown: str, src_uri: str, label: str, page_name: str | None) -
         if i in used:
             continue
         # A pinned formula edited: say so at its line, instead of why the generic checker cannot read it.
-        k = edited(entry, [inline.flat for inline, _ in unmatched])
-        if k is not None:
-            inline, own = unmatched.pop(k)
-            message = edited_message(label, "inline_exceptions", entry, inline, checks=own.stop == own.start)
-            if own.stop > own.start:  # in place of its own errors, same list length (None dropped below)
-                errors[own] = [message] + [None] * (own.stop - own.start - 1)
-            else:
-                errors.append(message)
+        if report_edited(entry, unmatched, errors, label, "inline_exceptions"):
             continue
         errors.append(f"{label}: stale entry in sitekit/inline_exceptions.py: no inline formula is "
                       f"`{entry.formula}`; delete the entry or copy the formula's new text into it")

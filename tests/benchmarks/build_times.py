@@ -24,6 +24,7 @@ import json
 import os
 import re
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
         # warning fails the measurement below.
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"],
         cwd=project, env=build_env(BC_CACHE_DIR=str(cache)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own group: stopping it stops the process it forks too
     )
     log: list[str] = []
 
@@ -84,7 +86,7 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
             raise SystemExit("the rebuild warned:\n" + "".join(log[-40:]))
         return {"wall": done - edited, "page": EDITED_PAGE}
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # mkdocs serve and its forked child (left orphaned by terminate())
         server.wait(timeout=30)
 
 

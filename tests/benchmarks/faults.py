@@ -20,9 +20,11 @@ The faults themselves, and how each is injected: tests/benchmarks/fault_injectio
 from __future__ import annotations
 
 import argparse
+import os
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,8 +66,9 @@ class Stream:
 
     def __init__(self, command: list[str], cwd: Path, env: dict):
         self.started = time.perf_counter()
+        # Its own process group, so that stopping it stops what it forks (mkdocs serve's child).
         self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, errors="replace")
+                                        stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
         self.lines: list[tuple[float, str]] = []
         self.queue: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -94,7 +97,7 @@ class Stream:
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)  # the build's worker processes too
             self.process.wait()
         return time.perf_counter() - self.started
 
@@ -221,7 +224,7 @@ def run_serve(fault: Fault, project: Path, cache: Path, pattern: str) -> Row:
                    hit[1].strip()[:200] if hit else "-", hit[0] - edited if hit else None,
                    (done[0] if done else time.perf_counter() - stream.started) - edited, hit is not None and alive, notes)
     finally:
-        stream.process.terminate()
+        os.killpg(stream.process.pid, signal.SIGTERM)  # terminate() alone left serve's child orphaned
         stream.finish(60)
 
 

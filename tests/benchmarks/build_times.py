@@ -20,6 +20,7 @@ worker processes. Not part of the test command: timings need a quiet machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -86,7 +87,8 @@ def serve_rebuild(project: Path, cache: Path, timeout: float = 600) -> dict:
             raise SystemExit("the rebuild warned:\n" + "".join(log[-40:]))
         return {"wall": done - edited, "page": EDITED_PAGE}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # mkdocs serve and its forked child (left orphaned by terminate())
+        with contextlib.suppress(ProcessLookupError):  # mkdocs serve and its forked child (terminate() orphaned it)
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 

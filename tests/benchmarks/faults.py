@@ -20,6 +20,7 @@ The faults themselves, and how each is injected: tests/benchmarks/fault_injectio
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import queue
 import re
@@ -97,7 +98,8 @@ class Stream:
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the build's worker processes too
+            with contextlib.suppress(ProcessLookupError):  # the build's worker processes too
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         return time.perf_counter() - self.started
 
@@ -224,7 +226,8 @@ def run_serve(fault: Fault, project: Path, cache: Path, pattern: str) -> Row:
                    hit[1].strip()[:200] if hit else "-", hit[0] - edited if hit else None,
                    (done[0] if done else time.perf_counter() - stream.started) - edited, hit is not None and alive, notes)
     finally:
-        os.killpg(stream.process.pid, signal.SIGTERM)  # terminate() alone left serve's child orphaned
+        with contextlib.suppress(ProcessLookupError):  # terminate() alone left serve's child orphaned
+            os.killpg(stream.process.pid, signal.SIGTERM)
         stream.finish(60)
 
 

@@ -133,16 +133,17 @@ def block_line(message: str, source: str, snippets: Path | None = None) -> int |
     return None
 
 
-_FRAME = re.compile(r'^\s*File "<code block[^"]*>", line \d+, in \S+\n\s*(\S.*)$', re.M)
+# A traceback frame of a code block: (the block, its line, the source text of that line).
+_FRAMES = re.compile(r'^\s*File "(<code block[^"]*>)", line (\d+), in \S+\n\s*(\S.*)$', re.M)
 
 
 def snippet_origin(message: str, source: str, snippets: Path | None) -> str | None:
     """snippets/<file>:<line> of the innermost failing line of a block's traceback, where
     that line is one line of a file the page includes (code from snippets/ runs as the block's)."""
-    frames = _FRAME.findall(message) if _EXEC_FAILED.match(message) else []
+    frames = _FRAMES.findall(message) if _EXEC_FAILED.match(message) else []
     if not frames or snippets is None:
         return None
-    failing = frames[-1].strip()
+    failing = frames[-1][2].strip()
     found = set()
     for include in {m.group(1) for m in (_INCLUDE.match(t.strip()) for t in source.splitlines()) if m}:
         found |= {f"snippets/{include}:{n}" for n, text in
@@ -150,7 +151,6 @@ def snippet_origin(message: str, source: str, snippets: Path | None) -> str | No
     return found.pop() if len(found) == 1 else None
 
 
-_FRAMES = re.compile(r'^\s*File "(<code block[^"]*>)", line (\d+), in \S+\n\s*(\S.*)$', re.M)
 _RAISED = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Warning|Exception)\b.*)$", re.M)
 
 

@@ -1,9 +1,13 @@
 """One entry of an exception table: sitekit/formula_exceptions.py (display
 formulas, found by a fragment of their TeX) and sitekit/inline_exceptions.py
-(inline formulas, found by their whole TeX) share this type."""
+(inline formulas, found by their whole TeX) share this type, and the report
+of an entry whose formula was edited since it was pinned."""
 
 from __future__ import annotations
 
+import difflib
+import re
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -35,8 +39,6 @@ class Entry(NamedTuple):
 
 def entry_line(table: str, entry: Entry) -> str:
     """`sitekit/<table>.py:N`, N the line holding the entry's TeX (as the table writes it)."""
-    from pathlib import Path
-
     path = Path(__file__).resolve().parent / f"{table}.py"
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if repr(entry.tex) in line or repr(entry.tex).replace("'", '"') in line:
@@ -47,8 +49,6 @@ def entry_line(table: str, entry: Entry) -> str:
 def edited(entry: Entry, formulas: list[str]) -> int | None:
     """The index of the formula an unused entry most likely pinned before an edit:
     the closest by text, if close enough to be the same formula changed."""
-    import difflib
-
     pinned = " ".join(entry.tex.split())
     ratios = [difflib.SequenceMatcher(None, pinned, flat, autojunk=False).ratio() for flat in formulas]
     best = max(range(len(ratios)), key=ratios.__getitem__, default=None)
@@ -58,8 +58,6 @@ def edited(entry: Entry, formulas: list[str]) -> int | None:
 def edited_message(label: str, table: str, entry: Entry, formula, checks: bool = False) -> str:
     """What to say when a pinned formula was edited, at the line of the first difference:
     where it was pinned, and how the entry says it is checked."""
-    import re
-
     pinned, now = " ".join(entry.tex.split()), formula.flat
     at = next((i for i, (a, b) in enumerate(zip(pinned, now)) if a != b), min(len(pinned), len(now)))
     # flat offset -> offset in the TeX, whose words flat joins with one space

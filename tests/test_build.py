@@ -125,10 +125,14 @@ def test_formulas_are_typeset_by_the_build(site):
             assert used <= defined, f"{page}: glyphs used but not defined: {sorted(used - defined)[:5]}"
 
 
+# The snippet is imported by path, as sitekit.catalogue.load_snippet does,
+# without importing the catalogue: it imports SymPy (half of each process's CPU).
 _DRAW_SIGMOID = """
-from sitekit.catalogue import snippet
+import importlib.util
 from sitekit.plots import plot_activation
-s = snippet("sigmoid")
+spec = importlib.util.spec_from_file_location("snippet_sigmoid", "snippets/activations/sigmoid.py")
+s = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(s)
 print(plot_activation("σ", s.sigmoid, s.sigmoid_grad), end="")
 """
 

@@ -97,11 +97,17 @@ def _tanh_squared_error(Y, T):
     return 0.5 * jnp.sum((jnp.tanh(Y) - T) ** 2)
 
 
+# jax.grad of each layout, compiled once per shape (eagerly, every primitive
+# of the forward and of the pullback is compiled on its own for each shape).
+_torch_layout_grads = jax.jit(jax.grad(lambda X, V, b, T: _tanh_squared_error(X @ V.T + b, T), argnums=(0, 1, 2)))
+_flax_layout_grads = jax.jit(jax.grad(lambda X, kernel, b, T: _tanh_squared_error(X @ kernel + b, T), argnums=(0, 1, 2)))
+
+
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 def test_torch_layout_backward_matches_jax_grad(shape):
     X, V, b, _ = torch_case(shape)
     T = rng_for("targets", shape).normal(size=(shape[0], shape[2]))
-    expected = jax.grad(lambda X, V, b: _tanh_squared_error(X @ V.T + b, T), argnums=(0, 1, 2))(X, V, b)
+    expected = _torch_layout_grads(X, V, b, T)
     Y, cache = torch_layout.linear_torch_forward(X, V, b)
     A = np.tanh(Y)
     for ours, theirs in zip(torch_layout.linear_torch_backward((A - T) * (1 - A**2), cache), expected):
@@ -115,7 +121,7 @@ def test_dense_backward_matches_jax_grad_in_flax_layout(shape):
     rng = rng_for("flax", shape)
     X, kernel, b = rng.normal(size=(N, n_in)), rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
     T = rng.normal(size=(N, n_out))
-    expected = jax.grad(lambda X, kernel, b: _tanh_squared_error(X @ kernel + b, T), argnums=(0, 1, 2))(X, kernel, b)
+    expected = _flax_layout_grads(X, kernel, b, T)
     Y, cache = dense.dense_forward(X, kernel, b)
     A = np.tanh(Y)
     for ours, theirs in zip(dense.dense_backward((A - T) * (1 - A**2), cache), expected):

@@ -272,12 +272,17 @@ def test_bad_masks_and_upstream_shapes_are_refused():
         attention.attention_backward(np.ones((1, 2)), cache)
 
 
+# JAX's function as users run it, compiled once per shape (eagerly, each of its
+# primitives is compiled on its own: 4x the time).
+dot_product_attention = jax.jit(jax.nn.dot_product_attention)
+
+
 def test_jax_dot_product_attention_has_the_sequence_before_the_heads():
     # docs/layers/attention.md, Framework conventions: JAX's layout is
     # (B, L, N, H); True = may attend; the default scale is 1/sqrt(H).
     q, k, v, _, mask = _case(((2, 3), 4, 5, 3, 3), "random")
     ours, _ = attention.attention_forward(q, k, v, mask)
-    theirs = jax.nn.dot_product_attention(*(np.swapaxes(a, -2, -3) for a in (q, k, v)), mask=mask)
+    theirs = dot_product_attention(*(np.swapaxes(a, -2, -3) for a in (q, k, v)), mask=mask)
     # JAX's result for float64 input is only float32-accurate (6e-8 apart
     # when measured), so the bound is float32's.
     bound = 16 * np.finfo(np.float32).eps
@@ -291,10 +296,10 @@ def test_jax_conventions_quoted_on_the_page():
     v = lh.rng_for("jax conventions").normal(size=(1, 4, 1, 3))
     # Values of another size than the keys are refused.
     with pytest.raises(ValueError):
-        jax.nn.dot_product_attention(q, k, np.ones((1, 4, 1, 5)))
+        dot_product_attention(q, k, np.ones((1, 4, 1, 5)))
     # A fully masked row gives the mean of the values, not 0.
     mask = np.array([[True, False, True, True], [False] * 4])
-    out = np.asarray(jax.nn.dot_product_attention(q, k, v, mask=mask))
+    out = np.asarray(dot_product_attention(q, k, v, mask=mask))
     np.testing.assert_allclose(out[0, 1, 0], v[0, :, 0].mean(axis=0), rtol=1e-6)
     assert np.any(np.abs(out[0, 1, 0]) > 0)
     # jax.nn.softmax of a row of -inf is NaN.

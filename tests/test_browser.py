@@ -200,35 +200,71 @@ def typeset_state(page) -> dict:
     return page.evaluate(MATH_STATE)
 
 
-@pytest.mark.parametrize("page_path", nav_pages())
-def test_every_page_loads_clean_with_its_math_at_first_paint(context, server, page_path):
-    page = context.new_page()
-    watch = Watch(page, server)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url_of(server, page_path), wait_until="load")
-    state = typeset_state(page)
-    page.wait_for_timeout(200)  # the search worker's requests, counted in the page's bytes
+class Visit:
+    """One page loaded in a fresh context (an empty cache) at 1280 x 900: what
+    its first paint showed and what it requested up to then, and the page,
+    left open for the layout checks."""
+
+    def __init__(self, browser, server: str, page_path: str):
+        self.context = browser.new_context(base_url=server)
+        self.page = self.context.new_page()
+        watch = Watch(self.page, server)
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+        self.page.goto(url_of(server, page_path), wait_until="load")
+        self.state = typeset_state(self.page)
+        self.page.wait_for_timeout(200)  # the search worker's requests, counted in the page's bytes
+        # Copies: the watch keeps listening while the layout checks resize the page.
+        self.errors, self.foreign, self.urls = list(watch.errors), list(watch.foreign), list(watch.urls)
+        self.page_bytes = watch.page_bytes()
+        MEASURED_BYTES[page_path] = self.page_bytes
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# Bytes of each page this worker loaded, for the typical-page check.
+MEASURED_BYTES: dict[str, int] = {}
+TYPICAL_GROUP = "activation-pages"
+
+
+def _visited(page_path: str):
+    """The page as a parameter on one pytest-xdist worker: the activation
+    pages share one group, whose last test is the typical-page check, so that
+    worker has measured all of them; every other page is a group of its own."""
+    group = TYPICAL_GROUP if page_path.startswith("activations/") else f"page:{page_path}"
+    return pytest.param(page_path, marks=pytest.mark.xdist_group(group), id=page_path)
+
+
+@pytest.fixture(scope="module", params=[_visited(path) for path in nav_pages()])
+def visit(request, browser, server):
+    """One load per page for both of its tests: module scope makes pytest run
+    them one after the other, and the page is closed before the next page's."""
+    loaded = Visit(browser, server, request.param)
+    yield request.param, loaded
+    loaded.close()
+
+
+def test_every_page_loads_clean_with_its_math_at_first_paint(visit):
+    page_path, loaded = visit
+    state = loaded.state
     if state["visible"] is not None:
-        TIMINGS.append((page_path, state["visible"], state["math"], watch.page_bytes(), 0))
-    assert not watch.errors, f"{page_path}: {watch.errors}"
-    assert not watch.foreign, f"{page_path}: requests to other hosts: {watch.foreign}"
-    assert not [u for u in watch.urls if "mathjax" in u.lower() and u.endswith(".js")], f"{page_path}: loads MathJax"
+        TIMINGS.append((page_path, state["visible"], state["math"], loaded.page_bytes, 0))
+    assert not loaded.errors, f"{page_path}: {loaded.errors}"
+    assert not loaded.foreign, f"{page_path}: requests to other hosts: {loaded.foreign}"
+    assert not [u for u in loaded.urls if "mathjax" in u.lower() and u.endswith(".js")], f"{page_path}: loads MathJax"
     assert state["mathjax"] == "undefined", f"{page_path}: MathJax runs in the browser"
     assert state["typeset"] == state["math"], f"{page_path}: {state['math'] - state['typeset']} formulas shown as TeX"
     assert state["visible"] is not None and state["visible"] <= VISIBLE_LIMIT_S, f"{page_path}: first paint {state}"
-    assert watch.page_bytes() <= PAGE_BYTES_LIMIT, f"{page_path}: {watch.page_bytes()} bytes"
-    page.close()
+    assert loaded.page_bytes <= PAGE_BYTES_LIMIT, f"{page_path}: {loaded.page_bytes} bytes"
 
 
-@pytest.mark.parametrize("page_path", nav_pages())
-def test_every_page_reads_at_every_width(context, server, page_path):
+def test_every_page_reads_at_every_width(visit):
     """Display formulas keep their natural width on a phone and a tablet
     (scrolling inside their own box), nothing is wider than a 320 px screen,
     tables scroll rather than clip and keep code names whole, and the print
     view keeps every column."""
-    page = context.new_page()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url_of(server, page_path), wait_until="load")
+    page_path, loaded = visit
+    page = loaded.page
     natural = page.evaluate(DISPLAY_WIDTHS)
     assert page.evaluate(TABLE_DEFECTS) == [], page_path
     for width in (768, 390):
@@ -241,20 +277,16 @@ def test_every_page_reads_at_every_width(context, server, page_path):
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     page.emulate_media(media="print")
     assert page.evaluate(TABLE_DEFECTS) == [], f"{page_path}: print view"
-    page.close()
 
 
-def test_a_typical_activation_page_is_light(context, server):
+@pytest.mark.xdist_group(TYPICAL_GROUP)
+def test_a_typical_activation_page_is_light(browser, server):
     """The median activation page, transferred with an empty cache, search index aside."""
-    # Under xdist this worker measured only some pages: measure the rest here.
-    sizes = {row[0]: row[3] for row in TIMINGS if row[0].startswith("activations/")}
-    for path in (p for p in nav_pages() if p.startswith("activations/") and p not in sizes):
-        page = context.new_page()
-        watch = Watch(page, server)
-        page.goto(url_of(server, path), wait_until="load")
-        page.wait_for_timeout(200)
-        sizes[path] = watch.page_bytes()
-        page.close()
+    # The group ran every activation page on this worker; a page left out
+    # (a -k selection) is measured here, the same way.
+    for path in (p for p in nav_pages() if p.startswith("activations/") and p not in MEASURED_BYTES):
+        Visit(browser, server, path).close()
+    sizes = {path: size for path, size in MEASURED_BYTES.items() if path.startswith("activations/")}
     median = sorted(sizes.values())[len(sizes) // 2]
     assert median <= PAGE_BYTES_TARGET, sorted(sizes.items(), key=lambda kv: kv[1])
 

@@ -86,13 +86,21 @@ def test_gradients_match_jax_vjp(shape):
         assert lh.relative_error(a, e) <= lh.JAX_BOUND, name
 
 
+def xla_conv2d(x, w, b, stride, padding):
+    """XLA's convolution, plus the bias."""
+    return jax.lax.conv_general_dilated(
+        x, w, (stride, stride), [(padding, padding)] * 2,
+        dimension_numbers=("NCHW", "OIHW", "NCHW"), precision="highest") + b[:, None, None]
+
+
+compiled_xla_conv2d = lh.compiled(xla_conv2d, static_argnames=("stride", "padding"))
+
+
 @pytest.mark.parametrize("shape", SHAPES, ids=IDS)
 def test_forward_matches_xla_convolution_and_floor_sizes(shape):
     (x, w, b, _), stride, padding = inputs(shape)
     out, _ = conv2d.conv2d_forward(x, w, b, stride, padding)
-    expected = jax.lax.conv_general_dilated(
-        x, w, (stride, stride), [(padding, padding)] * 2,
-        dimension_numbers=("NCHW", "OIHW", "NCHW"), precision="highest") + b[:, None, None]
+    expected = np.asarray(compiled_xla_conv2d(x, w, b, stride=stride, padding=padding))
     # XLA sizes its output as PyTorch does: floor((H + 2p - KH) / s) + 1.
     assert out.shape == expected.shape
     assert lh.relative_error(out, expected) <= lh.JAX_BOUND

@@ -103,28 +103,40 @@ def plots_in(root: Node) -> list[Node]:
 
 # -- Static checks of the built site -------------------------------------------
 
-def test_the_site_draws_its_plots(site):
+def _parsed(page: str):
+    """The page as a parameter on one pytest-xdist worker (a group per page),
+    so each page is parsed once for every static check that reads it."""
+    return pytest.param(page, marks=pytest.mark.xdist_group(f"plots:{page}"), id=page)
+
+
+@pytest.fixture(scope="module", params=[_parsed(page) for page in nav_pages()])
+def page_tree(request, site):
+    """A built page's tree, parsed once: module scope makes pytest run the
+    page's tests back to back, and drops the tree before the next page's."""
+    return request.param, tree(html_of(site, request.param))
+
+
+def test_the_site_draws_its_plots(page_tree):
     """The checks below look at something: each `print(plot_…(` of a page's
     source is a plot on the built page, the gallery has a panel per
     activation, the notebook a figure."""
-    for page in nav_pages():
-        drawn = len(plots_in(tree(html_of(site, page))))
-        if page == "activations/gallery.md":
-            assert drawn == len(elementwise_names()), f"{page}: {drawn} panels"
-        elif page.endswith(".ipynb"):
-            # A notebook draws where its source (sitekit/notebooks/) shows a figure.
-            source = next(path for path in (ROOT / "sitekit" / "notebooks").glob("*.md")
-                          if path.read_text(encoding="utf-8").startswith(f"<!-- docs/{page} -->"))
-            calls = len(re.findall(r"display\(HTML\(svg_for_the_web\(", source.read_text(encoding="utf-8")))
-            assert drawn == calls, f"{page}: {calls} figures in {source.name}, {drawn} on the page"
-        else:
-            calls = len(re.findall(r"print\(plot_\w+\(", (ROOT / "docs" / page).read_text(encoding="utf-8")))
-            assert drawn == calls, f"{page}: {calls} plots in the source, {drawn} on the page"
+    page, root = page_tree
+    drawn = len(plots_in(root))
+    if page == "activations/gallery.md":
+        assert drawn == len(elementwise_names()), f"{page}: {drawn} panels"
+    elif page.endswith(".ipynb"):
+        # A notebook draws where its source (sitekit/notebooks/) shows a figure.
+        source = next(path for path in (ROOT / "sitekit" / "notebooks").glob("*.md")
+                      if path.read_text(encoding="utf-8").startswith(f"<!-- docs/{page} -->"))
+        calls = len(re.findall(r"display\(HTML\(svg_for_the_web\(", source.read_text(encoding="utf-8")))
+        assert drawn == calls, f"{page}: {calls} figures in {source.name}, {drawn} on the page"
+    else:
+        calls = len(re.findall(r"print\(plot_\w+\(", (ROOT / "docs" / page).read_text(encoding="utf-8")))
+        assert drawn == calls, f"{page}: {calls} plots in the source, {drawn} on the page"
 
 
-@pytest.mark.parametrize("page", nav_pages())
-def test_every_plot_is_a_named_and_described_image(site, page):
-    root = tree(html_of(site, page))
+def test_every_plot_is_a_named_and_described_image(page_tree):
+    page, root = page_tree
     ids = [node.attrs["id"] for node in root.walk() if "id" in node.attrs]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     by_id = {node.attrs["id"]: node for node in root.walk() if "id" in node.attrs}

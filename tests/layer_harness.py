@@ -44,8 +44,8 @@ def finite_difference_grads(forward, arrays, G, **kwargs):
     return [numerical_gradient(loss, a) for a in arrays]
 
 
-def _forward_and_pullback(forward_jax, arrays, G):
-    out, pullback = jax.vjp(forward_jax, *arrays)
+def _forward_and_pullback(forward_jax, arrays, G, constants):
+    out, pullback = jax.vjp(lambda *arrays: forward_jax(*arrays, *constants), *arrays)
     return out, pullback(G.astype(out.dtype))
 
 
@@ -62,17 +62,20 @@ def compiled(function, **jit_options):
     return jax.jit(function, compiler_options=COMPILER_OPTIONS, **jit_options)
 
 
-def jax_forward_and_vjp(forward_jax, arrays, G):
-    """forward_jax(*arrays) and the gradients of sum(G * it) by jax.vjp, in
-    float64, both from one jax.jit of the forward and its pullback."""
+def jax_forward_and_vjp(forward_jax, arrays, G, constants=()):
+    """forward_jax(*arrays, *constants) and the gradients of sum(G * it) with
+    respect to `arrays` by jax.vjp, in float64, both from one jax.jit of the
+    forward and its pullback. Constants (masks, ids) are traced arguments, not
+    baked in: calls of one module-level forward with equal shapes share a compile."""
     out, grads = _compiled_forward_and_pullback(
-        forward_jax, [np.asarray(a, dtype=np.float64) for a in arrays], np.asarray(G, dtype=np.float64))
+        forward_jax, [np.asarray(a, dtype=np.float64) for a in arrays], np.asarray(G, dtype=np.float64),
+        tuple(constants))
     return np.asarray(out), [np.asarray(g) for g in grads]
 
 
-def jax_vjp(forward_jax, arrays, G):
-    """The gradients of sum(G * forward_jax(*arrays)) by jax.vjp, in float64."""
-    return jax_forward_and_vjp(forward_jax, arrays, G)[1]
+def jax_vjp(forward_jax, arrays, G, constants=()):
+    """The gradients of sum(G * forward_jax(*arrays, *constants)) by jax.vjp, in float64."""
+    return jax_forward_and_vjp(forward_jax, arrays, G, constants)[1]
 
 
 def as_tuple(grads):

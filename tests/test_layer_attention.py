@@ -272,7 +272,7 @@ def test_bad_masks_and_upstream_shapes_are_refused():
 
 # JAX's function as users run it, compiled once per shape (eagerly, each of its
 # primitives is compiled on its own: 4x the time).
-dot_product_attention = jax.jit(jax.nn.dot_product_attention)
+dot_product_attention = lh.compiled(jax.nn.dot_product_attention)
 
 
 def test_jax_dot_product_attention_has_the_sequence_before_the_heads():

@@ -72,7 +72,7 @@ def loss_jax(params, X, t):
 
 # The loss and jax.grad's gradient from one XLA compile (eagerly, every
 # primitive of the forward and of the pullback is compiled on its own).
-loss_and_grad_jax = jax.jit(jax.value_and_grad(loss_jax))
+loss_and_grad_jax = lh.compiled(jax.value_and_grad(loss_jax))
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -5,9 +5,15 @@ internals is here, so that a new version of it changes this file only.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import threading
+from pathlib import Path
 
 from sitekit import cache
+
+log = logging.getLogger("mkdocs.hooks.sitekit.jupyter")
 
 _NOTEBOOK_MATHJAX = re.compile(
     r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*'
@@ -31,6 +37,77 @@ def use_fingerprinted_cache(config) -> None:
         jupyter.config["cache"] = True
         jupyter.config["cache_dir"] = str(folder)
         cache.drop_damaged_notebooks(folder)
+
+
+# Notebooks executed early, in one thread started at on_files: abs_src_path -> set when it is done.
+_early: dict[str, threading.Event] = {}
+
+
+def execute_early(config, files) -> int:
+    """Start executing the notebooks not in the cache, one after another in
+    one thread (mkdocs-jupyter numbers cells with a module-global counter, so
+    two at once would interleave the numbers), and write mkdocs-jupyter's
+    cache entry for each as its own render would. The kernels run while the
+    other pages render; a notebook page then finds its entry (wait_for).
+    A notebook that fails writes nothing: its render runs it again and fails
+    the build as before. Returns how many it started."""
+    from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
+
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    _early.clear()
+    if jupyter is None or not jupyter.config["cache"] or jupyter.config["execute_ignore"]:
+        return 0
+    options, todo = dict(jupyter.config), []
+    for file in files:
+        if not file.src_uri.endswith(".ipynb") or not jupyter.should_include(file):
+            continue
+        entry = _get_cache_path(options["cache_dir"], _compute_cache_key(file.abs_src_path, options, options["execute"]))
+        if not entry.exists():
+            todo.append((file.abs_src_path, entry))
+            _early[file.abs_src_path] = threading.Event()
+    if todo:
+        threading.Thread(target=_execute_all, args=(todo, options, dict(_early)), name="notebooks", daemon=True).start()
+    return len(todo)
+
+
+def _execute_all(todo: list[tuple[str, Path]], options: dict, done: dict[str, threading.Event]) -> None:
+    for path, entry in todo:
+        try:
+            _execute(path, options, entry)
+        finally:
+            done[path].set()
+
+
+def _execute(path: str, options: dict, entry: Path) -> None:
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
+    try:
+        body = convert.nb2html(
+            path, execute=options["execute"], kernel_name=options["kernel_name"], theme=options["theme"],
+            allow_errors=options["allow_errors"], show_input=options["show_input"], no_input=options["no_input"],
+            no_prompt=options["no_prompt"], remove_tag_config=options["remove_tag_config"],
+            highlight_extra_classes=options["highlight_extra_classes"],
+            include_requirejs=options["include_requirejs"], custom_mathjax_url=options["custom_mathjax_url"],
+        )
+        toc_tokens, title = _get_nb_toc_tokens(path, options["toc_depth"])
+    except Exception as error:  # the page's own render runs it again and reports it
+        log.debug(f"{path}: early execution failed ({type(error).__name__}); the page runs it again")
+        return
+    temporary = entry.with_suffix(".tmp")
+    try:  # whole or not at all: the page reads the entry as soon as it exists
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
+        temporary.replace(entry)
+    except OSError:  # the page executes the notebook itself
+        return
+
+
+def wait_for(page) -> None:
+    """Before a notebook page renders: its early execution, if one is running."""
+    done = _early.pop(page.file.abs_src_path or "", None)
+    if done is not None:
+        done.wait()
 
 
 # The seam between two printed chunks of one cell's output: the kernel sends

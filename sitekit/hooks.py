@@ -86,9 +86,16 @@ def on_files(files, config, **kwargs):
     docs_dir = Path(config["docs_dir"])
     pages = [Path(f.abs_src_path) for f in files.documentation_pages() if f.src_uri.endswith(".md")]
     hook_prefetch.prefetch(pages, docs_dir)
+    hook_jupyter.execute_early(config, files)  # the kernels run while the pages render
     # MathJax's CSS for the SVG the build puts in the pages (mkdocs.yml's extra_css).
     files.append(File.generated(config, MATHJAX_CSS, content=_build["typesetter"].stylesheet()))
     return files
+
+
+def on_pre_page(page, **kwargs):
+    if page.file.src_uri.endswith(".ipynb"):
+        hook_jupyter.wait_for(page)
+    return page
 
 
 def on_page_markdown(markdown, page, **kwargs):

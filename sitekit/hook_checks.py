@@ -28,27 +28,38 @@ def check_page(markdown: str, source: str, src_uri: str) -> tuple[str, list[str]
     problems = list(report.errors)
     problems += formulas.check_markdown(source, src_uri).errors
     problems += summaries.check_markdown(source, src_uri)
-    problems += missing_includes(source, src_uri)
+    missing = missing_includes(source, src_uri)
+    problems += [problem for _, problem in missing]
+    markdown = without_includes(markdown, {include for include, _ in missing})
     return mark_blocks(markdown, report.outcomes, src_uri), problems
 
 
-def missing_includes(text: str, src_uri: str) -> list[str]:
-    """Each `--8<-- "file:section"` whose file or section does not exist, by
-    page line, file and the sections it has (pymdownx names neither file nor line)."""
+def without_includes(markdown: str, includes: set[str]) -> str:
+    """The page with these includes put as text lines: pymdownx would stop
+    the whole build at the first missing one, and the strict build is to go
+    on and report every page's problems (it fails on them at the end)."""
+    return _INCLUDE.sub(lambda m: m.group(0).replace("--8<--", "missing include:") if m.group(1) in includes
+                        else m.group(0), markdown)
+
+
+def missing_includes(text: str, src_uri: str) -> list[tuple[str, str]]:
+    """(include, problem) for each `--8<-- "file:section"` whose file or section
+    does not exist: the problem by page line, file and the sections it has
+    (pymdownx names neither file nor line)."""
     problems = []
     for match in _INCLUDE.finditer(text):
         where = f"docs/{src_uri}:{text.count(chr(10), 0, match.start()) + 1}"
         path, _, section = match.group(1).partition(":")
         file = SNIPPETS / path
         if not file.is_file():
-            problems.append(f"{where}: --8<-- {match.group(1)!r}: no file snippets/{path}")
+            problems.append((match.group(1), f"{where}: --8<-- {match.group(1)!r}: no file snippets/{path}"))
             continue
         if not section or section.replace(":", "").replace("-", "").isdigit():
             continue  # the whole file, or a range of lines
         found = re.findall(r"--8<-- \[start:([\w-]+)\]", file.read_text(encoding="utf-8"))
         if section not in found:
-            problems.append(f"{where}: --8<-- {match.group(1)!r}: snippets/{path} has no section [{section}]"
-                            f" (it has: {', '.join(found) or 'none'})")
+            problems.append((match.group(1), f"{where}: --8<-- {match.group(1)!r}: snippets/{path} has no section "
+                                             f"[{section}] (it has: {', '.join(found) or 'none'})"))
     return problems
 
 

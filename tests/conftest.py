@@ -138,8 +138,10 @@ _SLOW_TESTS = {
     # formula checkers run over every page (what the build runs; `python -m sitekit.formulas <page>` for one)
     "test_short_block_against_oracle", "test_gelu_tanh_29_bits_to_spare", "test_gelu_tanh_near_root_points",
     "test_every_page_passes", "test_the_hook_runs_the_numeric_check_on_every_page",
-    # two processes that import matplotlib and draw (3.5 s of CPU)
+    # two processes that import matplotlib and draw (1.5 s of CPU)
     "test_plots_are_deterministic",
+    # the CNN trained from other starting points, and the notebook's training (5-15 s each, in NumPy)
+    "test_training_clears_the_bar_from_other_starting_points", "test_notebook_reaches_the_accuracy_it_prints",
 }
 _SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
 # Matched in the test's name and in the text of a parametrized claim (its

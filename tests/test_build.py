@@ -201,6 +201,8 @@ def page_faults_build(site, tmp_path_factory) -> tuple[subprocess.CompletedProce
     lines["malformed"] = end_of("activations/softsign.md")
     inject(project, "notation.md", "A typo: \\(\\sigmaa(x)\\).")
     inject(project, "notation.md", "See [nowhere](activations/nowhere.md) and [here](#no-such-anchor).")
+    inject(project, "notation.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```\n\n'
+           '```python\n--8<-- "activations/nothing.py"\n```')
     lines["raises"] = end_of("activations/sigmoid.md") + 2  # the fence
     inject(project, "activations/sigmoid.md", '```python exec="on" session="sigmoid"\nys = sigmoid("x")\n```\n\n'
            '```python exec="on" session="sigmoid"\nprint(ys)\n```')
@@ -279,27 +281,17 @@ def test_fault_wrong_derivation_step(page_faults_build):
     record("wrong derivation step", run, rf"docs/activations/sigmoid\.md:{lines['step']}: step")
 
 
-@pytest.fixture(scope="module")
-def missing_includes_build(site, tmp_path_factory) -> subprocess.CompletedProcess:
-    """One build for both missing includes, on one page: the hook names every
-    include of the page before pymdownx stops the build at the first one."""
-    folder = tmp_path_factory.mktemp("missing-includes")
-    project = copy_project(folder / "project")
-    inject(project, "notation.md", '```python\n--8<-- "activations/sigmoid.py:no_such_section"\n```\n\n'
-           '```python\n--8<-- "activations/nothing.py"\n```')
-    return build(project, folder / "site")
-
-
-# The two tests of one build stay on one pytest-xdist worker: the build runs once.
-@pytest.mark.xdist_group("missing_includes_build")
-def test_fault_missing_snippet_section(missing_includes_build):
-    record("include of a missing section", missing_includes_build,
+# Both missing includes are on one page: the hook names each and takes it out
+# of the page, so pymdownx does not stop the build and the other faults show.
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_missing_snippet_section(page_faults_build):
+    record("include of a missing section", page_faults_build[0],
            r"docs/notation\.md:\d+: --8<-- .*snippets/activations/sigmoid\.py has no section \[no_such_section\]")
 
 
-@pytest.mark.xdist_group("missing_includes_build")
-def test_fault_missing_snippet_file(missing_includes_build):
-    record("include of a missing file", missing_includes_build,
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_missing_snippet_file(page_faults_build):
+    record("include of a missing file", page_faults_build[0],
            r"docs/notation\.md:\d+: --8<-- .*no file snippets/activations/nothing\.py")
 
 

@@ -9,7 +9,7 @@ it), not for every display and inline formula."""
 from __future__ import annotations
 
 import cmath
-
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import mpmath
 import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
 
 from sitekit.derivations.names import integer
 
@@ -46,6 +47,7 @@ def _point_pool() -> list[sp.Rational]:
     return pool
 
 
+@functools.cache
 def _parameter_pool(name: str) -> list[sp.Rational]:
     # Both signs: a step true only for a positive parameter is wrong unless
     # the block says `% domain: beta > 0`.
@@ -119,6 +121,17 @@ def sample_points(symbols: list[sp.Symbol], x: sp.Symbol, domain: Domain | None,
     symbols, a size (K) to upper-case integers, first_index .. first_index +
     size - 1 to lower-case ones (indices), and a tuple of rationals to each
     vector (z in z_k)."""
+    key = (tuple(symbols), x, domain and (domain.text, tuple(domain.conditions)), tuple(vectors), first_index)
+    if key not in _POINTS_CACHE:
+        _POINTS_CACHE[key] = _sample_points(symbols, x, domain, vectors, first_index)
+    return [dict(point) for point in _POINTS_CACHE[key]]  # callers may drop x from theirs
+
+
+_POINTS_CACHE: dict[tuple, list[dict]] = {}
+
+
+def _sample_points(symbols: list[sp.Symbol], x: sp.Symbol, domain: Domain | None,
+                   vectors: list[sp.IndexedBase], first_index: int) -> list[dict]:
     reals = [s for s in symbols if s != x and not s.is_integer]
     sizes = [s for s in symbols if s.is_integer and s.name[0].isupper()]
     indices = [s for s in symbols if s.is_integer and not s.name[0].isupper()]
@@ -151,14 +164,18 @@ def _substitute(expr: sp.Expr, point: dict) -> sp.Expr:
         values = point.get(entry.base)
         if values is None or not all(i.is_Integer for i in entry.indices):
             return expr  # left symbolic: N() then fails and the point is skipped
-        # An independent draw per index tuple (and per point), so that w_{jk}
-        # and w_{kj} differ at almost every point: a sum of index*base^axis
-        # modulo the pool gave them one value whenever base ≡ 1 (mod pool).
-        tuple_ = tuple(int(i) for i in entry.indices)
-        draw = random.Random(repr((str(entry.base), tuple_, values)))
-        entries[entry] = values[draw.randrange(len(values))]
+        entries[entry] = _draw(entry.base, tuple(int(i) for i in entry.indices), values)
     reals = {s: v for s, v in point.items() if isinstance(s, sp.Symbol) and not s.is_integer}
     return expr.xreplace(entries).xreplace(reals)
+
+
+@functools.cache  # the seed's repr of sympy rationals is slow, and each entry recurs at every comparison
+def _draw(base: sp.IndexedBase, indices: tuple[int, ...], values: tuple) -> sp.Rational:
+    """The value of entry `indices` of `base` at a point whose pool for it is
+    `values`: one draw per index tuple (and per point), so that w_{jk} and
+    w_{kj} differ at almost every point (a sum of index*base^axis modulo the
+    pool gave them one value whenever base = 1 modulo the pool's length)."""
+    return values[random.Random(repr((str(base), indices, values))).randrange(len(values))]
 
 
 def _expand_sums(expr: sp.Expr) -> sp.Expr:
@@ -184,13 +201,65 @@ def _exact(expr: sp.Expr, point: dict) -> sp.Expr | None:
     return value if value.is_number and value.is_finite else None
 
 
-def _fast(expr: sp.Expr, symbols: list[sp.Symbol]):
+class _LoopPrinter(MpmathPrinter):
+    """Sums as loops over mpf indices, the innermost limit inside: with
+    Python ints, 1/K and K/(K+1) would be 53-bit floats."""
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        loops = " ".join(f"for {self._print(v)} in _indices({self._print(low)}, {self._print(high)})"
+                         for v, low, high in reversed(expr.limits))
+        return f"(builtins.sum({self._print(expr.function)} {loops}))"
+
+
+def _indices(low, high) -> list:
+    return [mpmath.mpf(n) for n in range(_whole(low), _whole(high) + 1)]
+
+
+def _whole(value) -> int:
+    number = int(value)
+    if number != value:
+        raise TypeError(f"an index or a bound is not an integer: {value}")
+    return number
+
+
+_ENTRY = sp.Function("_entry")
+
+_TABLE = sp.Symbol("_entries")  # the point's _Entries, an argument of the lambdified function
+
+
+class _Entries:
+    """A point's vectors for the lambdified expression: entry (i, j) of the
+    n-th vector is the rational _draw gives _substitute, at the working precision."""
+
+    def __init__(self, vectors: list[sp.IndexedBase], point: dict):
+        self.pools = [point[v] for v in vectors]
+        self.vectors = vectors
+
+    def __call__(self, number: int, *indices):
+        whole = tuple(_whole(i) for i in indices)
+        value = _draw(self.vectors[number], whole, self.pools[number])
+        return mpmath.mpf(value.p) / value.q
+
+
+def _entry(table: _Entries, number: int, *indices):
+    return table(number, *indices)
+
+
+def _fast(expr: sp.Expr, symbols: list[sp.Symbol], vectors: list[sp.IndexedBase] = ()):
     """A 60-digit mpmath version of expr, or None: the first pass of the
-    numeric test; any point it flags is re-evaluated exactly with N()."""
-    key = (expr, tuple(symbols))
+    numeric test; any point it flags is re-evaluated exactly with N(). With
+    vectors, it takes their _Entries after the symbols, and an entry z_k is
+    looked up at the point, indices and sum variables being mpf integers."""
+    key = (expr, tuple(symbols), tuple(vectors))
     if key not in _LAMBDA_CACHE:
+        numbers = {v: n for n, v in enumerate(vectors)}
+        calls = expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base in numbers,
+                             lambda e: _ENTRY(_TABLE, numbers[e.base], *e.indices)) if vectors else expr
+        printer = _LoopPrinter({"fully_qualified_modules": False, "inline": True,
+                                "allow_unknown_functions": True, "user_functions": {}})
         try:
-            _LAMBDA_CACHE[key] = sp.lambdify(symbols, expr, modules="mpmath")
+            _LAMBDA_CACHE[key] = sp.lambdify([*symbols, _TABLE] if vectors else symbols, calls, printer=printer,
+                                             modules=[{"_entry": _entry, "_indices": _indices}, "mpmath"])
         except Exception:  # an expression lambdify cannot print: use N() only
             _LAMBDA_CACHE[key] = None
     return _LAMBDA_CACHE[key]
@@ -262,20 +331,18 @@ def _check_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, domain: Domain | None, mi
         points = [{k: v for k, v in p.items() if k != x} for p in points]
     if len(points) < min_points:
         return Verdict(False, detail=f"only {len(points)} sample points lie in the domain {domain.text}")
-    if vectors or any(s.is_integer for s in symbols):
-        symbols = []  # sums and indices: N() at each point, no lambdify
-    else:
-        symbols = [s for s in symbols if s in points[0]]
-    fast_a, fast_b = (_fast(a, symbols), _fast(b, symbols)) if symbols else (None, None)
+    symbols = [s for s in symbols if s in points[0]]
+    fast_a, fast_b = _fast(a, symbols, vectors), _fast(b, symbols, vectors)
     compared = 0
     with mpmath.workdps(60):
         for point in points:
             try:
                 args = [mpmath.mpf(point[s].p) / point[s].q for s in symbols]
+                args += [_Entries(vectors, point)] if vectors else []
                 if fast_a is not None and fast_b is not None and _close(fast_a(*args), fast_b(*args)):
                     compared += 1
                     continue
-            except Exception:  # a pole, an unsupported function: decide with N() below
+            except Exception:  # a pole, an unsupported function, an index that is no integer: N() decides
                 pass
             va, vb = _exact(a, point), _exact(b, point)
             if va is None and vb is None:

@@ -218,12 +218,22 @@ def measure(name: str) -> list[dict]:
     return rows
 
 
+def code(name: str) -> tuple[str, ...]:
+    """What a measurement of `name` reads: sitekit/ and the function's snippet."""
+    return cache.SITEKIT + (f"snippets/activations/{name}.py",)
+
+
+def short_code(name: str) -> tuple[str, ...]:
+    """What short_results(name) reads: also the short block."""
+    return code(name) + (f"snippets/activations/short/{name}.py",)
+
+
 def prefetch(names: list[str] | None = None) -> None:
     """Start measuring, in worker processes, every function not in the cache."""
     for name in names or elementwise_names():
-        cache.start("accuracy", (name,), measure, name)
+        cache.start("accuracy", (name,), measure, name, code=code(name))
     for name in short_elementwise():
-        cache.start("short-accuracy", (name,), measure_short, name)
+        cache.start("short-accuracy", (name,), measure_short, name, code=short_code(name))
 
 
 def short_elementwise() -> list[str]:
@@ -264,7 +274,7 @@ def measure_short(name: str) -> list[dict]:
 
 
 def short_results(name: str) -> list[dict]:
-    return cache.memo("short-accuracy", (name,), lambda: measure_short(name))
+    return cache.memo("short-accuracy", (name,), lambda: measure_short(name), code=short_code(name))
 
 
 def short_figure(rows: list[dict], version: str, which: str, dtype: str) -> dict:
@@ -347,7 +357,7 @@ def short_table() -> str:
 
 
 def results(name: str) -> list[dict]:
-    return cache.memo("accuracy", (name,), lambda: measure(name))
+    return cache.memo("accuracy", (name,), lambda: measure(name), code=code(name))
 
 
 def _ulp(value: float) -> str:

@@ -4,9 +4,12 @@ A result is stored under the SHA-256 of everything it is computed from:
 its own inputs (a page's text, a function's name, a plot's data) and a
 fingerprint of the code it may read: by default all of sitekit/ and
 snippets/; a narrower set where a job names its files (the oracle reads only
-its definitions). The fingerprint also holds the installed version of every
+its definitions; a page's derivation check, sitekit/ and the page's own
+snippet). The fingerprint also holds the installed version of every
 package pinned in requirements.txt. Change any of it and the key changes: a
-cached result is never stale, only unused.
+cached result is never stale, only unused. A job whose key names only some
+snippets fails if it opens another one (an audit hook watches), so a
+narrow key cannot silently go stale.
 
 Each stored file holds its key and a SHA-256 of its value next to the value:
 a file edited, truncated or copied under another name fails the check, is
@@ -39,8 +42,11 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("mkdocs.plugins.sitekit.cache")
-# What a cached result may depend on, besides its own inputs.
-_CODE = ("sitekit/**/*.py", "sitekit/*.js", "sitekit/*.json", "snippets/**/*.py")
+# What a cached result may depend on, besides its own inputs: all of
+# sitekit/, and all of snippets/ unless a job names the snippets it reads.
+SITEKIT = ("sitekit/**/*.py", "sitekit/*.js", "sitekit/*.json")
+_CODE = SITEKIT + ("snippets/**/*.py",)
+SNIPPETS = ROOT / "snippets"
 
 
 def enabled() -> bool:
@@ -273,25 +279,68 @@ def after_each_job(keep: Callable[[], None]) -> None:
         _after_job.append(keep)
 
 
-def _job(compute: Callable[..., Any], *args: Any) -> Any:
-    value = compute(*args)
+# While a job whose key names only some snippets computes: (namespace, the
+# snippet files its key covers), innermost last; and what it read besides.
+_reading: list[tuple[str, set[Path]]] = []
+_outside: list[str] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    """Python's audit hook: a snippet file opened by a job whose key leaves it out."""
+    if event != "open" or not _reading or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path = Path(os.fsdecode(args[0]))
+    if not path.is_relative_to(SNIPPETS):
+        return
+    if path.parent.name == "__pycache__":  # a snippet's bytecode stands for its source
+        path = path.parent.parent / (path.name.split(".")[0] + ".py")
+    for namespace, allowed in _reading:
+        if path not in allowed:
+            _outside.append(f"a {namespace} job read {path.relative_to(ROOT).as_posix()}, which its cache key "
+                            f"leaves out: name the file in the job's code (sitekit/cache.py)")
+
+
+sys.addaudithook(_audit)
+
+
+def _computed(namespace: str, code: tuple[str, ...], compute: Callable[..., Any], *args: Any) -> Any:
+    """compute(*args); where the key names only some snippets, it fails if
+    the job opened another one (its result would go stale when that file changes)."""
+    if "snippets/**/*.py" in code:
+        return compute(*args)
+    allowed = {path for path in _code_files(tuple(code)) if path.is_relative_to(SNIPPETS)}
+    _reading.append((namespace, allowed))
+    try:
+        value = compute(*args)
+    finally:
+        _reading.pop()
+    if _outside:
+        problem = _outside[0]
+        _outside.clear()
+        raise RuntimeError(problem)
+    return value
+
+
+def _job(namespace: str, code: tuple[str, ...], compute: Callable[..., Any], *args: Any) -> Any:
+    value = _computed(namespace, code, compute, *args)
     for keep in _after_job:
         keep()
     return value
 
 
-def start(namespace: str, parts: tuple, compute: Callable[..., Any], *args: Any) -> bool:
+def start(namespace: str, parts: tuple, compute: Callable[..., Any], *args: Any,
+          code: tuple[str, ...] = _CODE) -> bool:
     """Compute compute(*args) in a worker process (one per core, forked,
     shared by all build-time work), unless it is stored or started already,
-    so the build renders pages meanwhile; memo() with the same parts then
-    takes the result. True if a worker got the job."""
-    digest = key(namespace, *parts)
+    so the build renders pages meanwhile; memo() with the same parts and
+    code then takes the result. True if a worker got the job."""
+    digest = key(namespace, *parts, code=code)
     if digest in _pending or (enabled() and _path(namespace, digest).exists()):
         return False
     if not _pool:
         _pool.append(ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
                                          mp_context=multiprocessing.get_context("fork")))
-    _pending[digest] = _pool[0].submit(_job, compute, *args)
+    _pending[digest] = _pool[0].submit(_job, namespace, code, compute, *args)
     return True
 
 
@@ -307,6 +356,6 @@ def memo(namespace: str, parts: tuple, compute: Callable[[], Any], code: tuple[s
         if pending is not None:
             store(namespace, digest, found)
         return found
-    value = compute()
+    value = _computed(namespace, code, compute)
     store(namespace, digest, value)
     return value

@@ -47,6 +47,10 @@ from sitekit.derivations import (
 )
 from sitekit.derivations.blocks import page_lines
 
+# The code a page's formula check reads: sitekit/ only (no snippet: the
+# formulas are checked against the definitions and each other).
+CODE = cache.SITEKIT
+
 # Relations that make a statement something other than an equality.
 _NOT_EQUALITY = re.compile(
     r"\\(?:approx|le|leq|ge|geq|lt|gt|ne|neq|in|notin|to|mapsto|sim|simeq|propto|equiv|ll|gg|"
@@ -270,7 +274,7 @@ def check_markdown(markdown: str, src_uri: str, label: str | None = None) -> Rep
     """Check every display formula of one page; kept on disk under the page's
     text and all code it depends on (sitekit.cache), as derivations does."""
     key = (markdown, src_uri, label)
-    return Report(**cache.memo("formulas", key, lambda: asdict(_check_markdown(*key))))
+    return Report(**cache.memo("formulas", key, lambda: asdict(_check_markdown(*key)), code=CODE))
 
 
 def _check_markdown(markdown: str, src_uri: str, label: str | None) -> Report:

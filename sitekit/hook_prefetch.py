@@ -29,12 +29,13 @@ def prefetch(pages: list[Path], docs_dir: Path) -> int:
         # As formulas.check_markdown reads it: the page's text, its name in docs/, no label.
         text = path.read_text(encoding="utf-8")
         started += cache.start("formulas", (text, path.relative_to(docs_dir).as_posix(), None), formula_report,
-                               text, path.relative_to(docs_dir).as_posix())
+                               text, path.relative_to(docs_dir).as_posix(), code=formulas.CODE)
         page = path.relative_to(docs_dir).as_posix()
         name = page.removeprefix("activations/").removesuffix(".md")
         if page.startswith("activations/") and name in short:
             # As accuracy.short_results reads it (same namespace and parts).
-            started += cache.start("short-accuracy", (name,), accuracy.measure_short, name)
+            started += cache.start("short-accuracy", (name,), accuracy.measure_short, name,
+                                   code=accuracy.short_code(name))
     started += derivations.prefetch(sorted(set(docs_dir.rglob("*.md")) - set(pages)))
     accuracy.prefetch()  # the full measurements, and any short one not started above
     return started

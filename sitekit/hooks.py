@@ -7,7 +7,8 @@ work to the module that does that job.
   formulas, includes), the verdict written under each derivation;
 - sitekit.hook_html: the rendered HTML (stamp markers, links, formulas
   typeset to SVG by the pinned MathJax, so pages load no MathJax);
-- sitekit.hook_jupyter: mkdocs-jupyter's cache and template HTML;
+- sitekit.hook_jupyter: mkdocs-jupyter's cache, the notebooks executed
+  early (from on_files), and its template HTML;
 - sitekit.hook_prefetch: the expensive checks, started in worker processes
   at the start of the build, in the order the pages need them;
 - sitekit.hook_serve: `mkdocs serve` keeps going on a warning.

@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 from sitebuild import copy_project
-from sitekit import accuracy, cache, derivations, oracle, plots, typeset
+from sitekit import accuracy, cache, derivations, formulas, oracle, plots, typeset
+from sitekit.catalogue import snippet
+from sitekit.derivations import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGMOID_PAGE = ROOT / "docs" / "activations" / "sigmoid.md"
@@ -106,6 +108,52 @@ def test_narrow_keys_follow_their_own_files_only(project_copy):
     assert cache.key("plots", "relu", code=plots.CODE) != plot_key
 
 
+def _snippet_keys() -> dict[str, str]:
+    return {
+        "relu page": cache.key("derivations", "p", code=pages.code("activations/relu.md")),
+        "sigmoid page": cache.key("derivations", "p", code=pages.code("activations/sigmoid.md")),
+        "chain rule page": cache.key("derivations", "p", code=pages.code("backprop/chain_rule.md")),
+        "relu accuracy": cache.key("accuracy", "relu", code=accuracy.code("relu")),
+        "relu short": cache.key("short-accuracy", "relu", code=accuracy.short_code("relu")),
+        "sigmoid accuracy": cache.key("accuracy", "sigmoid", code=accuracy.code("sigmoid")),
+        "formulas": cache.key("formulas", "p", code=formulas.CODE),
+    }
+
+
+def _changed(edited: Path) -> set[str]:
+    before = _snippet_keys()
+    _edit(edited)
+    after = _snippet_keys()
+    return {name for name in before if before[name] != after[name]}
+
+
+def test_a_snippet_edit_changes_only_the_keys_of_what_reads_it(project_copy):
+    """A page's derivation check reads its own function's snippet (the last
+    steps are compared with it), a measurement its function's snippet and
+    short block, the formula check no snippet: an edit to relu.py computes
+    relu's results again, and nothing else; an edit to sitekit/, everything."""
+    assert _changed(project_copy / "snippets/activations/relu.py") == {"relu page", "relu accuracy", "relu short"}
+    assert _changed(project_copy / "snippets/activations/short/relu.py") == {"relu short"}
+    assert _changed(project_copy / "snippets/layers/dense.py") == set()
+    assert _changed(project_copy / "sitekit/plots.py") == set(_snippet_keys())
+
+
+def _read_relu() -> int:
+    return int(snippet("relu").relu(1.0))
+
+
+def test_a_job_that_reads_a_snippet_its_key_leaves_out_fails(fresh_cache):
+    """A narrow key is safe only if the job reads no other snippet: one that
+    does fails, naming the file, here and in a worker (cache.start)."""
+    left_out = r"a probe job read snippets/activations/relu\.py, which its cache key leaves out"
+    with pytest.raises(RuntimeError, match=left_out):
+        cache.memo("probe", (1,), _read_relu, code=cache.SITEKIT)
+    assert cache.memo("probe", (2,), _read_relu, code=accuracy.code("relu")) == 1
+    assert cache.start("probe", (3,), _read_relu, code=cache.SITEKIT)
+    with pytest.raises(RuntimeError, match=left_out):
+        cache.memo("probe", (3,), lambda: 0, code=cache.SITEKIT)
+
+
 def _our_imports(path: Path) -> set[str]:
     """The sitekit modules a file imports."""
     found = set()
@@ -119,7 +167,7 @@ def _our_imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", [oracle, plots, typeset], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [oracle, plots, typeset, formulas], ids=lambda m: m.__name__)
 def test_narrow_code_lists_cover_every_import(module):
     """A narrow key is only safe if the code it names is all the code that
     runs: every sitekit module the named files import is named too (the
@@ -129,6 +177,8 @@ def test_narrow_code_lists_cover_every_import(module):
     for path in (p for p in named if p.suffix == ".py"):
         for imported in _our_imports(path) - {"sitekit.cache"}:
             target = ROOT / (imported.replace(".", "/") + ".py")
+            if not target.is_file():  # a package
+                target = ROOT / imported.replace(".", "/") / "__init__.py"
             assert target in named, f"{path.name} imports {imported}, which {module.__name__}.CODE leaves out"
 
 

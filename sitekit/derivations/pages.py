@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from sitekit import cache
-from sitekit.derivations.chains import Comparison, _check_markdown
+from sitekit.derivations.chains import Comparison, _check_markdown, page_name
 from sitekit.derivations.report import BlockOutcome, Report
 from sitekit.derivations.snippets import check_against_snippet
 
@@ -38,11 +38,18 @@ def check_markdown(markdown: str, src_uri: str, label: str | None = None,
     key = (markdown, src_uri, label, package_signature())
     memo_key = (key, cache.fingerprint())
     if memo_key not in _checked:
-        stored = cache.memo("derivations", key, lambda: _stored_report(*key))
+        stored = cache.memo("derivations", key, lambda: _stored_report(*key), code=code(src_uri))
         report = Report(**stored)
         report.outcomes = [BlockOutcome(*o) for o in report.outcomes]  # JSON keeps them as lists
         _checked[memo_key] = report
     return _checked[memo_key]
+
+
+def code(src_uri: str) -> tuple[str, ...]:
+    """What a page's check reads: sitekit/, and the snippet of the page's own
+    function, which its chains' last steps are compared with (snippets.py)."""
+    name = page_name(src_uri)
+    return cache.SITEKIT + ((f"snippets/activations/{name}.py",) if name else ())
 
 
 def package_signature() -> str:
@@ -69,7 +76,7 @@ def prefetch(paths: list[Path]) -> int:
     keys = [k for k in keys if (k, cache.fingerprint()) not in _checked]
     # The slowest pages first, so no worker is left with one long page at the end.
     keys.sort(key=lambda k: -k[0].count("\\begin{align"))
-    return sum(cache.start("derivations", key, _stored_report, *key) for key in keys)
+    return sum(cache.start("derivations", key, _stored_report, *key, code=code(key[1])) for key in keys)
 
 
 def page_sources(paths: list[Path]):

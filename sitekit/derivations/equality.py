@@ -158,7 +158,9 @@ def _sample_points(symbols: list[sp.Symbol], x: sp.Symbol, domain: Domain | None
 def _substitute(expr: sp.Expr, point: dict) -> sp.Expr:
     integers = {s: v for s, v in point.items() if isinstance(s, sp.Symbol) and s.is_integer}
     if integers:
-        expr = _expand_sums(expr.xreplace(integers))
+        expr = expr.xreplace(integers)
+        # has() only reads the tree; replace() rebuilds it, for each condition of a domain at each point.
+        expr = _expand_sums(expr) if expr.has(sp.Sum) else expr
     entries = {}
     for entry in expr.atoms(sp.Indexed):
         values = point.get(entry.base)
@@ -234,11 +236,14 @@ class _Entries:
     def __init__(self, vectors: list[sp.IndexedBase], point: dict):
         self.pools = [point[v] for v in vectors]
         self.vectors = vectors
+        self.values: dict[tuple, mpmath.mpf] = {}  # a sum reads each entry once per term, both sides alike
 
     def __call__(self, number: int, *indices):
-        whole = tuple(_whole(i) for i in indices)
-        value = _draw(self.vectors[number], whole, self.pools[number])
-        return mpmath.mpf(value.p) / value.q
+        key = (number, *indices)
+        if key not in self.values:
+            value = _draw(self.vectors[number], tuple(_whole(i) for i in indices), self.pools[number])
+            self.values[key] = mpmath.mpf(value.p) / value.q
+        return self.values[key]
 
 
 def _entry(table: _Entries, number: int, *indices):

@@ -15,7 +15,8 @@ DOCS = ROOT / "docs"
 def test_jobs_start_in_the_order_the_pages_render(monkeypatch):
     jobs = []
     monkeypatch.setattr(derivations, "prefetch", lambda paths: jobs.extend(("derivations", p) for p in paths) or 0)
-    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args: jobs.append((namespace, parts)) or 1)
+    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args, code=None: jobs.append(
+        (namespace, parts)) or 1)
     short = accuracy.short_elementwise()[0]
     pages = [DOCS / "notation.md", DOCS / "activations" / f"{short}.md", DOCS / "backprop" / "chain_rule.md"]
     hook_prefetch.prefetch(pages, DOCS)
@@ -34,12 +35,14 @@ def test_the_short_job_is_the_one_the_page_reads(monkeypatch):
     """hook_prefetch starts the job under the key accuracy.short_results takes it by."""
     started, read = [], []
     monkeypatch.setattr(derivations, "prefetch", lambda paths: 0)
-    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args: started.append(
-        (namespace, parts, compute, args)) or 1)
-    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, **kw: read.append((namespace, parts)))
+    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args, code=cache._CODE: started.append(
+        (namespace, parts, code, compute, args)) or 1)
+    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, code=cache._CODE: read.append(
+        (namespace, parts, code)))
     name = accuracy.short_elementwise()[0]
     hook_prefetch.prefetch([DOCS / "activations" / f"{name}.md"], DOCS)
     accuracy.short_results(name)
+    # The same namespace, parts and code: the same cache key.
     assert next(job for job in started if job[0] == "short-accuracy") == (*read[0], accuracy.measure_short, (name,))
 
 
@@ -49,14 +52,15 @@ def test_the_formula_job_is_the_one_the_page_reads(monkeypatch):
     started, read = [], []
     monkeypatch.setattr(derivations, "prefetch", lambda paths: 0)
     monkeypatch.setattr(accuracy, "prefetch", lambda: None)
-    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args: started.append(
-        (namespace, parts, compute, args)) or 1)
+    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args, code=cache._CODE: started.append(
+        (namespace, parts, code, compute, args)) or 1)
     page = DOCS / "activations" / "sigmoid.md"
     hook_prefetch.prefetch([page], DOCS)
-    (namespace, parts, compute, args), *_ = [job for job in started if job[0] == "formulas"]
-    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, **kw: read.append((namespace, parts)) or {})
+    (namespace, parts, code, compute, args), *_ = [job for job in started if job[0] == "formulas"]
+    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, code=cache._CODE: read.append(
+        (namespace, parts, code)) or {})
     formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md")
-    assert (namespace, parts) == read[0]
+    assert (namespace, parts, code) == read[0]
     monkeypatch.undo()
     assert compute(*args) == asdict(formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md"))
 

@@ -220,12 +220,12 @@ def measure(name: str) -> list[dict]:
 
 def code(name: str) -> tuple[str, ...]:
     """What a measurement of `name` reads: sitekit/ and the function's snippet."""
-    return cache.SITEKIT + (f"snippets/activations/{name}.py",)
+    return cache.reading(f"activations/{name}.py")
 
 
 def short_code(name: str) -> tuple[str, ...]:
     """What short_results(name) reads: also the short block."""
-    return code(name) + (f"snippets/activations/short/{name}.py",)
+    return cache.reading(f"activations/{name}.py", f"activations/short/{name}.py")
 
 
 def prefetch(names: list[str] | None = None) -> None:

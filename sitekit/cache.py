@@ -49,6 +49,11 @@ _CODE = SITEKIT + ("snippets/**/*.py",)
 SNIPPETS = ROOT / "snippets"
 
 
+def reading(*snippets: str) -> tuple[str, ...]:
+    """The code of a job that reads sitekit/ and only these snippets (paths under snippets/)."""
+    return SITEKIT + tuple(f"snippets/{path}" for path in snippets)
+
+
 def enabled() -> bool:
     return os.environ.get("BC_CACHE", "on").lower() not in ("off", "0", "no", "false")
 

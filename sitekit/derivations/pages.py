@@ -49,7 +49,7 @@ def code(src_uri: str) -> tuple[str, ...]:
     """What a page's check reads: sitekit/, and the snippet of the page's own
     function, which its chains' last steps are compared with (snippets.py)."""
     name = page_name(src_uri)
-    return cache.SITEKIT + ((f"snippets/activations/{name}.py",) if name else ())
+    return cache.reading(f"activations/{name}.py") if name else cache.reading()
 
 
 def package_signature() -> str:

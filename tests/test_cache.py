@@ -84,8 +84,10 @@ def test_key_follows_every_pinned_package(project_copy, monkeypatch):
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0" if name == "numpy" else real(name))
     cache._fingerprint.cache_clear()
+    cache._versions.cache_clear()
     assert cache.key("plots", "same", code=plots.CODE) != before
     cache._fingerprint.cache_clear()
+    cache._versions.cache_clear()
 
 
 def test_narrow_keys_follow_their_own_files_only(project_copy):

@@ -146,12 +146,35 @@ class Watch:
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else self.foreign.append(r.url))
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         page.on("response", lambda r: self.bytes.__setitem__(r.url, int(r.headers.get("content-length", 0))))
+        self.pending: set = set()  # requests not yet finished or failed
+        self.done: set[str] = set()  # URLs whose request finished or failed
+        page.on("request", lambda r: self.pending.add(r))
+        page.on("requestfinished", self._done)
+        page.on("requestfailed", self._done)
         self.base = base
+
+    def _done(self, request) -> None:
+        self.pending.discard(request)
+        self.done.add(request.url)
+
+    def settle(self, page, limit: float = 15.0) -> None:
+        """Wait until the browser has fetched the page's icon (its one request
+        after the load event, answered or failed) and no request is in flight."""
+        icon = page.evaluate(ICON_URL)
+        deadline = time.monotonic() + limit
+        while (icon not in self.done or self.pending) and time.monotonic() < deadline:
+            page.wait_for_timeout(10)
+        still = sorted(r.url for r in self.pending) + ([] if icon in self.done else [icon])
+        assert not still, f"{page.url}: still loading {limit:.0f} s after the load event: {still}"
 
     def page_bytes(self) -> int:
         """Everything the page transferred with an empty cache, the search index aside."""
         return sum(n for url, n in self.bytes.items() if not url.removeprefix(self.base).startswith(SEARCH_INDEX))
 
+
+# The icon the browser fetches once the page has loaded: the page's own, or
+# the origin's /favicon.ico when the page names none.
+ICON_URL = "() => document.querySelector('link[rel~=icon]')?.href ?? new URL('/favicon.ico', location).href"
 
 # Every formula is SVG from the build: an arithmatex element without an SVG
 # is TeX shown as text. Math is visible at the first paint that shows the
@@ -194,10 +217,32 @@ TABLE_DEFECTS = """() => {
   return out;
 }"""
 OVERFLOW = "() => document.documentElement.scrollWidth - innerWidth"
+# Both reads at the first width in one call: one layout, one round trip.
+WIDTHS_AND_TABLES = f"() => [({DISPLAY_WIDTHS})(), ({TABLE_DEFECTS})()]"
 
 
 def typeset_state(page) -> dict:
     return page.evaluate(MATH_STATE)
+
+
+# The palette has left `before` and its colours have stopped changing: Material
+# has finished the switch, and no CSS transition runs (the style read first
+# starts any transition the switch set off).
+PALETTE_SETTLED = """(before) => {
+  const body = document.body;
+  getComputedStyle(body).color;
+  return body.getAttribute('data-md-color-scheme') !== before && !body.hasAttribute('data-md-color-switching')
+    && !document.getAnimations().some(a => a instanceof CSSTransition && a.playState === 'running');
+}"""
+
+
+def palette_settled(page, before: str | None, limit: float = 10.0) -> None:
+    """After a click on the palette toggle: wait until the page has left the
+    scheme `before` (None: any scheme) and shows its new colours in full. Past
+    `limit` it returns, and the caller's check of the scheme fails."""
+    deadline = time.monotonic() + limit
+    while not page.evaluate(PALETTE_SETTLED, before) and time.monotonic() < deadline:
+        page.wait_for_timeout(10)
 
 
 class Visit:
@@ -212,7 +257,7 @@ class Visit:
         self.page.set_viewport_size({"width": 1280, "height": 900})
         self.page.goto(url_of(server, page_path), wait_until="load")
         self.state = typeset_state(self.page)
-        self.page.wait_for_timeout(200)  # the search worker's requests, counted in the page's bytes
+        watch.settle(self.page)  # the icon, requested after the load event, counted in the page's bytes
         # Copies: the watch keeps listening while the layout checks resize the page.
         self.errors, self.foreign, self.urls = list(watch.errors), list(watch.foreign), list(watch.urls)
         self.page_bytes = watch.page_bytes()
@@ -265,8 +310,8 @@ def test_every_page_reads_at_every_width(visit):
     view keeps every column."""
     page_path, loaded = visit
     page = loaded.page
-    natural = page.evaluate(DISPLAY_WIDTHS)
-    assert page.evaluate(TABLE_DEFECTS) == [], page_path
+    natural, defects = page.evaluate(WIDTHS_AND_TABLES)
+    assert defects == [], page_path
     for width in (768, 390):
         page.set_viewport_size({"width": width, "height": 900})
         widths = page.evaluate(DISPLAY_WIDTHS)
@@ -442,7 +487,7 @@ def test_palette_toggle_and_screenshots(context, server):
         page.screenshot(path=str(ARTIFACTS / f"sigmoid-{name}-phone.png"), full_page=False)
         page.set_viewport_size({"width": 1200, "height": 900})
         page.click("form[data-md-component='palette'] label:visible")
-        page.wait_for_timeout(300)
+        palette_settled(page, before=scheme)
     assert schemes[0] != schemes[1], schemes
     page.close()
 

@@ -23,7 +23,7 @@ from sitekit.catalogue import elementwise_names
 from sitekit.plots import page_title
 
 # The browser and the server of the site, as the browser tests start them.
-from test_browser import browser, server, url_of  # noqa: F401
+from test_browser import browser, palette_settled, server, url_of  # noqa: F401
 
 NBCONVERT_ALT = "No description has been provided for this image"
 MIN_TEXT_PX = 11.0  # the gallery's text, at a 1280 px and a 390 px wide window
@@ -261,24 +261,34 @@ SMALLEST_TEXT = """(selector) => {
 }"""
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_gallery_text_is_readable(browser, server, width):  # noqa: F811
-    page = browser.new_page(viewport={"width": width, "height": 900})
+@pytest.fixture(scope="module")
+def gallery(browser, server):  # noqa: F811
+    """The gallery, loaded once for both widths: text size and overflow are
+    layout, which a resize redoes as a load at that width would."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url_of(server, "activations/gallery.md"), wait_until="load")
-    found = page.evaluate(SMALLEST_TEXT, "article .bc-plot svg text, article .bc-plot svg tspan")
-    assert found["count"] > 0, "no text in the gallery's figures"
-    assert found["px"] >= MIN_TEXT_PX, f"at {width} px: {found['text']!r} is {found['px']:.1f} px"
-    assert found["overflow"] <= 0, f"at {width} px the page scrolls sideways by {found['overflow']} px"
+    yield page
     page.close()
 
 
+@pytest.mark.xdist_group("browser:gallery")
+@pytest.mark.parametrize("width", [1280, 390])
+def test_gallery_text_is_readable(gallery, width):
+    gallery.set_viewport_size({"width": width, "height": 900})
+    found = gallery.evaluate(SMALLEST_TEXT, "article .bc-plot svg text, article .bc-plot svg tspan")
+    assert found["count"] > 0, "no text in the gallery's figures"
+    assert found["px"] >= MIN_TEXT_PX, f"at {width} px: {found['text']!r} is {found['px']:.1f} px"
+    assert found["overflow"] <= 0, f"at {width} px the page scrolls sideways by {found['overflow']} px"
+
+
 def _switch_palette(page, scheme: str) -> None:
-    """Click the palette toggle until the page is in `scheme`."""
+    """Click the palette toggle until the page is in `scheme`, in full colour."""
     for _ in range(2):
-        if page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == scheme:
+        current = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+        if current == scheme:
             break
         page.click("form[data-md-component='palette'] label:visible")
-        page.wait_for_timeout(300)
+        palette_settled(page, before=current)
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == scheme
 
 
@@ -292,9 +302,20 @@ def _mean_luminance(png: bytes) -> float:
 FIGURE = ".jp-OutputArea-output svg[role=img], .jp-OutputArea-output img"
 
 
-def test_notebook_figure_follows_the_palette(browser, server):  # noqa: F811
+@pytest.fixture(scope="module")
+def notebook(browser, server):  # noqa: F811
+    """The notebook page, loaded once for its palette checks: each switches
+    to the palette it reads, and what it reads follows the switch, not the load."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url_of(server, "backprop/train_mlp.ipynb"), wait_until="load")
+    palette_settled(page, before=None)  # colours the load itself fades in
+    yield page
+    page.close()
+
+
+@pytest.mark.xdist_group("browser:notebook")
+def test_notebook_figure_follows_the_palette(notebook):
+    page = notebook
     figure = page.locator(FIGURE).first
     luminance = {}
     for scheme in ("default", "slate"):
@@ -304,7 +325,6 @@ def test_notebook_figure_follows_the_palette(browser, server):  # noqa: F811
     # Mostly background: the page's, light in one palette and dark in the other.
     assert luminance["default"] > 0.75, luminance
     assert luminance["slate"] < 0.3, f"a light box in the dark palette: {luminance}"
-    page.close()
 
 
 CODE_CONTRAST = """() => {
@@ -335,13 +355,10 @@ CODE_CONTRAST = """() => {
 }"""
 
 
+@pytest.mark.xdist_group("browser:notebook")
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_notebook_code_has_contrast(browser, server, scheme):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(url_of(server, "backprop/train_mlp.ipynb"), wait_until="load")
-    _switch_palette(page, scheme)
-    page.wait_for_timeout(500)  # Material fades colours in
-    worst = page.evaluate(CODE_CONTRAST)
+def test_notebook_code_has_contrast(notebook, scheme):
+    _switch_palette(notebook, scheme)  # returns once the colours have stopped changing
+    worst = notebook.evaluate(CODE_CONTRAST)
     assert worst["ratio"] >= MIN_CONTRAST, f"{scheme}: {worst}"
-    page.close()
 

@@ -157,7 +157,7 @@ class Watch:
         self.pending.discard(request)
         self.done.add(request.url)
 
-    def settle(self, page, limit: float = 15.0) -> None:
+    def settle(self, page, where: str, limit: float = 15.0) -> None:
         """Wait until the browser has fetched the page's icon (its one request
         after the load event, answered or failed) and no request is in flight."""
         icon = page.evaluate(ICON_URL)
@@ -165,7 +165,7 @@ class Watch:
         while (icon not in self.done or self.pending) and time.monotonic() < deadline:
             page.wait_for_timeout(10)
         still = sorted(r.url for r in self.pending) + ([] if icon in self.done else [icon])
-        assert not still, f"{page.url}: still loading {limit:.0f} s after the load event: {still}"
+        assert not still, f"{where}: requests unanswered {limit:.0f} s after the load event (make them end): {still}"
 
     def page_bytes(self) -> int:
         """Everything the page transferred with an empty cache, the search index aside."""
@@ -251,13 +251,12 @@ class Visit:
     left open for the layout checks."""
 
     def __init__(self, browser, server: str, page_path: str):
-        self.context = browser.new_context(base_url=server)
+        self.context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
-        watch = Watch(self.page, server)
-        self.page.set_viewport_size({"width": 1280, "height": 900})
+        self.watch = watch = Watch(self.page, server)
         self.page.goto(url_of(server, page_path), wait_until="load")
         self.state = typeset_state(self.page)
-        watch.settle(self.page)  # the icon, requested after the load event, counted in the page's bytes
+        watch.settle(self.page, page_path)  # the icon, requested after the load event, counted in the page's bytes
         # Copies: the watch keeps listening while the layout checks resize the page.
         self.errors, self.foreign, self.urls = list(watch.errors), list(watch.foreign), list(watch.urls)
         self.page_bytes = watch.page_bytes()
@@ -322,6 +321,9 @@ def test_every_page_reads_at_every_width(visit):
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     page.emulate_media(media="print")
     assert page.evaluate(TABLE_DEFECTS) == [], f"{page_path}: print view"
+    # The watch kept listening: what failed later than the first-paint test looked.
+    late = loaded.watch.errors[len(loaded.errors):] + loaded.watch.foreign[len(loaded.foreign):]
+    assert not late, f"{page_path}: errors or requests to other hosts after the load: {late}"
 
 
 @pytest.mark.xdist_group(TYPICAL_GROUP)

@@ -3,8 +3,8 @@ at the start of the build, in the order the pages will need them.
 
 The workers take jobs first come, first served, and a page waits for its
 own results while it renders. So each page's derivation check, its display
-and inline formula check and the short-block accuracy of its function go in
-the order the pages render;
+and inline formula check, its matrix-formula check and the short-block
+accuracy of its function go in the order the pages render;
 the full accuracy measurements, which only the accuracy page reads (it
 renders last, hooks.SUMMARY_PAGES), go after them. Sorted any other way
 (the slowest first), the first page waits for every job before its own,
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from sitekit import accuracy, cache, derivations, formulas
+from sitekit import accuracy, cache, derivations, formulas, summaries
 
 
 def prefetch(pages: list[Path], docs_dir: Path) -> int:
@@ -28,9 +28,10 @@ def prefetch(pages: list[Path], docs_dir: Path) -> int:
         started += derivations.prefetch([path])
         # As formulas.check_markdown reads it: the page's text, its name in docs/, no label.
         text = path.read_text(encoding="utf-8")
-        started += cache.start("formulas", (text, path.relative_to(docs_dir).as_posix(), None), formula_report,
-                               text, path.relative_to(docs_dir).as_posix(), code=formulas.CODE)
         page = path.relative_to(docs_dir).as_posix()
+        started += cache.start("formulas", (text, page, None), formula_report, text, page, code=formulas.CODE)
+        # As summaries.check_markdown reads it (the LSTM page's matrix formulas take a second).
+        started += cache.start("summaries", (text, page), summaries.check_markdown, text, page)
         name = page.removeprefix("activations/").removesuffix(".md")
         if page.startswith("activations/") and name in short:
             # As accuracy.short_results reads it (same namespace and parts).

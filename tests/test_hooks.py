@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from sitebuild import ROOT
 
-from sitekit import accuracy, cache, derivations, formulas, hook_prefetch
+from sitekit import accuracy, cache, derivations, formulas, hook_prefetch, summaries
 
 DOCS = ROOT / "docs"
 
@@ -21,12 +21,13 @@ def test_jobs_start_in_the_order_the_pages_render(monkeypatch):
     pages = [DOCS / "notation.md", DOCS / "activations" / f"{short}.md", DOCS / "backprop" / "chain_rule.md"]
     hook_prefetch.prefetch(pages, DOCS)
     # Each page's derivations, and right after its own page the short block's accuracy.
-    kinds = [job[0] for job in jobs[:7]]
-    assert kinds == ["derivations", "formulas", "derivations", "formulas", "short-accuracy", "derivations", "formulas"]
-    assert [job[1] for job in jobs[:7] if job[0] == "derivations"] == pages
-    assert jobs[4] == ("short-accuracy", (short,))
+    kinds = [job[0] for job in jobs[:10]]
+    assert kinds == ["derivations", "formulas", "summaries", "derivations", "formulas", "summaries", "short-accuracy",
+                     "derivations", "formulas", "summaries"]
+    assert [job[1] for job in jobs[:10] if job[0] == "derivations"] == pages
+    assert jobs[6] == ("short-accuracy", (short,))
     # Then every other page, and the full measurements last (only the accuracy page, rendered last, reads them).
-    rest = [job for job in jobs[7:] if job[0] == "derivations"]
+    rest = [job for job in jobs[10:] if job[0] == "derivations"]
     assert {path for _, path in rest} == set(DOCS.rglob("*.md")) - set(pages)
     assert jobs.index(("accuracy", (accuracy.elementwise_names()[0],))) > jobs.index(rest[-1])
 
@@ -79,3 +80,20 @@ def test_a_cells_printed_chunks_are_one_block():
     assert joined_streams(child("one")) == child("one")
     stderr = child("oops").replace('data-mime-type="text/plain"', 'data-mime-type="application/vnd.jupyter.stderr"')
     assert joined_streams(child("one") + "\n" + stderr) == child("one") + "\n" + stderr
+
+
+def test_the_summaries_job_is_the_one_the_page_reads(monkeypatch):
+    """The worker's matrix-formula job is keyed as summaries.check_markdown reads it."""
+    started, read = [], []
+    monkeypatch.setattr(derivations, "prefetch", lambda paths: 0)
+    monkeypatch.setattr(accuracy, "prefetch", lambda: None)
+    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args, code=cache._CODE: started.append(
+        (namespace, parts, code, compute, args)) or 1)
+    page = DOCS / "layers" / "lstm.md"
+    hook_prefetch.prefetch([page], DOCS)
+    (namespace, parts, code, compute, args), *_ = [job for job in started if job[0] == "summaries"]
+    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, code=cache._CODE: read.append(
+        (namespace, parts, code)) or [])
+    summaries.check_markdown(page.read_text(encoding="utf-8"), "layers/lstm.md")
+    assert (namespace, parts, code) == read[0]
+    assert (compute, args) == (summaries.check_markdown, (page.read_text(encoding="utf-8"), "layers/lstm.md"))

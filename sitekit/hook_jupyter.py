@@ -1,10 +1,13 @@
-"""What the hook does to mkdocs-jupyter: its config (the cache) and the HTML
-of its template (the math). Everything that depends on mkdocs-jupyter's
+"""What the hook does to mkdocs-jupyter: its config (the cache), the
+notebooks' execution (early, and a cell that raises as a warning naming the
+notebook and cell, so the strict build fails at its end) and the HTML of its
+template (the math). Everything that depends on mkdocs-jupyter's
 internals is here, so that a new version of it changes this file only.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -49,15 +52,19 @@ def execute_early(config, files) -> int:
     two at once would interleave the numbers), and write mkdocs-jupyter's
     cache entry for each as its own render would. The kernels run while the
     other pages render; a notebook page then finds its entry (wait_for).
-    A notebook that fails writes nothing: its render runs it again and fails
-    the build as before. Returns how many it started."""
+    A notebook that fails writes nothing (it is not cached as good): its page
+    reports the error (render_or_warn) without running it again. Returns how
+    many it started."""
     from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
 
     jupyter = config.plugins.get("mkdocs-jupyter")
     _early.clear()
+    _failed.clear()
     if jupyter is None or not jupyter.config["cache"] or jupyter.config["execute_ignore"]:
         return 0
     options, todo = dict(jupyter.config), []
+    if not cache.pruning():  # a shared folder (BC_CACHE_DIR): mkdocs-jupyter would evict what other checkouts use
+        jupyter._used_cache_paths.update(Path(options["cache_dir"]).glob("*.json"))
     for file in files:
         if not file.src_uri.endswith(".ipynb") or not jupyter.should_include(file):
             continue
@@ -91,8 +98,8 @@ def _execute(path: str, options: dict, entry: Path) -> None:
             include_requirejs=options["include_requirejs"], custom_mathjax_url=options["custom_mathjax_url"],
         )
         toc_tokens, title = _get_nb_toc_tokens(path, options["toc_depth"])
-    except Exception as error:  # the page's own render runs it again and reports it
-        log.debug(f"{path}: early execution failed ({type(error).__name__}); the page runs it again")
+    except Exception as error:  # the page reports it (render_or_warn)
+        _failed[path] = error
         return
     temporary = entry.with_suffix(".tmp")
     try:  # whole or not at all: the page reads the entry as soon as it exists
@@ -103,11 +110,67 @@ def _execute(path: str, options: dict, entry: Path) -> None:
         return
 
 
-def wait_for(page) -> None:
-    """Before a notebook page renders: its early execution, if one is running."""
-    done = _early.pop(page.file.abs_src_path or "", None)
+def render_or_warn(page) -> None:
+    """Before a notebook page renders (after mkdocs-jupyter set its render):
+    wait for its early execution, if one is running. A notebook that raises
+    is then a warning naming it, its cell and the traceback, and its page a
+    line saying so: the strict build goes on and fails at its end with the
+    other pages' faults, instead of stopping at the first notebook."""
+    path = page.file.abs_src_path or ""
+    done = _early.pop(path, None)
     if done is not None:
         done.wait()
+    failed, render = _failed.pop(path, None), page.render
+    _broken.discard(path)
+
+    def render_checked(config, files) -> None:
+        error = failed
+        if error is None:
+            try:
+                return render(config, files)
+            except Exception as raised:  # a cell raised, or the kernel died
+                error = raised
+        log.warning(cell_failed(page.file.src_uri, path, error))
+        _broken.add(path)
+        page.content = f"<p>This notebook failed to execute: {html.escape(_first_line(error))}</p>"
+
+    page.render = render_checked
+
+
+# Notebooks whose early execution raised (abs_src_path -> the error); pages rendered as failed.
+_failed: dict[str, Exception] = {}
+_broken: set[str] = set()
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the kernel's traceback is coloured for a terminal
+
+
+def _first_line(error: Exception) -> str:
+    ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
+    return f"{ename}: {evalue}" if ename else (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def cell_failed(src_uri: str, path: str, error: Exception) -> str:
+    """The warning for a notebook that raised: the notebook and its cell on
+    the first line, what to do, then nbclient's text (the cell's source and
+    the traceback, whose `In[N], line L` is the line in the cell)."""
+    where, text = "the notebook", _ANSI.sub("", str(error))  # a kernel that died quotes no cell
+    quoted = re.search(r"executing the following cell:\n-{18}\n(.*?)\n-{18}\n", text, re.S)
+    if quoted:
+        try:
+            cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError):
+            cells = []
+        numbers = [n for n, c in enumerate(cells, 1) if "".join(c.get("source", "")) == quoted.group(1)]
+        where = f"cell {numbers[0]} of {len(cells)}" if numbers else "a cell"
+    return (f"docs/{src_uri}: {where} raised {_first_line(error)}; fix it in the notebook's source in "
+            f"sitekit/notebooks/ (python -m sitekit.notebook writes the notebook) and build again. {text}")
+
+
+def finish(html_text: str, page) -> str:
+    """A notebook page's HTML as the rest of the site (joined_streams, notebook_math),
+    unless its execution failed: then there is no notebook HTML to finish."""
+    if page.file.abs_src_path in _broken:
+        return html_text
+    return notebook_math(joined_streams(html_text))
 
 
 # The seam between two printed chunks of one cell's output: the kernel sends

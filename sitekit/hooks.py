@@ -95,7 +95,7 @@ def on_files(files, config, **kwargs):
 
 def on_pre_page(page, **kwargs):
     if page.file.src_uri.endswith(".ipynb"):
-        hook_jupyter.wait_for(page)
+        hook_jupyter.render_or_warn(page)
     return page
 
 
@@ -110,7 +110,7 @@ def on_page_markdown(markdown, page, **kwargs):
 def on_page_content(html, page, **kwargs):
     hook_blocks.blocks_done()
     if page.file.src_uri.endswith(".ipynb"):
-        html = hook_jupyter.notebook_math(hook_jupyter.joined_streams(html))
+        html = hook_jupyter.finish(html, page)
     source = page.file.content_string if page.file.src_uri.endswith(".md") else ""
     html, problems = hook_html.finish_page(html, page.file.src_uri, source, _build["files"], _build["typesetter"])
     for problem in problems:

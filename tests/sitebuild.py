@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -63,10 +64,24 @@ def build_env(**extra: str) -> dict[str, str]:
             "BC_CACHE_DIR": str(cache_dir()), **extra}
 
 
-def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
+def offline_refused() -> str | None:
+    """Why this machine cannot run a build with no network (`unshare -rn`), or None."""
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
+    if probe.returncode == 0:
+        return None
+    return probe.stderr.strip() or f"unshare exited with {probe.returncode}"
+
+
+def build(project: Path, site: Path, offline: bool = False, **env: str) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of project into site; offline: in a network
+    namespace with no way out (`unshare -rn`, loopback up: the notebooks'
+    kernels talk to the build over it)."""
     # A session of its own, so that a timeout (or Ctrl-C) ends the build's
     # worker processes too, not only mkdocs, and leaves none computing.
     command = build_command(project, site)
+    if offline:
+        quoted = " ".join(shlex.quote(part) for part in command)
+        command = ["unshare", "-rn", "sh", "-c", f"ip link set lo up && exec {quoted}"]
     with subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=build_env(**env), start_new_session=True) as process:
         try:
@@ -108,10 +123,14 @@ def nav_pages() -> list[str]:
     return list(walk(config["nav"]))
 
 
-def html_of(site: Path, page: str) -> str:
+def html_path(page: str) -> str:
+    """Where the build writes a page (a path under docs/), relative to the site."""
     stem = page.removesuffix(".md").removesuffix(".ipynb")
-    rel = "index.html" if stem == "index" else stem.removesuffix("/index") + "/index.html"
-    return (site / rel).read_text()
+    return "index.html" if stem == "index" else stem.removesuffix("/index") + "/index.html"
+
+
+def html_of(site: Path, page: str) -> str:
+    return (site / html_path(page)).read_text()
 
 
 def warnings_in(stderr: str) -> list[str]:

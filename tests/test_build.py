@@ -8,10 +8,10 @@ import html
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ SKELETON = [
 
 from conftest import FAULTS  # noqa: E402
 from sitekit.catalogue import load_snippet  # noqa: E402
-from sitebuild import build, build_command, build_env, copy_project, html_of, nav_pages  # noqa: E402
+from sitebuild import build, cache_dir, copy_project, html_of, html_path, nav_pages, offline_refused, warnings_in  # noqa: E402
 
 
 def failed_blocks(page_html: str) -> list[str]:
@@ -185,11 +185,21 @@ def record(fault: str, run: subprocess.CompletedProcess, pattern: str) -> None:
     FAULTS.append((fault, "mkdocs build --strict", line.strip()[:160]))
 
 
+class FaultsBuild(NamedTuple):
+    run: subprocess.CompletedProcess
+    lines: dict[str, int]  # the line each fault's message must name
+    site: Path  # the site it wrote
+    touched: list[str]  # the pages (under docs/) the faults edit
+    offline_refused: str | None  # why the build could not run without network, or None
+    notebooks: tuple[set[str], set[str]]  # mkdocs-jupyter's cache entries before and after it
+
+
 @pytest.fixture(scope="module")
-def page_faults_build(site, tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict[str, int], Path]:
+def page_faults_build(site, tmp_path_factory) -> FaultsBuild:
     """One build for the faults that each break one page and let the strict
-    build go on (it counts the warnings and fails at the end): the build, the
-    line each fault's message must name, and the site it wrote."""
+    build go on (it counts the warnings and fails at the end). It runs with
+    no network, from the cache the session's build filled:
+    test_offline_build_is_byte_identical compares the pages no fault touched."""
     folder = tmp_path_factory.mktemp("page-faults")
     project = copy_project(folder / "project")
     lines: dict[str, int] = {}
@@ -219,13 +229,25 @@ def page_faults_build(site, tmp_path_factory) -> tuple[subprocess.CompletedProce
     inject(project, "activations/tanh.md",
            '```python exec="on" html="true" session="tanh"\n'
            'print(plot_activation("bad", lambda x: tanh(x) * np.nan, tanh_grad))\n```')
-    return build(project, folder / "site"), lines, folder / "site"
+    path = project / "docs" / "backprop" / "train_mlp.ipynb"
+    notebook = json.loads(path.read_text())
+    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code" and "load_digits" in "".join(c["source"]))
+    cell["source"] = ["raise RuntimeError('injected failure in a notebook cell')\n"] + cell["source"]
+    path.write_text(json.dumps(notebook))
+    lines["cell"] = notebook["cells"].index(cell) + 1
+    touched = sorted(path.relative_to(project / "docs").as_posix() for path in (project / "docs").rglob("*")
+                     if path.is_file() and path.read_bytes() != (ROOT / path.relative_to(project)).read_bytes())
+    refused = offline_refused()
+    before = {path.name for path in (cache_dir() / "notebooks").rglob("*.json")}
+    run = build(project, folder / "site", offline=refused is None)
+    after = {path.name for path in (cache_dir() / "notebooks").rglob("*.json")}
+    return FaultsBuild(run, lines, folder / "site", touched, refused, (before, after))
 
 
 # The tests of one build stay on one pytest-xdist worker: the build runs once.
 @pytest.mark.xdist_group("page_faults_build")
 def test_fault_malformed_formula(page_faults_build):
-    run, lines, _ = page_faults_build
+    run, lines = page_faults_build[:2]
     record("malformed formula", run, rf"docs/activations/softsign\.md:{lines['malformed']}: MathJax cannot typeset")
 
 
@@ -236,7 +258,7 @@ def test_fault_undefined_macro(page_faults_build):
 
 @pytest.mark.xdist_group("page_faults_build")
 def test_fault_snippet_raises(page_faults_build):
-    run, lines, site_dir = page_faults_build
+    run, lines, site_dir = page_faults_build[:3]
     fence = lines["raises"]
     # Named at the line that raised, with the exception, on the message's first line.
     record("executed block raises", run, rf"docs/activations/sigmoid\.md:{fence + 1}: "
@@ -255,14 +277,14 @@ def test_fault_snippet_raises(page_faults_build):
 @pytest.mark.xdist_group("page_faults_build")
 def test_fault_warning_in_executed_block(page_faults_build):
     """A block that overflows printed inf, logged at INFO, and built green."""
-    run, lines, _ = page_faults_build
+    run, lines = page_faults_build[:2]
     record("warning in an executed block", run, rf"docs/activations/tanh\.md:{lines['warning'] + 2}: "
            r"RuntimeWarning: overflow encountered in exp; .*Execution of python code block")
 
 
 @pytest.mark.xdist_group("page_faults_build")
 def test_fault_plot_of_nan_data(page_faults_build):
-    run, lines, _ = page_faults_build
+    run, lines = page_faults_build[:2]
     record("plot of NaN data", run, rf"docs/activations/tanh\.md:{lines['nan plot'] + 1}: .*"
            r"Execution of python code block")
     assert "is not finite" in run.stderr, run.stderr[-2000:]
@@ -277,7 +299,7 @@ def test_fault_broken_link(page_faults_build):
 
 @pytest.mark.xdist_group("page_faults_build")
 def test_fault_wrong_derivation_step(page_faults_build):
-    run, lines, _ = page_faults_build
+    run, lines = page_faults_build[:2]
     record("wrong derivation step", run, rf"docs/activations/sigmoid\.md:{lines['step']}: step")
 
 
@@ -367,44 +389,62 @@ def test_notebook_page_ran_and_renders_math(site):
     assert 'href="train_mlp.ipynb"' in page
 
 
-def test_fault_notebook_cell_raises(project, tmp_path):
-    path = project / "docs" / "backprop" / "train_mlp.ipynb"
-    notebook = json.loads(path.read_text())
-    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code" and "load_digits" in "".join(c["source"]))
-    cell["source"] = ["raise RuntimeError('injected failure in a notebook cell')\n"] + cell["source"]
-    path.write_text(json.dumps(notebook))
-    run = build(project, tmp_path / "site")
-    record("notebook cell raises", run, r"docs/backprop/train_mlp\.ipynb: Error reading page .*executing the following cell")
-    log = run.stdout + run.stderr
+# A cell that raises is a warning, so the other pages build and their faults show.
+@pytest.mark.xdist_group("page_faults_build")
+def test_fault_notebook_cell_raises(page_faults_build):
+    run, lines, site_dir = page_faults_build[:3]
+    record("notebook cell raises", run, rf"docs/backprop/train_mlp\.ipynb: cell {lines['cell']} of \d+ raised "
+           r"RuntimeError: injected failure in a notebook cell; fix it in the notebook's source")
     # The cell is quoted, and the traceback names it and its line.
-    assert "injected failure in a notebook cell" in log
-    assert re.search(r"In\[\d+\], line 1", re.sub(r"\x1b\[[0-9;]*m", "", log)), log[-3000:]
+    log = re.sub(r"\x1b\[[0-9;]*m", "", run.stderr)
+    assert "executing the following cell:\n------------------\nraise RuntimeError('injected" in log, log[-3000:]
+    assert re.search(r"In\[\d+\], line 1", log), log[-3000:]
+    assert "This notebook failed to execute: RuntimeError" in html_of(site_dir, "backprop/train_mlp.ipynb")
+    # Nothing of the failed notebook is cached as good, and the build evicted no entry from the shared folder.
+    before, after = page_faults_build.notebooks
+    problems = [f"the failed notebook is cached as good: {path}" for path in (cache_dir() / "notebooks").rglob("*.json")
+                if "injected failure" in path.read_text()]
+    problems += [f"mkdocs-jupyter evicted {name}, which the session's build wrote" for name in sorted(before - after)]
+    assert not problems, "\n".join(problems)
 
 
-def test_offline_build_is_byte_identical(site, tmp_path):
+# The session's build ran with an empty cache; the page-faults build, from
+# the cache it filled, with no network: one build carries both proofs.
+@pytest.mark.xdist_group("page_faults_build")
+def test_offline_build_is_byte_identical(site, page_faults_build):
     """A second build, in a network namespace with no way out (`unshare -n`,
-    loopback only, which the notebook's kernel needs), gives the same bytes
-    as the first: nothing is downloaded and nothing depends on the clock.
-    The first build ran with an empty cache, this one with the cache it
-    filled (sitekit.cache: derivation verdicts, accuracy figures, exact
-    values, drawings, the executed notebook): cached results build the same site."""
-    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
+    loopback only, which the notebooks' kernels need), gives the same bytes
+    as the first in every file no fault touched: nothing is downloaded and
+    nothing depends on the clock. The first build ran with an empty cache,
+    this one with the cache it filled (sitekit.cache: derivation verdicts,
+    accuracy figures, exact values, drawings, the executed notebook): cached
+    results build the same site. Not compared: the pages the faults edit,
+    about.md (it counts every page's formulas and checks) and the search
+    index (it holds every page's text)."""
+    refused = page_faults_build.offline_refused
+    if refused is not None:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"unshare -n is not permitted here: {probe.stderr.strip()}")
-        pytest.skip(f"this machine does not allow network namespaces: {probe.stderr.strip()}")
-    command = " ".join(shlex.quote(part) for part in build_command(ROOT, tmp_path / "site"))
-    run = subprocess.run(["unshare", "-rn", "sh", "-c", f"ip link set lo up && {command}"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=900, env=build_env())
-    assert run.returncode == 0, run.stderr[-3000:]
-    # The notebook was not executed again: mkdocs-jupyter found it in the
-    # cache folder the hook named by the code's fingerprint.
-    assert re.search(r"Cache hit: \S*train_mlp\.ipynb", run.stderr), run.stderr[-3000:]
-    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    second = {p.relative_to(tmp_path / "site"): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
-    assert sorted(first) == sorted(second), set(first) ^ set(second)
-    different = [str(path) for path in first if first[path] != second[path]]
-    assert not different, f"files that differ between two builds: {different}"
+            pytest.fail(f"unshare -n is not permitted here: {refused}")
+        pytest.skip(f"this machine does not allow network namespaces: {refused}")
+    run, second, touched = page_faults_build.run, page_faults_build.site, page_faults_build.touched
+    # The notebooks no fault touched were not executed again: mkdocs-jupyter
+    # found them in the cache folder the hook named by the code's fingerprint.
+    kept = [page for page in nav_pages() if page.endswith(".ipynb") and page not in touched]
+    assert kept, "no notebook left without a fault to compare"
+    for page in kept:
+        assert re.search(rf"Cache hit: \S*{re.escape(page)}", run.stderr), f"{page} was executed again"
+    first = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    built = {p.relative_to(second).as_posix(): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(built), set(first) ^ set(built)
+    # A notebook page's folder also holds the notebook itself (mkdocs-jupyter's include_source).
+    skipped = {html_path(page) for page in touched + ["about.md"]} | {"search/search_index.json"}
+    skipped |= {html_path(page).removesuffix("index.html") + Path(page).name for page in touched if page.endswith(".ipynb")}
+    assert skipped <= set(first), sorted(skipped - set(first))
+    different = [path for path in first if path not in skipped and first[path] != built[path]]
+    # The build fails on the faults: each warning must be one of theirs (no other page needed the network).
+    others = [line for line in warnings_in(run.stderr) if not any(page in line for page in touched)]
+    assert not different and not others, (f"files that differ between two builds: {different}\n"
+                                          "warnings of the offline build that no fault explains:\n" + "\n".join(others))
 
 
 @pytest.fixture(scope="module")

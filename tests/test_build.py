@@ -449,10 +449,13 @@ def test_offline_build_is_byte_identical(site, page_faults_build):
 
 @pytest.fixture(scope="module")
 def wrong_snippets_build(site, tmp_path_factory) -> subprocess.CompletedProcess:
-    """One build for both faults in snippets: an edited snippet changes the
-    cache's fingerprint, so such a build recomputes the whole site. The two
-    faults are in different snippets and caught by different checks (the
-    derivation of sigmoid.md, the accuracy page's measurement of relu)."""
+    """One build for both faults in snippets, apart from page_faults_build:
+    they change every page that runs sigmoid or relu (the backprop pages, the
+    index, the accuracy page), which the offline comparison there would lose. An edited snippet
+    recomputes what reads it (sitekit.cache), here a few CPU-seconds over a
+    warm build. The two faults are in different snippets and caught by
+    different checks (the derivation of sigmoid.md, the accuracy page's
+    measurement of relu)."""
     folder = tmp_path_factory.mktemp("wrong-snippets")
     project = copy_project(folder / "project")
     # sigmoid's derivation ends in σ(1 − σ); its σ′ off by 1 % no longer agrees.

@@ -49,13 +49,20 @@ def param_sets(name: str) -> list[dict[str, float]]:
     return sets
 
 
-def cases():
+def oracle_group(name: str):
+    """The sweeps of one function, here and in tests/test_short_blocks.py, on one
+    pytest-xdist worker: they ask for the same exact values (shared_oracle),
+    which a second worker would compute again (gelu: ~40 s)."""
+    return pytest.mark.xdist_group(f"oracle-{name}")
+
+
+def cases(grouped: bool = False):
     for name in NAMES:
         for which in ["f"] + derivatives_of(name):
             for params in param_sets(name):
                 for dtype in DTYPES:
                     label = "-".join([name, which, np.dtype(dtype).name] + [f"{k}={v}" for k, v in params.items()])
-                    yield pytest.param(name, which, dtype, params, id=label)
+                    yield pytest.param(name, which, dtype, params, id=label, marks=[oracle_group(name)] if grouped else [])
 
 
 def test_catalogue_matches_definitions():
@@ -100,7 +107,7 @@ def test_accuracy_at_hard_points(name, which, dtype, params):
 
 
 @pytest.mark.slow  # about 9,600 points, each exact value computed by mpmath: seconds per case
-@pytest.mark.parametrize("name, which, dtype, params", cases())
+@pytest.mark.parametrize("name, which, dtype, params", cases(grouped=True))
 def test_accuracy_against_oracle(name, which, dtype, params):
     """Max ULP error over hard points, a log grid over the whole range, and a
     dense random grid; bound 4 ULP for f, 8 ULP for derivatives."""

@@ -45,7 +45,7 @@ from sitekit.catalogue import ROOT
 from sitekit.catalogue import VECTOR_FUNCTIONS, snippet, snippet_names
 from sitekit.definitions import DEFINITIONS
 from sitekit.points import accuracy_points, hard_points
-from test_activations import param_sets
+from test_activations import oracle_group, param_sets
 
 NAMES = short_names()
 ELEMENTWISE = [n for n in NAMES if n not in VECTOR_FUNCTIONS]
@@ -147,7 +147,8 @@ def accuracy_cases():
             for params in param_sets(name):
                 for dtype in DTYPES:
                     label = "-".join([name, which, np.dtype(dtype).name] + [f"{k}={v}" for k, v in params.items()])
-                    yield pytest.param(name, which, dtype, params, id=label)
+                    # With the function's sweeps in test_activations: their exact values, reused.
+                    yield pytest.param(name, which, dtype, params, id=label, marks=oracle_group(name))
 
 
 @pytest.mark.parametrize("name, which, dtype, params", accuracy_cases())

@@ -14,6 +14,7 @@ from types import ModuleType
 
 import mpmath
 import numpy as np
+import pytest
 
 from sitekit.catalogue import snippet
 from sitekit.definitions_vector import DIGITS, DISTRIBUTION, GATED, ROOT_GAP, VECTOR_DEFINITIONS, VectorDefinition
@@ -71,7 +72,12 @@ def parametrize_names(metafunc, names) -> None:
     module's pytest_generate_tests calls this)."""
     taken = {n.strip() for m in metafunc.definition.iter_markers("parametrize") for n in str(m.args[0]).split(",")}
     if "name" in metafunc.fixturenames and "name" not in taken:
-        metafunc.parametrize("name", applicable(metafunc.function, names))
+        # One xdist worker per function: its oracle's SymPy work (the forward
+        # lambdified at K = 1000, the cancelled Jacobians, sympy.limit) is cached
+        # in the process, ~10 s a function that a second worker would pay again.
+        cases = [pytest.param(n, marks=pytest.mark.xdist_group(f"vector-{n}"))
+                 for n in applicable(metafunc.function, names)]
+        metafunc.parametrize("name", cases)
 
 
 # --- inputs -------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def execute_early(config, files) -> int:
     one thread (mkdocs-jupyter numbers cells with a module-global counter, so
     two at once would interleave the numbers), and write mkdocs-jupyter's
     cache entry for each as its own render would. The kernels run while the
-    other pages render; a notebook page then finds its entry (wait_for).
+    other pages render; a notebook page then finds its entry (render_or_warn).
     A notebook that fails writes nothing (it is not cached as good): its page
     reports the error (render_or_warn) without running it again. Returns how
     many it started."""

@@ -321,7 +321,8 @@ def argv(command: str, site: Path) -> list[str]:
     if "mkdocs" in words and "build" in words:
         words += ["-d", str(site)]
     if "pytest" in words:
-        words += ["-q", "-p", "no:cacheprovider"]
+        # -n 0: one process (the copy's pytest-xdist workers would each collect the whole suite again).
+        words += ["-q", "-p", "no:cacheprovider", "-n", "0"]
     return words
 
 
@@ -440,8 +441,7 @@ def test_the_guide_adds_an_activation(site, tmp_path, record_property):
             rf"{re.escape(page)}:\d+: .*{NAME}_grad\(x\) of snippets/activations/{NAME}\.py", result.stdout), (
             f"a wrong derivative passed `{derivations}`:\n{result.stdout[-3000:]}")
         tests = next(c for c in checks if c.startswith("python -m pytest"))
-        # -n 0: one process (the copy's pytest-xdist workers would each collect the whole suite again).
-        result = run(argv(tests, tmp_path / "site") + ["-x", "-n", "0"], faulty, env)
+        result = run(argv(tests, tmp_path / "site") + ["-x"], faulty, env)
         # The first failure names the function, or the file and which derivative (test_accuracy_at_hard_points).
         assert result.returncode == 1 and re.search(
             rf"{NAME}_grad|snippets/activations/{NAME}\.py: grad ", result.stdout), (

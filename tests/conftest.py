@@ -2,6 +2,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ os.environ["BC_CACHE_DIR"] = str(cache_dir())
 
 
 def pytest_sessionfinish(session, exitstatus):
+    for thread in [t for t in threading.enumerate() if t.name == "session-site-build"]:
+        thread.join()  # the other workers may still wait for its log
     if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: its tables go to the controller
         session.config.workeroutput["bc_tables"] = json.dumps([ACCURACY_RESULTS, BROWSER_TIMINGS, FAULTS])
     if owns_cache():
@@ -32,11 +35,50 @@ def pytest_testnodedown(node, error):
         FAULTS.extend(tuple(row) for row in faults)
 
 
+def _build_shared_site(shared: Path) -> None:
+    """Build the site into the run's shared folder and write its log, unless
+    that is done; the caller holds the lock the other workers wait on."""
+    if (shared / "site-build.json").exists():
+        return
+    try:
+        run = build(_ROOT, shared / "site")
+        result = [run.returncode, run.stdout, run.stderr]
+    except Exception as error:  # a timeout: the other workers fail with it, not build again
+        result = [-1, "", f"the session's build raised {error!r}"]
+    (shared / "site-build.json").write_text(json.dumps(result))
+
+
+def pytest_collection_finish(session):
+    """Under pytest-xdist, start the session's build as soon as a worker has
+    collected a test that needs it, in a thread of that worker: the workers
+    run the tests that need no site meanwhile (they come first, see
+    pytest_collection_modifyitems), instead of waiting for it together."""
+    if os.environ.get("BC_SITE") or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if not any("site" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    shared = session.config._tmp_path_factory.getbasetemp().parent  # the run's, above each worker's own
+    lock = open(shared / "site.lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # another worker is building it
+        lock.close()
+        return
+
+    def build_then_unlock():
+        with lock:
+            _build_shared_site(shared)
+
+    # Not a daemon: a worker whose tests end first still waits for the build, which others read.
+    threading.Thread(target=build_then_unlock, name="session-site-build").start()
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The site, built with `mkdocs build --strict` once per test run: under
-    pytest-xdist the first worker to ask builds it into the run's shared
-    temporary folder, holding a lock the others wait on, and all read its log.
+    pytest-xdist one worker builds it into the run's shared temporary folder
+    (from the start, pytest_collection_finish), holding a lock the others
+    wait on, and all read its log.
     BC_SITE=<dir> reuses a site built before (for working on the browser tests)."""
     if os.environ.get("BC_SITE"):
         return Path(os.environ["BC_SITE"])
@@ -45,17 +87,11 @@ def site(tmp_path_factory) -> Path:
         run = build(_ROOT, out)
         returncode, stdout, stderr = run.returncode, run.stdout, run.stderr
     else:
-        shared = tmp_path_factory.getbasetemp().parent  # the run's, above each worker's own
+        shared = tmp_path_factory.getbasetemp().parent
         out, log = shared / "site", shared / "site-build.json"
         with open(shared / "site.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not log.exists():
-                try:
-                    run = build(_ROOT, out)
-                    log.write_text(json.dumps([run.returncode, run.stdout, run.stderr]))
-                except Exception as error:  # a timeout: the other workers fail with it, not build again
-                    log.write_text(json.dumps([-1, "", f"the session's build raised {error!r}"]))
-                    raise
+            _build_shared_site(shared)
             returncode, stdout, stderr = json.loads(log.read_text())
     assert returncode == 0, f"mkdocs build --strict failed:\n{stdout}\n{stderr}"
     assert not warnings_in(stderr), stderr
@@ -164,3 +200,6 @@ def pytest_collection_modifyitems(config, items):
                 or any(word in _words(item) for word in _SLOW_WORDS))
         if slow:
             item.add_marker(pytest.mark.slow)
+    # The tests that need the session's site last (stable: each file's order kept), so
+    # pytest-xdist's workers run the others while it builds (pytest_collection_finish).
+    items.sort(key=lambda item: "site" in getattr(item, "fixturenames", ()))

@@ -47,21 +47,29 @@ def test_the_short_job_is_the_one_the_page_reads(monkeypatch):
     assert next(job for job in started if job[0] == "short-accuracy") == (*read[0], accuracy.measure_short, (name,))
 
 
-def test_the_formula_job_is_the_one_the_page_reads(monkeypatch):
-    """The worker's job is keyed as formulas.check_markdown reads it, and its
-    result is the report that function gives."""
+def _started_and_read(monkeypatch, page, namespace: str, check, empty):
+    """The job hook_prefetch starts in `namespace` for `page`, and the key that
+    check(text, src_uri) reads its result by (its memo given `empty`)."""
     started, read = [], []
     monkeypatch.setattr(derivations, "prefetch", lambda paths: 0)
     monkeypatch.setattr(accuracy, "prefetch", lambda: None)
     monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args, code=cache._CODE: started.append(
         (namespace, parts, code, compute, args)) or 1)
-    page = DOCS / "activations" / "sigmoid.md"
     hook_prefetch.prefetch([page], DOCS)
-    (namespace, parts, code, compute, args), *_ = [job for job in started if job[0] == "formulas"]
+    job = next(job for job in started if job[0] == namespace)
     monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, code=cache._CODE: read.append(
-        (namespace, parts, code)) or {})
-    formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md")
-    assert (namespace, parts, code) == read[0]
+        (namespace, parts, code)) or empty)
+    check(page.read_text(encoding="utf-8"), page.relative_to(DOCS).as_posix())
+    return job, read[0]
+
+
+def test_the_formula_job_is_the_one_the_page_reads(monkeypatch):
+    """The worker's job is keyed as formulas.check_markdown reads it, and its
+    result is the report that function gives."""
+    page = DOCS / "activations" / "sigmoid.md"
+    (namespace, parts, code, compute, args), key = _started_and_read(monkeypatch, page, "formulas",
+                                                                     formulas.check_markdown, {})
+    assert (namespace, parts, code) == key
     monkeypatch.undo()
     assert compute(*args) == asdict(formulas.check_markdown(page.read_text(encoding="utf-8"), "activations/sigmoid.md"))
 
@@ -84,16 +92,8 @@ def test_a_cells_printed_chunks_are_one_block():
 
 def test_the_summaries_job_is_the_one_the_page_reads(monkeypatch):
     """The worker's matrix-formula job is keyed as summaries.check_markdown reads it."""
-    started, read = [], []
-    monkeypatch.setattr(derivations, "prefetch", lambda paths: 0)
-    monkeypatch.setattr(accuracy, "prefetch", lambda: None)
-    monkeypatch.setattr(cache, "start", lambda namespace, parts, compute, *args, code=cache._CODE: started.append(
-        (namespace, parts, code, compute, args)) or 1)
     page = DOCS / "layers" / "lstm.md"
-    hook_prefetch.prefetch([page], DOCS)
-    (namespace, parts, code, compute, args), *_ = [job for job in started if job[0] == "summaries"]
-    monkeypatch.setattr(cache, "memo", lambda namespace, parts, compute, code=cache._CODE: read.append(
-        (namespace, parts, code)) or [])
-    summaries.check_markdown(page.read_text(encoding="utf-8"), "layers/lstm.md")
-    assert (namespace, parts, code) == read[0]
+    (namespace, parts, code, compute, args), key = _started_and_read(monkeypatch, page, "summaries",
+                                                                     summaries.check_markdown, [])
+    assert (namespace, parts, code) == key
     assert (compute, args) == (summaries.check_markdown, (page.read_text(encoding="utf-8"), "layers/lstm.md"))

@@ -22,8 +22,7 @@ def _gelu_tanh_grad(x):
 ENTRIES: list[Activation] = [
     Activation(
         "gelu",
-        # Not the erfc form: mpmath's erfc raises OverflowError at |x| ~ 1e308.
-        # The oracle raises its precision where 1 + erf cancels instead.
+        # The definition as written: the oracle evaluates 1 + erf(u) as erfc(-u), which does not cancel.
         x / 2 * (1 + sp.erf(x / sp.sqrt(2))),
         # The minimum of GELU: f' = Phi(x) + x phi(x) changes sign there.
         grad_roots=(-0.7517915246935645,),

@@ -21,11 +21,15 @@ import posixpath
 import re
 import symtable
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from fresh_python import run_all
+
+# The three tests that read the site share one parse of its pages (6 CPU-s): one worker, one cache.
+pytestmark = pytest.mark.xdist_group("shown-blocks")
 
 CONTINUES = re.compile(r"\(continues (?P<what>.+)\)\s*$")
 ABOVE = "the block above"
@@ -100,8 +104,10 @@ def _is_python(code: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=None)
 def shown_blocks(site: Path) -> tuple[list[Block], list[str]]:
-    """The Python blocks shown on every page, and the shown non-Python ones."""
+    """The Python blocks shown on every page, and the shown non-Python ones
+    (parsed once per site; the tests only read them)."""
     blocks, other = [], []
     for html in sorted(site.rglob("index.html")):
         page = html.parent.relative_to(site).as_posix() or "index"

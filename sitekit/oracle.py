@@ -4,8 +4,9 @@ f' comes from `sympy.diff` of the definition, evaluated with mpmath at 50
 digits: nothing here shares a formula with the snippets.
 
 Exact values are kept in the content-hash cache (sitekit.cache), one file
-per function and parameters, keyed by this file and the definitions: the
-only code a value depends on. A snippet edit does not recompute them.
+per function and parameters, keyed by this file and the expressions it
+evaluates: all a value depends on. A snippet edit does not recompute them,
+nor does a new or edited registry entry, except the values of its own function.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from sitekit.entries import exact_values, x
 from sitekit.registry import ELEMENTWISE as DEFINITIONS
 
 DIGITS = 50
-# The files an exact value is computed by: the registry, its entry type and
-# the family files its entries are written in (tests/test_cache.py checks that
-# these import nothing else of ours).
-CODE = ("sitekit/oracle.py", "sitekit/registry.py", "sitekit/entries.py", "sitekit/definitions*.py")
+# The file an exact value is computed by. The registry files that write the
+# expressions are not named: the key holds the expressions themselves (values_key).
+CODE = ("sitekit/oracle.py",)
 
 # Stored exact values, by cache key: {"<which> <float.hex(x)>": mpf._mpf_}.
 _stores: dict[str, dict[str, list[int]]] = {}
@@ -34,10 +34,16 @@ _unsaved: set[str] = set()
 _read: dict[str, tuple | None] = {}  # digest -> cache.identity of the file last merged
 
 
-def _stored(name: str, params: dict) -> str:
+def values_key(name: str, params: dict, exprs: dict[str, sp.Expr]) -> str:
+    """The cache key of one function's exact values at these parameters."""
     # Parameters by their exact binary value: 0.1 and float32(0.1) differ.
     exact = sorted((k, float(v).hex()) for k, v in params.items())
-    digest = cache.key("oracle", name, exact, code=CODE)
+    written = sorted((which, sp.srepr(expr)) for which, expr in exprs.items())
+    return cache.key("oracle", name, exact, written, code=CODE)
+
+
+def _stored(name: str, params: dict, exprs: dict[str, sp.Expr]) -> str:
+    digest = values_key(name, params, exprs)
     if digest not in _stores:
         _stores[digest] = {}
         _read.pop(digest, None)
@@ -135,7 +141,7 @@ class Oracle:
         self.exprs = {k: _without_erf(e) for k, e in self.exprs.items()}
         self._funcs = {k: sp.lambdify(x, e, modules=[{"exp": _exp, "erfc": _erfc}, "mpmath"]) for k, e in self.exprs.items()}
         self._values: dict[tuple[str, float], mpmath.mpf] = {}
-        self._digest = _stored(name, params)
+        self._digest = _stored(name, params, self.exprs)
 
     @lru_cache(maxsize=None)
     def _limit(self, which: str, sign: int) -> mpmath.mpf:

@@ -119,9 +119,12 @@ def relative_error(got, exact) -> float:
 
 
 def float32_ulp(exact: np.ndarray) -> np.ndarray:
-    """float32's spacing at each exact value (float64), the smallest subnormal below the normal range."""
-    exponent = np.frexp(np.abs(exact))[1]
-    return np.maximum(np.ldexp(1.0, exponent - 24), float(np.finfo(np.float32).smallest_subnormal))
+    """float32's spacing at each exact value (finite, float64): 2^(e - 23) where
+    2^e <= |exact| < 2^(e + 1); the smallest subnormal below the normal range, 0 included."""
+    # The exponent bits alone are 2^e: a third of the time of frexp and ldexp (the sweeps
+    # of test_claims.py take this over 335 M values).
+    power = (np.abs(np.asarray(exact, dtype=np.float64)).view(np.uint64) & np.uint64(0x7FF0000000000000)).view(np.float64)
+    return np.maximum(power * 2.0**-23, float(np.finfo(np.float32).smallest_subnormal))
 
 
 def first_x_where(f, lo: float, hi: float, dtype=np.float64) -> float:

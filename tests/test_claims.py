@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from claim_helpers import float32_ulp
 from sitekit.accuracy import SHORT_SLACK_ULP, root_points, short_errors
 from sitekit.catalogue import snippet
 from sitekit.definitions import DEFINITIONS
@@ -72,13 +73,6 @@ def table_with(tables, header: str) -> list[list[str]]:
 
 # ---------------------------------------------------------------- float32 sweep
 
-def float32_ulp(exact: np.ndarray) -> np.ndarray:
-    """The spacing of float32 at each exact value (float64); below the normal
-    range, the smallest subnormal (the site's convention, notation page)."""
-    exponent = np.frexp(np.abs(exact))[1]
-    return np.maximum(np.ldexp(1.0, exponent - 24), float(np.finfo(np.float32).smallest_subnormal))
-
-
 def sweep_float32(fn, reference, lo: float = 2.0 ** -12, hi: float = 2.0 ** 8, chunk: int = 1 << 22):
     """fn on every float32 in [lo, hi] and [-hi, -lo]: (how many, worst error
     in float32 ULP, where) against reference, computed in float64."""
@@ -95,6 +89,15 @@ def sweep_float32(fn, reference, lo: float = 2.0 ** -12, hi: float = 2.0 ** 8, c
             if errors.max() > worst:
                 worst, where = float(errors.max()), float(x[errors.argmax()])
     return count, worst, where
+
+
+def test_float32_ulp_is_the_spacing_of_float32():
+    """At every float32 of the sweeps' binades and below the normal range: np.spacing's."""
+    x = np.random.default_rng(5).uniform(-40, 9, 10_000)
+    values = np.concatenate([np.exp2(x), -np.exp2(x), [0.0]]).astype(np.float32)
+    tiny = np.finfo(np.float32).tiny
+    expected = np.where(np.abs(values) < tiny, np.finfo(np.float32).smallest_subnormal, np.spacing(np.abs(values)))
+    np.testing.assert_array_equal(float32_ulp(values.astype(np.float64)), expected.astype(np.float64))
 
 
 def tanh_float64(x):

@@ -273,14 +273,13 @@ def palette_settled(page, before: str | None, limit: float = 10.0) -> None:
 
 
 class Visit:
-    """One page loaded in a new tab of the visits' context at 1280 x 900, its
-    cache and its origin's storage emptied first: what its first paint showed
-    and what it requested up to then, and the page, left open for the layout
-    checks."""
+    """One page loaded in a fresh context (an empty cache) at 1280 x 900: what
+    its first paint showed and what it requested up to then, and the page,
+    left open for the layout checks."""
 
-    def __init__(self, context, server: str, page_path: str):
-        self.page = context.new_page()
-        empty_cache_and_storage(context, self.page, server)
+    def __init__(self, browser, server: str, page_path: str):
+        self.context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
         self.watch = watch = Watch(self.page, server)
         self.page.goto(url_of(server, page_path), wait_until="load")
         self.state = typeset_state(self.page)
@@ -291,7 +290,7 @@ class Visit:
         MEASURED_BYTES[page_path] = self.page_bytes
 
     def close(self) -> None:
-        self.page.close()
+        self.context.close()
 
 
 # Bytes of each page this worker loaded, for the typical-page check.
@@ -307,34 +306,11 @@ def _visited(page_path: str):
     return pytest.param(page_path, marks=pytest.mark.xdist_group(group), id=page_path)
 
 
-@pytest.fixture(scope="module")
-def visit_context(browser, visit_server):
-    """The context every page's visit opens its tab in: a new context per page
-    cost Chromium 0.5 CPU-s, a tab in this one 0.2 (each visit empties the
-    cache and the storage that a new context would have had empty)."""
-    context = browser.new_context(base_url=visit_server, viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
-
-
-def empty_cache_and_storage(context, page, server: str) -> None:
-    """What a new context starts with: no HTTP cache, nothing stored for the
-    server's origin (cookies, local storage, IndexedDB, service workers)."""
-    from urllib.parse import urlsplit
-
-    cdp = context.new_cdp_session(page)
-    # Without it the 64 visits sent the server 203 of their 896 requests; with it all 896, as a context each did.
-    cdp.send("Network.clearBrowserCache")
-    url = urlsplit(server)
-    cdp.send("Storage.clearDataForOrigin", {"origin": f"{url.scheme}://{url.netloc}", "storageTypes": "all"})
-    cdp.detach()
-
-
 @pytest.fixture(scope="module", params=[_visited(path) for path in nav_pages()])
-def visit(request, visit_context, visit_server):
+def visit(request, browser, visit_server):
     """One load per page for both of its tests: module scope makes pytest run
     them one after the other, and the page is closed before the next page's."""
-    loaded = Visit(visit_context, visit_server, request.param)
+    loaded = Visit(browser, visit_server, request.param)
     yield request.param, loaded
     loaded.close()
 
@@ -378,12 +354,12 @@ def test_every_page_reads_at_every_width(visit):
 
 
 @pytest.mark.xdist_group(TYPICAL_GROUP)
-def test_a_typical_activation_page_is_light(visit_context, visit_server):
+def test_a_typical_activation_page_is_light(browser, visit_server):
     """The median activation page, transferred with an empty cache, search index aside."""
     # The group ran every activation page on this worker; a page left out
     # (a -k selection) is measured here, the same way.
     for path in (p for p in nav_pages() if p.startswith("activations/") and p not in MEASURED_BYTES):
-        Visit(visit_context, visit_server, path).close()
+        Visit(browser, visit_server, path).close()
     sizes = {path: size for path, size in MEASURED_BYTES.items() if path.startswith("activations/")}
     median = sorted(sizes.values())[len(sizes) // 2]
     assert median <= PAGE_BYTES_TARGET, sorted(sizes.items(), key=lambda kv: kv[1])

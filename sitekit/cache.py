@@ -27,6 +27,7 @@ left whole unless `BC_CACHE_PRUNE=on`; `BC_CACHE_PRUNE=off` keeps everything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -272,13 +273,19 @@ def store(namespace: str, digest: str, value: Any) -> None:
     if not enabled():
         return
     path = _path(namespace, digest)
+    # A value JSON cannot hold raises here, before any file exists.
+    text = json.dumps({"key": digest, "sha256": checksum(digest, value), "value": value})
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
-            json.dump({"key": digest, "sha256": checksum(digest, value), "value": value}, f)
-        os.replace(f.name, path)
+            temporary = f.name
+            f.write(text)
+        os.replace(temporary, path)
     except OSError:
-        return
+        if temporary is not None:  # a full disk: drop the part written
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 _pool: list[ProcessPoolExecutor] = []

@@ -352,6 +352,21 @@ def test_an_unwritable_cache_is_only_unused(tmp_path, monkeypatch):
     assert cache.memo("test", ("b",), lambda: calls.append(1) or len(calls)) == 2
 
 
+def test_a_failed_store_leaves_no_file(fresh_cache, monkeypatch):
+    """A value JSON cannot hold raises before anything is written, and a write
+    that fails midway (a full disk) leaves no half-written temporary file."""
+    folder = cache._path("test", cache.key("test", "e")).parent
+    with pytest.raises(TypeError):
+        cache.store("test", cache.key("test", "e"), {"x": object()})
+
+    def full_disk(self, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.tempfile._TemporaryFileWrapper, "write", full_disk, raising=False)
+    cache.store("test", cache.key("test", "f"), [1.0])
+    assert not folder.exists() or not list(folder.iterdir()), sorted(folder.iterdir())
+
+
 def test_the_tests_never_use_the_projects_cache():
     """A test run caches in a temporary folder of its own (removed at its end)."""
     assert cache.directory().resolve() != (ROOT / ".cache").resolve()

@@ -179,6 +179,8 @@ _SLOW_TESTS = {
     # the CNN trained from other starting points, and the notebook's training (5-15 s each, in NumPy)
     "test_training_clears_the_bar_from_other_starting_points", "test_notebook_reaches_the_accuracy_it_prints",
 }
+# A build of a copied project and the guide's commands beside it (37 s alone at the end of a run).
+_LONGEST_SINGLE = {"test_the_guide_adds_an_activation"}
 _SLOW_MODULES = {"test_browser.py", "test_plots_a11y.py", "test_serve.py", "test_cache.py"}
 # Matched in the test's name and in the text of a parametrized claim (its
 # id shows only the first 40 characters of the sentence).
@@ -202,4 +204,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
     # The tests that need the session's site last (stable: each file's order kept), so
     # pytest-xdist's workers run the others while it builds (pytest_collection_finish).
-    items.sort(key=lambda item: "site" in getattr(item, "fixturenames", ()))
+    # pytest-xdist hands out its groups largest first, then single tests in this order:
+    # the longest single test goes first among those, not last, where it ran alone.
+    items.sort(key=lambda item: (0 if item.name in _LONGEST_SINGLE else
+                                 1 + ("site" in getattr(item, "fixturenames", ()))))

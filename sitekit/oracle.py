@@ -133,12 +133,12 @@ class Oracle:
     def __init__(self, name: str, **params: float):
         self.definition = DEFINITIONS[name]
         self.expr = self.definition.with_params(**params)
-        self.exprs = {"f": self.expr, "grad": sp.diff(self.expr, x)}
+        written = {"f": self.expr, "grad": sp.diff(self.expr, x)}
         values = exact_values({**self.definition.params, **params})
         for pname in self.definition.params:
             d = sp.diff(self.definition.expr, sp.Symbol(pname, real=True))
-            self.exprs[f"grad_{pname}"] = d.subs(values)
-        self.exprs = {k: _without_erf(e) for k, e in self.exprs.items()}
+            written[f"grad_{pname}"] = d.subs(values)
+        self.exprs = {k: _without_erf(e) for k, e in written.items()}
         self._funcs = {k: sp.lambdify(x, e, modules=[{"exp": _exp, "erfc": _erfc}, "mpmath"]) for k, e in self.exprs.items()}
         self._values: dict[tuple[str, float], mpmath.mpf] = {}
         self._digest = _stored(name, params, self.exprs)
